@@ -18,7 +18,7 @@ from gstims.domain.actions import (
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Kind, Origin, Original, Record, RecordKey
-from gstims.domain.state import Declaration, ImsState
+from gstims.domain.state import NO_ACTION, Declaration, ImsState
 
 A, R, P, N = Action.ACCEPT, Action.REJECT, Action.PENDING, Action.NO_ACTION
 S, RCP = "27AAPFU0939F1ZV", "29AABCR1718E1ZL"
@@ -42,7 +42,7 @@ def record(kind=Kind.INV, tax=None, original=None, doc_date=date(2025, 10, 15)) 
     )
 
 
-def view(rec, period="102025", state=ImsState(), consumed=False, freq=Frequency.MONTHLY):
+def view(rec, period="102025", state=NO_ACTION, consumed=False, freq=Frequency.MONTHLY):
     return view_of(rec, state, Period.parse(period), freq, "29", consumed)
 
 
