@@ -1,0 +1,168 @@
+"""A month at lakh scale, on SQLite and PostgreSQL: ingest, file, SAVE, GSTR-2B, GSTR-3B.
+
+    python bench/cycle.py [--records 100000] [--backend sqlite|postgres|both]
+
+Prints each step's time and records/s, and a baseline: the same rows inserted by one bare
+`executemany` into a table of the same width on the same database. A benchmark reports; no
+test asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from gstims.domain.calendar import Frequency, Period
+from gstims.domain.documents import Item, SupplierDocument
+from gstims.domain.money import Tax
+from gstims.domain.records import Action, Kind, Section
+from gstims.services import clock, gstr2b, gstr3b, ims, supplier, taxpayers
+from gstims.services.ims import ActionItem
+from gstims.store.db import Database
+from gstims.store.tables import records
+
+S, R = "27AAPFU0939F1ZV", "29AABCR1718E1ZL"
+PG = os.environ.get("GSTIMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def documents(n: int) -> list[SupplierDocument]:
+    tax = Tax.of(igst=1800)
+    item = (Item(Decimal(18), Decimal(10000), tax),)
+    return [
+        SupplierDocument(
+            "b2b", Kind.INV, S, R, f"INV-{i}", date(2024, 10, 10), Decimal(11800), "29", items=item
+        )
+        for i in range(n)
+    ]
+
+
+def timed(label: str, n: int, fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    took = time.perf_counter() - start
+    print(f"  {label:<38} {took:8.2f} s  {n / took:>10,.0f} records/s")
+    return took
+
+
+def baseline(db: Database, rows: list[dict[str, Any]]) -> float:
+    """One bare executemany of the same rows into a copy of the records table's shape."""
+    meta = sa.MetaData()
+    copy = records.to_metadata(meta, name="bench_baseline")
+    for index in list(copy.indexes):
+        copy.indexes.discard(index)
+    copy.constraints = {c for c in copy.constraints if isinstance(c, sa.PrimaryKeyConstraint)}
+    meta.drop_all(db.engine)
+    meta.create_all(db.engine)
+    columns = [c.name for c in copy.columns if c.name != "id"]
+    marks = ", ".join(["?" if db.is_sqlite else "%s"] * len(columns))
+    stmt = f"INSERT INTO bench_baseline ({', '.join(columns)}) VALUES ({marks})"
+    raw = db.engine.raw_connection()
+    try:
+        if db.is_sqlite:
+            raw.execute("BEGIN")
+        cur = raw.cursor()
+        data = [tuple(r.get(c) for c in columns) for r in rows]
+        start = time.perf_counter()
+        cur.executemany(stmt, data)
+        raw.commit()
+        took = time.perf_counter() - start
+    finally:
+        raw.close()
+    meta.drop_all(db.engine)
+    return took
+
+
+def run(db: Database, n: int) -> None:
+    db.migrate()
+    with db.uow() as uow:
+        taxpayers.set_start_date(uow, date(2024, 11, 1))
+    for g in (S, R):
+        with db.uow() as uow:
+            taxpayers.register_taxpayer(uow, g, g, Frequency.MONTHLY, date(2024, 10, 1))
+    docs = documents(n)
+    p = Period(2024, 10)
+
+    def ingest() -> None:
+        with db.uow() as uow:
+            supplier.save_return(uow, S, "GSTR1", p, docs)
+
+    t_ingest = timed("save GSTR-1 (validate + insert)", n, ingest)
+    with db.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(sa.select(records)).mappings()]
+    t_base = baseline(db, rows)
+    print(
+        f"  {'baseline: bare executemany':<38} {t_base:8.2f} s  {n / t_base:>10,.0f} records/s"
+        f"   (ingest = {t_ingest / t_base:.2f}× baseline)"
+    )
+
+    def file() -> None:
+        with db.uow() as uow:
+            supplier.file_return(uow, S, "GSTR1", p)
+
+    timed("file GSTR-1", n, file)
+    items = [
+        ActionItem(Section.B2B, S, f"INV-{i}", date(2024, 10, 10), Action.ACCEPT, Action.NO_ACTION)
+        for i in range(0, n, 2)
+    ]
+
+    def save() -> None:
+        with db.uow() as uow:
+            result = ims.save_actions(uow, R, items, "bench")
+        assert result.applied == len(items), result.errors[:3]
+
+    timed(f"SAVE accept {len(items):,}", len(items), save)
+    with db.uow() as uow:
+        clock.set_today_without_events(uow, date(2024, 11, 14))
+
+    def gen() -> None:
+        with db.uow() as uow:
+            gstr2b.generate_2b(uow, R, p)
+
+    timed("generate GSTR-2B", n, gen)
+    with db.uow() as uow:
+        supplier.file_return(uow, R, "GSTR1", p)
+
+    def file3b() -> None:
+        with db.uow() as uow:
+            gstr3b.file_3b(uow, R, p)
+
+    timed("file GSTR-3B (consume)", n, file3b)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"SQLite, {args.records:,} records")
+            db = Database(f"sqlite:///{tmp}/bench.db")
+            run(db, args.records)
+            db.dispose()
+    if args.backend in ("postgres", "both"):
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(PG)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        try:
+            print(f"PostgreSQL, {args.records:,} records")
+            db = Database(f"{PG}?options=-csearch_path%3D{schema}")
+            run(db, args.records)
+            db.dispose()
+        finally:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+if __name__ == "__main__":
+    main()

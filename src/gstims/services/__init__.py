@@ -1,0 +1,1 @@
+"""Use cases: one short function each, over a unit of work."""

@@ -1,0 +1,286 @@
+"""The sandbox clock and its scheduled events (R-CAL-5, R-CLK).
+
+`advance_clock` moves today forward and runs, for each day reached, the day's events in the
+rules' order, each exactly once (a `clock_runs` row per day and event). Each event is a
+set-based statement over the whole database: expiry is one UPDATE with its audit entries
+written by one INSERT ... SELECT, and so on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, insert, literal, select, update
+
+from gstims.domain.calendar import (
+    Period,
+    gstr2b_date,
+    months_of,
+    next_return_period,
+    return_period,
+)
+from gstims.domain.clock import Event, schedule
+from gstims.domain.records import Kind, Route
+from gstims.domain.sequence import gen2b_refusal
+from gstims.services.context import (
+    SYSTEM,
+    Taxpayer,
+    bump_ims_version,
+    filing_facts,
+    taxpayers_by_gstin,
+)
+from gstims.services.errors import Conflict
+from gstims.services.gstr2b import generate
+from gstims.services.rows import period_int
+from gstims.store.db import UnitOfWork
+from gstims.store.tables import (
+    audit_log,
+    clock,
+    clock_runs,
+    gstr2b,
+    itc_adjustments,
+    records,
+    returns,
+    taxpayers,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRun:
+    day: date
+    event: Event
+    summary: str
+
+
+def advance_clock(uow: UnitOfWork, target: date) -> list[EventRun]:
+    """Move the clock to `target`, running every day's events in (today, target]."""
+    today = uow.today()
+    if target < today:
+        raise Conflict("GSTIMS409", f"the clock moves forward only: today is {today:%d-%m-%Y}")
+    done = {(d, e) for d, e in uow.conn.execute(select(clock_runs.c.day, clock_runs.c.event))}
+    runs: list[EventRun] = []
+    for day, event in schedule(today, target):
+        if (day, event.value) in done:
+            continue
+        _set_today(uow, day)
+        summary = _HANDLERS[event](uow, day)
+        uow.conn.execute(insert(clock_runs).values(day=day, event=event.value, summary=summary))
+        if summary:
+            runs.append(EventRun(day, event, summary))
+    _set_today(uow, target)
+    uow.commit()
+    return runs
+
+
+def set_today_without_events(uow: UnitOfWork, day: date) -> None:
+    """Benchmarks only: place the clock without running the days' events."""
+    _set_today(uow, day)
+    uow.commit()
+
+
+def _set_today(uow: UnitOfWork, day: date) -> None:
+    if uow.conn.execute(update(clock).where(clock.c.id == 1).values(today=day)).rowcount == 0:
+        uow.conn.execute(insert(clock).values(id=1, today=day))
+
+
+def expire_pending(uow: UnitOfWork, day: date) -> str:
+    """R-ACT-4: specified E2 records still Pending after their deadline return to No action."""
+    expired = and_(
+        records.c.action == "P",
+        records.c.pending_until < day,
+        records.c.live.is_(True),
+        records.c.consumed_in.is_(None),
+        records.c.route == Route.IMS.value,
+    )
+    recipients = [
+        r for (r,) in uow.conn.execute(select(records.c.recipient).where(expired).distinct())
+    ]
+    if not recipients:
+        return ""
+    now = datetime.now()
+    uow.conn.execute(
+        insert(audit_log).from_select(
+            [
+                "recipient",
+                "at",
+                "day",
+                "actor",
+                "record_id",
+                "supplier",
+                "kind",
+                "number",
+                "fy",
+                "old_action",
+                "new_action",
+                "remarks",
+                "request_id",
+                "note",
+            ],
+            select(
+                records.c.recipient,
+                literal(now),
+                literal(day),
+                literal(SYSTEM),
+                records.c.id,
+                records.c.supplier,
+                records.c.kind,
+                records.c.number,
+                records.c.fy,
+                records.c.action,
+                literal("N"),
+                literal(None),
+                literal(None),
+                literal("pending period expired"),
+            ).where(expired),
+        )
+    )
+    count = uow.conn.execute(
+        update(records)
+        .where(expired)
+        .values(
+            action="N", remarks=None, acted_by=SYSTEM, acted_at=now, version=records.c.version + 1
+        )
+    ).rowcount
+    bump_ims_version(uow, recipients)
+    return f"{count} pending record(s) expired"
+
+
+def time_bar(uow: UnitOfWork, day: date) -> str:
+    """R-ACT-5, R-IN-5f: past the 16(4) limit, pending and unfiled records leave IMS."""
+    barred = and_(
+        records.c.route == Route.IMS.value,
+        records.c.live.is_(True),
+        records.c.consumed_in.is_(None),
+        records.c.limit_16_4 < day,
+        (
+            and_(records.c.specified.is_(False), records.c.action == "P")
+            | and_(
+                records.c.filed_on.is_(None),
+                records.c.kind.in_([Kind.INV.value, Kind.DN.value, Kind.ECO.value]),
+            )
+        ),
+    )
+    recipients = [
+        r for (r,) in uow.conn.execute(select(records.c.recipient).where(barred).distinct())
+    ]
+    if not recipients:
+        return ""
+    count = uow.conn.execute(
+        update(records).where(barred).values(route=Route.TIME_BARRED.value, time_barred=True)
+    ).rowcount
+    bump_ims_version(uow, recipients)
+    return f"{count} record(s) time-barred by section 16(4)"
+
+
+def rule_37a(uow: UnitOfWork, day: date) -> str:
+    """R-2B-8: on 30 September, reverse ITC from suppliers whose 3B of last FY is unfiled."""
+    if (day.month, day.day) != (9, 30):
+        return ""
+    fy = day.year - 1
+    fy_months = Period(fy, 4).months_through(Period(fy + 1, 3))
+    suppliers = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
+    filed = defaultdict(set)
+    for g, p in uow.conn.execute(
+        select(returns.c.gstin, returns.c.period).where(
+            returns.c.form == "GSTR3B", returns.c.status == "filed"
+        )
+    ):
+        filed[g].add(p)
+    sign = case((records.c.kind == Kind.CN.value, -1), else_=1)
+    entries = []
+    for tp in suppliers.values():
+        for period in _return_periods(tp, fy_months):
+            if period_int(period) in filed[tp.gstin]:
+                continue
+            months = [period_int(m) for m in months_of(period, tp.frequency)]
+            rows = uow.conn.execute(
+                select(
+                    records.c.recipient,
+                    *(
+                        func.sum(sign * records.c[f"eff_{h}"])
+                        for h in ("igst", "cgst", "sgst", "cess")
+                    ),
+                )
+                .where(
+                    records.c.supplier == tp.gstin,
+                    records.c.source_period.in_(months),
+                    records.c.consumed_in.is_not(None),
+                )
+                .group_by(records.c.recipient)
+            ).all()
+            entries += _reversals(uow, tp, period, rows, day)
+    if not entries:
+        return ""
+    uow.conn.execute(insert(itc_adjustments), entries)
+    bump_ims_version(uow, {e["recipient"] for e in entries})
+    return f"{len(entries)} Rule 37A reversal(s)"
+
+
+def _return_periods(tp: Taxpayer, months: list[Period]) -> list[Period]:
+    first = return_period(tp.first_month, tp.frequency)
+    periods = sorted({return_period(m, tp.frequency) for m in months})
+    return [p for p in periods if p >= first]
+
+
+def _reversals(
+    uow: UnitOfWork, supplier: Taxpayer, period: Period, rows: list, day: date
+) -> list[dict]:
+    recipients = taxpayers_by_gstin(uow, {r[0] for r in rows})
+    out = []
+    for recipient, *heads in rows:
+        amounts = [int(h or 0) for h in heads]
+        if sum(amounts) <= 0 or recipient not in recipients:
+            continue
+        exists = uow.conn.execute(
+            select(itc_adjustments.c.id).where(
+                itc_adjustments.c.recipient == recipient,
+                itc_adjustments.c.supplier == supplier.gstin,
+                itc_adjustments.c.supplier_period == period_int(period),
+                itc_adjustments.c.kind == "reversal",
+            )
+        ).first()
+        if exists:
+            continue
+        out.append(
+            {
+                "recipient": recipient,
+                "supplier": supplier.gstin,
+                "supplier_period": period_int(period),
+                "kind": "reversal",
+                "period_2b": period_int(
+                    return_period(Period.of(day), recipients[recipient].frequency)
+                ),
+                **dict(zip(("igst", "cgst", "sgst", "cess"), amounts, strict=True)),
+            }
+        )
+    return out
+
+
+def draft_2bs(uow: UnitOfWork, day: date) -> str:
+    """R-2B-1: on the 14th, and for drafts that waited for a previous 3B, generate each 2B."""
+    tps = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
+    have = defaultdict(set)
+    for g, p in uow.conn.execute(select(gstr2b.c.recipient, gstr2b.c.period).distinct()):
+        have[g].add(p)
+    made = []
+    for tp in tps.values():
+        facts = filing_facts(uow, tp)
+        period = return_period(tp.first_month, tp.frequency)
+        while gstr2b_date(period) <= day:
+            if period_int(period) not in have[tp.gstin] and period not in facts.gstr3b_filed:
+                if gen2b_refusal(facts, period, day) is None:
+                    generate(uow, tp.gstin, period)
+                    made.append(f"{tp.gstin}:{period}")
+                break  # later periods wait for this one's 3B
+            period = next_return_period(period, tp.frequency)
+    return f"GSTR-2B drafted: {', '.join(made)}" if made else ""
+
+
+_HANDLERS = {
+    Event.PENDING_EXPIRY: expire_pending,
+    Event.TIME_BAR: time_bar,
+    Event.RULE_37A: rule_37a,
+    Event.GSTR2B_DRAFTS: draft_2bs,
+}

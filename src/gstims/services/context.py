@@ -1,0 +1,144 @@
+"""What every use case needs: the unit of work, the clock's today, the actor."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
+from gstims.domain.sequence import FilingFacts
+from gstims.services.errors import NotFound
+from gstims.services.rows import period_int, period_of
+from gstims.store.db import UnitOfWork
+from gstims.store.tables import audit_log, returns, taxpayers
+
+SYSTEM = "system"
+
+
+def new_reference() -> str:
+    return uuid.uuid4().hex[:20].upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Taxpayer:
+    gstin: str
+    legal_name: str
+    trade_name: str | None
+    state: str
+    frequency: Frequency
+    registered_on: date
+
+    @property
+    def first_month(self) -> Period:
+        return max(Period.of(self.registered_on), FIRST_PERIOD)
+
+
+def taxpayer(uow: UnitOfWork, gstin: str) -> Taxpayer:
+    row = uow.conn.execute(select(taxpayers).where(taxpayers.c.gstin == gstin)).mappings().first()
+    if row is None:
+        raise NotFound("GSTIMS404", f"GSTIN {gstin} is not registered")
+    return _taxpayer(row)
+
+
+def taxpayers_by_gstin(uow: UnitOfWork, gstins: Iterable[str]) -> dict[str, Taxpayer]:
+    wanted = sorted(set(gstins))
+    found: dict[str, Taxpayer] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        rows = uow.conn.execute(select(taxpayers).where(taxpayers.c.gstin.in_(chunk))).mappings()
+        found.update((r["gstin"], _taxpayer(r)) for r in rows)
+    return found
+
+
+def _taxpayer(row: Mapping[str, Any]) -> Taxpayer:
+    return Taxpayer(
+        row["gstin"],
+        row["legal_name"],
+        row["trade_name"],
+        row["state"],
+        Frequency(row["frequency"]),
+        row["registered_on"],
+    )
+
+
+def filing_facts(uow: UnitOfWork, tp: Taxpayer) -> FilingFacts:
+    rows = uow.conn.execute(
+        select(returns.c.form, returns.c.period).where(
+            returns.c.gstin == tp.gstin, returns.c.status == "filed"
+        )
+    ).all()
+    filed: dict[str, set[Period]] = {"GSTR1": set(), "GSTR1A": set(), "GSTR3B": set()}
+    for form, period in rows:
+        filed.setdefault(form, set()).add(period_of(period))
+    return FilingFacts(
+        tp.frequency,
+        tp.first_month,
+        frozenset(filed["GSTR1"]),
+        frozenset(filed["GSTR1A"]),
+        frozenset(filed["GSTR3B"]),
+    )
+
+
+def return_status(
+    uow: UnitOfWork, gstin: str, form: str, period: Period
+) -> Mapping[str, Any] | None:
+    return (
+        uow.conn.execute(
+            select(returns).where(
+                returns.c.gstin == gstin,
+                returns.c.form == form,
+                returns.c.period == period_int(period),
+            )
+        )
+        .mappings()
+        .first()
+    )
+
+
+def bump_ims_version(uow: UnitOfWork, recipients: Iterable[str]) -> None:
+    wanted = sorted(set(recipients))
+    for start in range(0, len(wanted), 1000):
+        uow.conn.execute(
+            update(taxpayers)
+            .where(taxpayers.c.gstin.in_(wanted[start : start + 1000]))
+            .values(ims_version=taxpayers.c.ims_version + 1)
+        )
+
+
+def write_audit(uow: UnitOfWork, entries: list[dict[str, Any]]) -> None:
+    """R-ACT-11: one append-only entry per change of action."""
+    if entries:
+        uow.conn.execute(insert(audit_log), entries)
+
+
+def audit_entry(
+    row: Mapping[str, Any],
+    new_action: str,
+    *,
+    actor: str,
+    day: date,
+    remarks: str | None = None,
+    request_id: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "recipient": row["recipient"],
+        "at": datetime.now(),
+        "day": day,
+        "actor": actor,
+        "record_id": row["id"],
+        "supplier": row["supplier"],
+        "kind": row["kind"],
+        "number": row["number"],
+        "fy": row["fy"],
+        "old_action": row["action"],
+        "new_action": new_action,
+        "remarks": remarks,
+        "request_id": request_id,
+        "note": note,
+    }

@@ -1,0 +1,220 @@
+"""Sandbox feeds of documents that do not come from GSTR-1: GSTR-5, GSTR-6 and ICEGATE.
+
+They count as filed on the clock's day they arrive (R-IN-5). Non-resident (GSTR-5) and ISD
+(GSTR-6) documents go straight to GSTR-2B (R-IN-5b, c); bills of entry follow their ICEGATE
+reference date (R-IN-6): before the Oct 2025 period straight to 2B imports (R-IN-5d), from
+then on into IMS section `impg` / `impgsez`. Re-sending a document unchanged changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from gstims.domain.calendar import Frequency, Period, financial_year_of
+from gstims.domain.documents import Problem, SupplierDocument
+from gstims.domain.gstin import gstin_problems
+from gstims.domain.money import Tax
+from gstims.domain.records import Kind, Origin, normalise_number
+from gstims.services.context import bump_ims_version, taxpayers_by_gstin
+from gstims.services.errors import Invalid
+from gstims.services.rows import period_int, tax_paise, to_paise
+from gstims.services.supplier import derived_columns, document_hash
+from gstims.store.db import UnitOfWork
+from gstims.store.tables import records
+
+
+@dataclass(frozen=True, slots=True)
+class IsdDocument:
+    recipient: str
+    isd_credit_note: bool  # ISDC (reduces ITC) or ISDI
+    number: str
+    doc_date: date
+    tax: Tax
+
+
+@dataclass(frozen=True, slots=True)
+class BillOfEntry:
+    recipient: str
+    port_code: str
+    number: str
+    boe_date: date
+    ref_date: date
+    taxable: Decimal
+    tax: Tax  # IGST and cess
+    sez_supplier: str | None = None
+
+
+def feed_gstr5(
+    uow: UnitOfWork, gstin: str, period: Period, docs: Sequence[SupplierDocument]
+) -> int:
+    """GSTR-5 b2b documents of a non-resident supplier (R-IN-5b)."""
+    rows = [
+        _base(
+            d.recipient,
+            gstin,
+            d.kind,
+            d.number,
+            d.doc_date,
+            Origin.GSTR5,
+            period,
+            value=d.value,
+            taxable=d.taxable,
+            tax=d.tax,
+            pos=d.pos,
+            digest=document_hash(d),
+        )
+        for d in docs
+    ]
+    return _store(uow, rows, [gstin, *(d.recipient for d in docs)])
+
+
+def feed_gstr6(uow: UnitOfWork, gstin: str, period: Period, docs: Sequence[IsdDocument]) -> int:
+    """GSTR-6 distributions of an input service distributor (R-IN-5c)."""
+    rows = [
+        _base(
+            d.recipient,
+            gstin,
+            Kind.CN if d.isd_credit_note else Kind.INV,
+            d.number,
+            d.doc_date,
+            Origin.GSTR6,
+            period,
+            value=d.tax.total,
+            taxable=Decimal(0),
+            tax=d.tax,
+            pos=d.recipient[:2],
+            digest=_digest(d),
+        )
+        for d in docs
+    ]
+    return _store(uow, rows, [gstin, *(d.recipient for d in docs)])
+
+
+def feed_icegate(uow: UnitOfWork, boes: Sequence[BillOfEntry]) -> int:
+    """Bills of entry (R-IN-5d, R-IN-6), identified by port code, number and date."""
+    rows = []
+    for b in boes:
+        row = _base(
+            b.recipient,
+            b.sez_supplier or "",
+            Kind.BOE,
+            f"{b.port_code}/{b.number}",
+            b.boe_date,
+            Origin.ICEGATE,
+            Period.of(b.ref_date),
+            value=b.taxable + b.tax.total,
+            taxable=b.taxable,
+            tax=b.tax,
+            pos="96",
+            digest=_digest(b),
+        )
+        row.update(port_code=b.port_code, ref_date=b.ref_date)
+        rows.append(row)
+    return _store(
+        uow, rows, [b.sez_supplier for b in boes if b.sez_supplier] + [b.recipient for b in boes]
+    )
+
+
+def _digest(doc: object) -> str:
+    return hashlib.sha256(repr(doc).encode()).hexdigest()
+
+
+def _base(
+    recipient: str,
+    supplier: str,
+    kind: Kind,
+    number: str,
+    doc_date: date,
+    origin: Origin,
+    period: Period,
+    *,
+    value: Decimal,
+    taxable: Decimal,
+    tax: Tax,
+    pos: str,
+    digest: str,
+) -> dict[str, Any]:
+    return {
+        "recipient": recipient,
+        "supplier": supplier,
+        "kind": kind.value,
+        "number": normalise_number(number),
+        "fy": financial_year_of(doc_date),
+        "amend_no": 0,
+        "live": True,
+        "origin": origin.value,
+        "source_period": period_int(period),
+        "supplier_frequency": Frequency.MONTHLY.value,
+        "doc_number": number,
+        "doc_date": doc_date,
+        "pos": pos,
+        "supply_type": "R",
+        "rchrg": False,
+        "diff_percent": None,
+        "rate": None,
+        "value": to_paise(value),
+        "taxable": to_paise(taxable),
+        **tax_paise(tax),
+        "filed_on": None,
+        "orig_number": None,
+        "orig_date": None,
+        "orig_consumed": None,
+        "orig_action": None,
+        **{f"orig_{h}": None for h in ("igst", "cgst", "sgst", "cess")},
+        **{f"orig_eff_{h}": None for h in ("igst", "cgst", "sgst", "cess")},
+        "actual_supplier": None,
+        "port_code": None,
+        "ref_date": None,
+        "hash": digest,
+        "time_barred": False,
+        "action": "N",
+        "version": 0,
+    }
+
+
+def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> int:
+    today = uow.today()
+    recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in rows})
+    problems = [
+        Problem("feed", r["doc_number"], "rtin", f"recipient {r['recipient']} is not registered")
+        for r in rows
+        if r["recipient"] not in recipients
+    ] + [
+        Problem("feed", r["doc_number"], "gstin", f"{r['supplier']}: {p}")
+        for r in rows
+        if r["supplier"]
+        for p in gstin_problems(r["supplier"])
+    ]
+    if problems:
+        raise Invalid(problems)
+    uow.lock(gstins)
+    existing = {
+        (s, k, n, f)
+        for s, k, n, f in uow.conn.execute(
+            select(records.c.supplier, records.c.kind, records.c.number, records.c.fy).where(
+                records.c.recipient.in_(sorted(recipients)),
+                records.c.origin == rows[0]["origin"] if rows else True,
+            )
+        )
+    }
+    fresh = []
+    for row in rows:
+        key = (row["supplier"], row["kind"], row["number"], row["fy"])
+        if key in existing:
+            continue
+        existing.add(key)
+        row["filed_on"] = today
+        row.update(derived_columns(row, recipients[row["recipient"]], today))
+        fresh.append(row)
+    if fresh:
+        uow.conn.execute(insert(records), fresh)
+        bump_ims_version(uow, {r["recipient"] for r in fresh})
+    uow.commit()
+    return len(fresh)

@@ -1,0 +1,236 @@
+"""GSTR-2B use cases: generate or recompute (GEN2B), read (GET2B) (R-2B-1..8).
+
+Generation selects, in one query, the recipient's live records not yet consumed whose 2B
+period is at most T, builds the statement with the pure `build_gstr2b`, keeps it as a new
+version, and marks the selection with one UPDATE (which records, with which action) so that
+filing the GSTR-3B consumes exactly what that 2B held (R-3B-3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, insert, not_, select, update
+
+from gstims.domain.calendar import Period
+from gstims.domain.gstr2b import Entry, Gstr2B, Rule37A, build_gstr2b
+from gstims.domain.gstr3b import (
+    ItcAvailable,
+    ItcIneligible,
+    ItcReversed,
+    SupplyTotals,
+    Table4,
+    table4,
+)
+from gstims.domain.money import Tax
+from gstims.domain.records import Route
+from gstims.domain.sequence import NOT_GENERATED, gen2b_refusal
+from gstims.formats.gstr2b import gstr2b_json
+from gstims.services.context import filing_facts, new_reference, taxpayer
+from gstims.services.errors import Conflict, NotFound
+from gstims.services.rows import (
+    from_paise,
+    period_int,
+    period_of,
+    record_of,
+    state_of,
+    tax_of,
+    to_paise,
+)
+from gstims.store.db import UnitOfWork
+from gstims.store.tables import gstr2b, itc_adjustments, records, requests, taxpayers
+
+HEADS = ("igst", "cgst", "sgst", "cess")
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    reference_id: str
+    statement: Gstr2B
+
+
+def generate_2b(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
+    """GEN2B: (re)compute the 2B of a period (R-2B-1), answering IMS2B009 / IMS2B007."""
+    uow.lock([recipient])
+    generated = generate(uow, recipient, period)
+    uow.commit()
+    return generated
+
+
+def generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
+    tp = taxpayer(uow, recipient)
+    today = uow.today()
+    refusal = gen2b_refusal(filing_facts(uow, tp), period, today)
+    if refusal:
+        raise Conflict(refusal.code, refusal.message)
+    selection = _selection(recipient, period)
+    rows = [dict(r) for r in uow.conn.execute(select(records).where(selection)).mappings()]
+    names = _trade_names(uow, {r["supplier"] for r in rows})
+    entries = [
+        Entry(record_of(r), state_of(r), Route(r["route"]), names.get(r["supplier"], ""))
+        for r in rows
+    ]
+    version = 1 + (
+        uow.conn.execute(
+            select(func.max(gstr2b.c.version)).where(
+                gstr2b.c.recipient == recipient, gstr2b.c.period == period_int(period)
+            )
+        ).scalar()
+        or 0
+    )
+    statement = build_gstr2b(
+        recipient,
+        period,
+        entries,
+        _adjustments(uow, recipient, period, names),
+        generated_on=today,
+        version=version,
+    )
+    reference = new_reference()
+    ims_version = uow.conn.execute(
+        select(taxpayers.c.ims_version).where(taxpayers.c.gstin == recipient)
+    ).scalar_one()
+    uow.conn.execute(
+        insert(gstr2b).values(
+            recipient=recipient,
+            period=period_int(period),
+            version=version,
+            generated_on=today,
+            ims_version=ims_version,
+            reference_id=reference,
+            content=gstr2b_json(statement),
+            table4=table4_json(table4(statement)),
+        )
+    )
+    in_2b = and_(selection, not_(and_(records.c.route == Route.IMS.value, records.c.action == "P")))
+    uow.conn.execute(
+        update(records)
+        .where(in_2b)
+        .values(
+            in_2b_period=period_int(period), in_2b_version=version, in_2b_action=records.c.action
+        )
+    )
+    uow.conn.execute(
+        insert(requests).values(
+            reference_id=reference,
+            gstin=recipient,
+            kind="GEN2B",
+            status="P",
+            proc_cnt=len(rows),
+            err_cnt=0,
+            error_report=[],
+            created_on=today,
+        )
+    )
+    return Generated(reference, statement)
+
+
+def _selection(recipient: str, period: Period) -> Any:
+    return and_(
+        records.c.recipient == recipient,
+        records.c.live.is_(True),
+        records.c.consumed_in.is_(None),
+        records.c.filed_on.is_not(None),
+        records.c.period_2b <= period_int(period),
+    )
+
+
+def _trade_names(uow: UnitOfWork, gstins: set[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    wanted = sorted(gstins)
+    for start in range(0, len(wanted), 1000):
+        rows = uow.conn.execute(
+            select(taxpayers.c.gstin, taxpayers.c.trade_name, taxpayers.c.legal_name).where(
+                taxpayers.c.gstin.in_(wanted[start : start + 1000])
+            )
+        )
+        names.update((g, t or legal) for g, t, legal in rows)
+    return names
+
+
+def _adjustments(
+    uow: UnitOfWork, recipient: str, period: Period, names: dict[str, str]
+) -> list[Rule37A]:
+    rows = uow.conn.execute(
+        select(itc_adjustments).where(
+            itc_adjustments.c.recipient == recipient,
+            itc_adjustments.c.period_2b <= period_int(period),
+            itc_adjustments.c.consumed_in.is_(None),
+        )
+    ).mappings()
+    return [
+        Rule37A(
+            r["supplier"],
+            period_of(r["supplier_period"]),
+            tax_of(r),
+            r["kind"] == "reclaim",
+            names.get(r["supplier"], ""),
+        )
+        for r in rows
+    ]
+
+
+def latest(uow: UnitOfWork, recipient: str, period: Period) -> dict[str, Any] | None:
+    row = (
+        uow.conn.execute(
+            select(gstr2b)
+            .where(gstr2b.c.recipient == recipient, gstr2b.c.period == period_int(period))
+            .order_by(gstr2b.c.version.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def get_2b(uow: UnitOfWork, recipient: str, period: Period) -> dict[str, Any]:
+    """GET2B: the latest generation's GSTN data object; RET2B1023 when there is none."""
+    taxpayer(uow, recipient)
+    row = latest(uow, recipient, period)
+    if row is None:
+        raise NotFound(NOT_GENERATED, f"GSTR-2B for {period} has not been generated")
+    content: dict[str, Any] = row["content"]
+    return content
+
+
+# -- Table 4 kept beside each generation ----------------------------------------------------
+
+_ROWS = ("IMPG", "IMPS", "ISRC", "ISD", "OTH", "REV_RUL", "REV_OTH", "INELG_RUL", "INELG_OTH")
+
+
+def table4_json(t: Table4) -> dict[str, Any]:
+    a, r, d = t.available, t.reversed_itc, t.ineligible
+    cells = (
+        a.import_of_goods,
+        a.import_of_services,
+        a.inward_reverse_charge,
+        a.isd,
+        a.all_other,
+        r.rules,
+        r.others,
+        d.rules,
+        d.others,
+    )
+    out: dict[str, Any] = {
+        name: [to_paise(h) for h in tax.heads] for name, tax in zip(_ROWS, cells, strict=True)
+    }
+    out["RC_TAXABLE"] = to_paise(t.inward_reverse_charge.taxable)
+    out["RC_TAX"] = [to_paise(h) for h in t.inward_reverse_charge.tax.heads]
+    return out
+
+
+def table4_of(data: dict[str, Any] | None) -> Table4:
+    if not data:
+        return Table4()
+
+    def tax(name: str) -> Tax:
+        return Tax(*(from_paise(v) for v in data[name]))
+
+    return Table4(
+        ItcAvailable(tax("IMPG"), tax("IMPS"), tax("ISRC"), tax("ISD"), tax("OTH")),
+        ItcReversed(tax("REV_RUL"), tax("REV_OTH")),
+        ItcIneligible(tax("INELG_RUL"), tax("INELG_OTH")),
+        SupplyTotals(from_paise(data["RC_TAXABLE"]), tax("RC_TAX")),
+    )

@@ -1,0 +1,290 @@
+"""GSTR-3B use cases: the auto-populated return (AUTOLIAB) and filing it (R-3B-1..4).
+
+Filing 3B for T consumes exactly the records that T's latest 2B held, with the actions that
+2B recorded (R-3B-3): an action changed since and not recomputed is overridden by what was
+filed, with an audit entry. Each consumed record keeps the ITC effect it actually gave (so a
+later amendment is counted by difference, R-2B-5), and each consumed credit note that the
+recipient rejected or declared a partial or nil reduction on adds back to its supplier's
+liability (R-3B-4).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from gstims.domain.calendar import (
+    Frequency,
+    Period,
+    next_return_period,
+    return_period,
+)
+from gstims.domain.gstr2b import itc_effect
+from gstims.domain.gstr3b import SupplyTotals, Table4, credit_note_add_back, outward_liability
+from gstims.domain.money import NO_TAX, Tax, sum_tax
+from gstims.domain.records import Action, Kind, Route
+from gstims.domain.sequence import gstr3b_refusal
+from gstims.domain.state import ImsState
+from gstims.services.context import (
+    SYSTEM,
+    Taxpayer,
+    audit_entry,
+    bump_ims_version,
+    filing_facts,
+    taxpayer,
+    taxpayers_by_gstin,
+    write_audit,
+)
+from gstims.services.errors import Conflict
+from gstims.services.gstr2b import latest, table4_of
+from gstims.services.rows import from_paise, period_int, period_of, record_of, state_of, tax_paise
+from gstims.store.db import UnitOfWork
+from gstims.store.tables import addbacks, itc_adjustments, records, returns, taxpayers
+
+NO_ITC_ROUTES = {Route.POS_INELIGIBLE.value, Route.TIME_BARRED.value}
+
+
+@dataclass(frozen=True, slots=True)
+class AutoLiability:
+    gstin: str
+    period: Period
+    table4: Table4
+    outward: SupplyTotals
+    stale_2b: bool
+    gstr2b_version: int | None
+
+
+def auto_liability(uow: UnitOfWork, gstin: str, period: Period) -> AutoLiability:
+    """AUTOLIAB: always answers (R-3B-2); stale when actions changed after the 2B."""
+    tp = taxpayer(uow, gstin)
+    row = latest(uow, gstin, period)
+    ims_version = uow.conn.execute(
+        select(taxpayers.c.ims_version).where(taxpayers.c.gstin == gstin)
+    ).scalar_one()
+    stale = row is not None and row["ims_version"] != ims_version
+    return AutoLiability(
+        gstin,
+        period,
+        table4_of(row["table4"] if row else None),
+        supplier_liability(uow, tp, period),
+        stale,
+        row["version"] if row else None,
+    )
+
+
+def supplier_liability(uow: UnitOfWork, tp: Taxpayer, period: Period) -> SupplyTotals:
+    """3.1(a) (R-3B-4): filed outward records of the period plus credit-note add-backs."""
+    months = (
+        [period.plus(-2), period.plus(-1), period]
+        if tp.frequency is Frequency.QUARTERLY
+        else [period]
+    )
+    rows = uow.conn.execute(
+        select(records).where(
+            records.c.supplier == tp.gstin,
+            records.c.source_period.in_([period_int(m) for m in months]),
+            records.c.filed_on.is_not(None),
+        )
+    ).mappings()
+    by_month: dict[Period, list[Any]] = defaultdict(list)
+    for row in rows:
+        record = record_of(row)
+        by_month[record.supplier_period].append(record)
+    added = uow.conn.execute(
+        select(
+            *(func.coalesce(func.sum(addbacks.c[h]), 0) for h in ("igst", "cgst", "sgst", "cess"))
+        ).where(addbacks.c.supplier == tp.gstin, addbacks.c.period == period_int(period))
+    ).one()
+    add_back = Tax(*(from_paise(int(v)) for v in added))
+    totals = [outward_liability(tp.gstin, m, recs) for m, recs in by_month.items()]
+    taxable = sum((t.taxable for t in totals), from_paise(0))
+    return SupplyTotals(taxable, sum_tax(t.tax for t in totals) + add_back)
+
+
+def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
+    """RETFILE of GSTR-3B (R-SEQ-2, R-3B-3): file what AUTOLIAB shows, consume the 2B."""
+    tp = taxpayer(uow, gstin)
+    today = uow.today()
+    uow.lock([gstin])
+    row = latest(uow, gstin, period)
+    refusal = gstr3b_refusal(filing_facts(uow, tp), period, row is not None)
+    if refusal or row is None:
+        raise Conflict(refusal.code if refusal else "RET2B1023", refusal.message if refusal else "")
+    liability = auto_liability(uow, gstin, period)
+    _consume(uow, tp, period, row["version"], today)
+    uow.conn.execute(
+        insert(returns).values(
+            gstin=gstin,
+            form="GSTR3B",
+            period=period_int(period),
+            status="filed",
+            filed_on=today,
+            content=filed_values(liability),
+            from_2b_version=row["version"],
+        )
+    )
+    _rule_37a_reclaims(uow, tp, period, today)
+    bump_ims_version(uow, [gstin])
+    uow.commit()
+    return today
+
+
+def filed_values(liability: AutoLiability) -> dict[str, Any]:
+    t = liability.table4
+    return {
+        "itc_net": [str(h) for h in t.net.heads],
+        "osup_det": [str(liability.outward.taxable), *map(str, liability.outward.tax.heads)],
+        "gstr2b_version": liability.gstr2b_version,
+    }
+
+
+def _consume(uow: UnitOfWork, tp: Taxpayer, period: Period, version: int, today: date) -> None:
+    rows = [
+        dict(r)
+        for r in uow.conn.execute(
+            select(records).where(
+                records.c.recipient == tp.gstin,
+                records.c.in_2b_period == period_int(period),
+                records.c.in_2b_version == version,
+                records.c.consumed_in.is_(None),
+                records.c.live.is_(True),
+            )
+        ).mappings()
+    ]
+    updates, audit, credit_notes = [], [], []
+    for row in rows:
+        filed_action = row["in_2b_action"]
+        if filed_action != row["action"]:
+            audit.append(
+                audit_entry(
+                    row,
+                    filed_action,
+                    actor=SYSTEM,
+                    day=today,
+                    note="consumed as the filed 2B held it",
+                )
+            )
+        record = record_of(row)
+        state = ImsState(Action(filed_action), row["remarks"], state_of(row).declaration)
+        effect = _effect(record, state, row["route"])
+        updates.append(
+            {
+                "_id": row["id"],
+                "consumed_in": period_int(period),
+                "consumed_action": filed_action,
+                "action": filed_action,
+                **tax_paise(effect, "eff_"),
+            }
+        )
+        if record.key.kind is Kind.CN and row["route"] == Route.IMS.value:
+            add_back = credit_note_add_back(record, state)
+            if not add_back.is_zero():
+                credit_notes.append((row, add_back))
+    if updates:
+        uow.conn.execute(
+            update(records)
+            .where(records.c.id == bindparam("_id"))
+            .values({k: bindparam(k) for k in updates[0] if k != "_id"}),
+            updates,
+        )
+    write_audit(uow, audit)
+    _add_backs(uow, period, tp, credit_notes)
+    uow.conn.execute(
+        update(itc_adjustments)
+        .where(
+            itc_adjustments.c.recipient == tp.gstin,
+            itc_adjustments.c.period_2b <= period_int(period),
+            itc_adjustments.c.consumed_in.is_(None),
+        )
+        .values(consumed_in=period_int(period))
+    )
+
+
+def _effect(record: Any, state: ImsState, route: str) -> Tax:
+    """The ITC the record actually gave when consumed (cumulative for an amendment)."""
+    if route in NO_ITC_ROUTES or (route == Route.IMS.value and state.action is Action.REJECT):
+        own = NO_TAX
+    else:
+        own = itc_effect(record, state, Route(route))
+    original = record.original
+    if original is not None and original.consumed:
+        return original.effect + own
+    return own
+
+
+def _add_backs(
+    uow: UnitOfWork, period: Period, recipient: Taxpayer, notes: list[tuple[Mapping[str, Any], Tax]]
+) -> None:
+    """R-3B-4: land each add-back in the supplier's first later period whose 3B is unfiled."""
+    if not notes:
+        return
+    suppliers = taxpayers_by_gstin(uow, {row["supplier"] for row, _ in notes})
+    filed = _filed_3b(uow, set(suppliers))
+    entries = []
+    for row, amount in notes:
+        supplier = suppliers.get(row["supplier"])
+        if supplier is None:
+            continue
+        landing = next_return_period(return_period(period, supplier.frequency), supplier.frequency)
+        while landing in filed.get(supplier.gstin, set()):
+            landing = next_return_period(landing, supplier.frequency)
+        entries.append(
+            {
+                "supplier": supplier.gstin,
+                "period": period_int(landing),
+                "record_id": row["id"],
+                "recipient": recipient.gstin,
+                **tax_paise(amount),
+            }
+        )
+    if entries:
+        uow.conn.execute(insert(addbacks), entries)
+
+
+def _filed_3b(uow: UnitOfWork, gstins: set[str]) -> dict[str, set[Period]]:
+    out: dict[str, set[Period]] = defaultdict(set)
+    rows = uow.conn.execute(
+        select(returns.c.gstin, returns.c.period).where(
+            returns.c.form == "GSTR3B",
+            returns.c.status == "filed",
+            returns.c.gstin.in_(sorted(gstins)),
+        )
+    )
+    for gstin, p in rows:
+        out[gstin].add(period_of(p))
+    return out
+
+
+def _rule_37a_reclaims(uow: UnitOfWork, supplier: Taxpayer, period: Period, today: date) -> None:
+    """R-2B-8: a late 3B makes the reversed ITC reclaimable in each recipient's next 2B."""
+    reversals = uow.conn.execute(
+        select(itc_adjustments).where(
+            itc_adjustments.c.supplier == supplier.gstin,
+            itc_adjustments.c.kind == "reversal",
+            itc_adjustments.c.supplier_period == period_int(period),
+        )
+    ).mappings()
+    reversals = list(reversals)
+    if not reversals:
+        return
+    recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in reversals})
+    month = Period.of(today) if today.day >= 14 else Period.of(today).prev()
+    entries = [
+        {
+            "recipient": r["recipient"],
+            "supplier": supplier.gstin,
+            "supplier_period": r["supplier_period"],
+            "kind": "reclaim",
+            "period_2b": period_int(return_period(month, recipients[r["recipient"]].frequency)),
+            **{h: r[h] for h in ("igst", "cgst", "sgst", "cess")},
+        }
+        for r in reversals
+        if r["recipient"] in recipients
+    ]
+    if entries:
+        uow.conn.execute(insert(itc_adjustments), entries)

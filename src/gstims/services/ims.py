@@ -1,0 +1,384 @@
+"""Recipient IMS use cases: list, count, SAVE, RESETIMS and the request status (R-ACT-1..11).
+
+A SAVE or RESET is one transaction that decides every record on its own (R-ACT-9): the rule
+table `gstims.domain.actions` says yes (a new state) or no (a refusal with its code). The
+accepted changes are written with one UPDATE statement over the selection and one audit
+INSERT (R-ACT-11); the refusals go to the request's error report (REQSTS `PE`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, insert, select, update
+
+from gstims.domain.actions import (
+    Code,
+    RecordView,
+    Refusal,
+    decide,
+    declaration_blocked,
+    pending_blocked,
+    reset,
+    view_of,
+)
+from gstims.domain.records import (
+    SECTION_KIND,
+    Action,
+    Kind,
+    Record,
+    Route,
+    Section,
+    normalise_number,
+)
+from gstims.domain.state import Declaration, ImsState
+from gstims.services.context import (
+    Taxpayer,
+    audit_entry,
+    bump_ims_version,
+    new_reference,
+    taxpayer,
+    write_audit,
+)
+from gstims.services.errors import NotFound
+from gstims.services.rows import period_of, record_of, state_columns, state_of
+from gstims.store.db import UnitOfWork
+from gstims.store.tables import audit_log, records, requests
+
+CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """One record of a SAVE or RESET, as the client identified it."""
+
+    section: Section
+    supplier: str  # stin; for a bill of entry the SEZ supplier, or ""
+    number: str  # inum / nt_num; for a bill of entry "PORTCODE/BOENUM"
+    doc_date: date
+    action: Action = Action.NO_ACTION
+    prev_status: Action | None = None
+    remarks: str | None = None
+    declaration: Declaration | None = None
+    rtnprd: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    section: str
+    supplier: str
+    number: str
+    rtnprd: str | None
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImsRecord:
+    """A record as the recipient's IMS shows it (GETINV)."""
+
+    id: int
+    record: Record
+    state: ImsState
+    section: Section
+    view: RecordView
+    pending_blocked: bool
+    declaration_blocked: bool
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImsFilter:
+    section: Section | None = None
+    supplier: str | None = None
+    action: Action | None = None
+    page: int = 1
+    page_size: int | None = None
+
+
+def _in_ims(recipient: str) -> Any:
+    return and_(
+        records.c.recipient == recipient,
+        records.c.live.is_(True),
+        records.c.consumed_in.is_(None),
+        records.c.route == Route.IMS.value,
+    )
+
+
+def _section_clause(section: Section) -> Any:
+    kind, amends_consumed, sez = SECTION_KIND[section]
+    clauses = [records.c.kind == kind.value]
+    if amends_consumed:
+        clauses.append(records.c.orig_consumed.is_(True))
+    else:
+        clauses.append(func.coalesce(records.c.orig_consumed, False).is_(False))
+    if kind is Kind.BOE:
+        clauses.append(records.c.supplier != "" if sez else records.c.supplier == "")
+    return and_(*clauses)
+
+
+def list_records(uow: UnitOfWork, recipient: str, flt: ImsFilter = ImsFilter()) -> list[ImsRecord]:
+    """GETINV: the live, unconsumed IMS records naming the recipient, filtered and paged."""
+    tp = taxpayer(uow, recipient)
+    today = uow.today()
+    query = select(records).where(_in_ims(recipient)).order_by(records.c.id)
+    if flt.section is not None:
+        query = query.where(_section_clause(flt.section))
+    if flt.supplier:
+        query = query.where(records.c.supplier == flt.supplier)
+    if flt.action is not None:
+        query = query.where(records.c.action == flt.action.value)
+    if flt.page_size:
+        query = query.limit(flt.page_size).offset((max(flt.page, 1) - 1) * flt.page_size)
+    return [ims_record(row, tp, today) for row in uow.conn.execute(query).mappings()]
+
+
+def ims_record(row: Mapping[str, Any], tp: Taxpayer, today: date) -> ImsRecord:
+    record = record_of(row)
+    state = state_of(row)
+    view = view_of(record, state, period_of(row["period_2b"]), tp.frequency, tp.state)
+    return ImsRecord(
+        row["id"],
+        record,
+        state,
+        record.section,
+        view,
+        pending_blocked(view, today),
+        declaration_blocked(view),
+        row["hash"],
+    )
+
+
+def counts(uow: UnitOfWork, recipient: str) -> dict[Section, dict[Action, int]]:
+    """GETCNT: records by section and action, in one aggregate query."""
+    taxpayer(uow, recipient)
+    consumed_flag = func.coalesce(records.c.orig_consumed, False)
+    sez = records.c.supplier != ""
+    rows = uow.conn.execute(
+        select(records.c.kind, consumed_flag, sez, records.c.action, func.count())
+        .where(_in_ims(recipient))
+        .group_by(records.c.kind, consumed_flag, sez, records.c.action)
+    ).all()
+    out: dict[Section, dict[Action, int]] = {s: {a: 0 for a in Action} for s in Section}
+    for kind, amends, is_sez, action, n in rows:
+        key = (Kind(kind), bool(amends), bool(is_sez) and kind == Kind.BOE.value)
+        section = _SECTIONS_BY_KEY[key]
+        out[section][Action(action)] += n
+    return out
+
+
+_SECTIONS_BY_KEY = {v: k for k, v in SECTION_KIND.items()}
+
+
+# -- SAVE and RESET ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    reference_id: str
+    applied: int
+    errors: list[ItemError]
+
+
+def save_actions(
+    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str
+) -> ActionResult:
+    """SAVE: accept, reject or keep pending, each record on its own (R-ACT-9)."""
+    return _act(uow, recipient, items, actor, "SAVE")
+
+
+def reset_actions(
+    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str
+) -> ActionResult:
+    """RESETIMS: back to No action (R-ACT-10)."""
+    return _act(uow, recipient, items, actor, "RESET")
+
+
+def _act(
+    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str, kind: str
+) -> ActionResult:
+    tp = taxpayer(uow, recipient)
+    uow.lock([recipient])
+    today = uow.today()
+    reference = new_reference()
+    found = _find(uow, recipient, items)
+    changes: list[dict[str, Any]] = []
+    audit: list[dict[str, Any]] = []
+    errors: list[ItemError] = []
+    now = datetime.now()
+    for item, row in zip(items, found, strict=True):
+        outcome = _outcome(item, row, tp, today, kind)
+        if isinstance(outcome, Refusal):
+            errors.append(_error(item, outcome.code.value, outcome.message))
+            continue
+        if row is None or outcome == state_of(row):  # _outcome refuses unknown records
+            continue
+        changes.append(
+            {"_id": row["id"], **state_columns(outcome), "acted_by": actor, "acted_at": now}
+        )
+        audit.append(
+            audit_entry(
+                row,
+                outcome.action.value,
+                actor=actor,
+                day=today,
+                remarks=outcome.remarks,
+                request_id=reference,
+                note="reset" if kind == "RESET" else None,
+            )
+        )
+        row.update(state_columns(outcome))  # a later item naming the same record sees it
+    if changes:
+        columns = {k: bindparam(k) for k in changes[0] if k != "_id"}
+        uow.conn.execute(
+            update(records)
+            .where(records.c.id == bindparam("_id"))
+            .values(**columns, version=records.c.version + 1),
+            changes,
+        )
+        write_audit(uow, audit)
+        bump_ims_version(uow, [recipient])
+    _record_request(uow, reference, recipient, kind, len(items), errors, today)
+    uow.commit()
+    return ActionResult(reference, len(changes), errors)
+
+
+def _outcome(
+    item: ActionItem, row: Mapping[str, Any] | None, tp: Taxpayer, today: date, kind: str
+) -> ImsState | Refusal:
+    if row is None:
+        return Refusal(Code.UNKNOWN_RECORD, "no such record in this recipient's IMS")
+    if row["consumed_in"] is not None:
+        return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
+    if row["route"] != Route.IMS.value:
+        return Refusal(Code.NOT_IN_IMS, _NOT_IN_IMS.get(row["route"], "the record is not in IMS"))
+    record = ims_record(row, tp, today)
+    if kind == "RESET":
+        return reset(record.view, item.prev_status)
+    return decide(record.view, item.action, item.prev_status, item.remarks, item.declaration, today)
+
+
+_NOT_IN_IMS = {
+    Route.REVERSE_CHARGE.value: "a reverse-charge record goes straight to GSTR-2B (R-IN-5a)",
+    Route.POS_INELIGIBLE.value: "ITC is not available by place of supply (R-IN-5e)",
+    Route.TIME_BARRED.value: "past the section 16(4) limit: ITC not available (R-IN-5f)",
+    Route.IMPORTS.value: "a bill of entry before October 2025 goes straight to GSTR-2B",
+}
+
+
+def _error(item: ActionItem, code: str, message: str) -> ItemError:
+    return ItemError(item.section.value, item.supplier, item.number, item.rtnprd, code, message)
+
+
+def _find(
+    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]
+) -> list[dict[str, Any] | None]:
+    """Each item's row: the live record with that supplier, kind, number and date."""
+    by_identity: dict[tuple[str, str, str, date], dict[str, Any]] = {}
+    suppliers = sorted({i.supplier for i in items})
+    for start in range(0, len(suppliers), CHUNK):
+        rows = uow.conn.execute(
+            select(records).where(
+                records.c.recipient == recipient,
+                records.c.supplier.in_(suppliers[start : start + CHUNK]),
+                records.c.live.is_(True),
+            )
+        ).mappings()
+        for row in rows:
+            ident = (
+                row["supplier"],
+                row["kind"],
+                normalise_number(row["doc_number"]),
+                row["doc_date"],
+            )
+            current = by_identity.get(ident)
+            if current is None or (
+                current["consumed_in"] is not None and row["consumed_in"] is None
+            ):
+                by_identity[ident] = dict(row)
+    found: list[dict[str, Any] | None] = []
+    for item in items:
+        kind = SECTION_KIND[item.section][0]
+        row = by_identity.get(
+            (item.supplier, kind.value, normalise_number(item.number), item.doc_date)
+        )
+        if (
+            row is not None
+            and row["consumed_in"] is None
+            and record_of(row).section is not item.section
+        ):
+            row = None
+        found.append(row)
+    return found
+
+
+def _record_request(
+    uow: UnitOfWork,
+    reference: str,
+    gstin: str,
+    kind: str,
+    count: int,
+    errors: list[ItemError],
+    today: date,
+) -> None:
+    uow.conn.execute(
+        insert(requests).values(
+            reference_id=reference,
+            gstin=gstin,
+            kind=kind,
+            status="PE" if errors else "P",
+            proc_cnt=count - len(errors),
+            err_cnt=len(errors),
+            error_report=[_as_dict(e) for e in errors],
+            created_on=today,
+        )
+    )
+
+
+def _as_dict(error: ItemError) -> dict[str, Any]:
+    return {
+        "section": error.section,
+        "supplier": error.supplier,
+        "number": error.number,
+        "rtnprd": error.rtnprd,
+        "code": error.code,
+        "message": error.message,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStatus:
+    reference_id: str
+    kind: str
+    status: str
+    processed: int
+    errors: list[ItemError]
+
+
+def request_status(uow: UnitOfWork, gstin: str, reference_id: str) -> RequestStatus:
+    """REQSTS / GENSTS2B: a request of this GSTIN, by its reference id."""
+    row = (
+        uow.conn.execute(
+            select(requests).where(
+                requests.c.reference_id == reference_id, requests.c.gstin == gstin
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound("GSTIMS404", f"no request {reference_id} for {gstin}")
+    errors = [ItemError(**e) for e in row["error_report"] or []]
+    return RequestStatus(row["reference_id"], row["kind"], row["status"], row["proc_cnt"], errors)
+
+
+def history(uow: UnitOfWork, recipient: str, record_id: int) -> Iterator[Mapping[str, Any]]:
+    """A record's audit trail, oldest first."""
+    yield from uow.conn.execute(
+        select(audit_log)
+        .where(audit_log.c.recipient == recipient, audit_log.c.record_id == record_id)
+        .order_by(audit_log.c.id)
+    ).mappings()

@@ -1,0 +1,159 @@
+"""Taxpayers, users, their GSTIN grants and tokens, and the sandbox clock."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import insert, select
+
+from gstims.domain.calendar import Frequency
+from gstims.domain.documents import Problem
+from gstims.domain.gstin import GstinError, parse_gstin
+from gstims.services.errors import Conflict, Invalid, ServiceError
+from gstims.store.db import UnitOfWork
+from gstims.store.tables import clock, grants, taxpayers, users
+
+
+def register_taxpayer(
+    uow: UnitOfWork,
+    gstin: str,
+    legal_name: str,
+    frequency: Frequency,
+    registered_on: date | None = None,
+    trade_name: str | None = None,
+) -> date:
+    """Register a taxpayer; its obligations start with the period holding `registered_on`."""
+    try:
+        parsed = parse_gstin(gstin)
+    except GstinError as exc:
+        raise Invalid([Problem("taxpayer", gstin, "gstin", str(exc))]) from exc
+    if parsed.state_code in ("96", "97"):
+        raise Invalid([Problem("taxpayer", gstin, "gstin", "not a registrable state code")])
+    exists = uow.conn.execute(select(taxpayers.c.gstin).where(taxpayers.c.gstin == parsed.value))
+    if exists.first() is not None:
+        raise Conflict("GSTIMS409", f"GSTIN {parsed.value} is already registered")
+    day = registered_on or uow.today()
+    uow.conn.execute(
+        insert(taxpayers).values(
+            gstin=parsed.value,
+            legal_name=legal_name,
+            trade_name=trade_name,
+            state=parsed.state_code,
+            frequency=frequency.value,
+            registered_on=day,
+            ims_version=0,
+        )
+    )
+    uow.commit()
+    return day
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def password_hash(password: str, salt: bytes | None = None) -> str:
+    """scrypt (RFC 7914), stored as `scrypt$salt$hash`."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt, _digest = stored.split("$")
+    return hmac.compare_digest(password_hash(password, bytes.fromhex(salt)), stored)
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    name: str
+    token: str
+
+
+def create_user(
+    uow: UnitOfWork,
+    name: str,
+    gstins: Sequence[str],
+    password: str | None = None,
+    *,
+    is_admin: bool = False,
+) -> NewUser:
+    """A user granted `gstins`, with a fresh API token (only its hash is stored)."""
+    known = {
+        g
+        for (g,) in uow.conn.execute(select(taxpayers.c.gstin).where(taxpayers.c.gstin.in_(gstins)))
+    }
+    missing = [g for g in gstins if g not in known]
+    if missing:
+        raise Invalid(
+            [Problem("user", name, "gstins", f"GSTIN {g} is not registered") for g in missing]
+        )
+    if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
+        raise Conflict("GSTIMS409", f"user {name} exists")
+    token = secrets.token_urlsafe(24)
+    user_id = uow.conn.execute(
+        insert(users).values(
+            name=name,
+            token_hash=token_hash(token),
+            password_hash=password_hash(password) if password else None,
+            is_admin=is_admin,
+        )
+    ).inserted_primary_key[0]
+    if gstins:
+        uow.conn.execute(
+            insert(grants), [{"user_id": user_id, "gstin": g} for g in sorted(set(gstins))]
+        )
+    uow.commit()
+    return NewUser(name, token)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user_id: int
+    name: str
+    gstins: frozenset[str]
+    is_admin: bool = False
+
+    def may_act_for(self, gstin: str) -> bool:
+        return gstin in self.gstins
+
+
+def principal_by_token(uow: UnitOfWork, token: str) -> Principal | None:
+    row = (
+        uow.conn.execute(select(users).where(users.c.token_hash == token_hash(token)))
+        .mappings()
+        .first()
+    )
+    return _principal(uow, row) if row else None
+
+
+def principal_by_password(uow: UnitOfWork, name: str, password: str) -> Principal | None:
+    row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    if row is None or not password_matches(password, row["password_hash"]):
+        return None
+    return _principal(uow, row)
+
+
+def _principal(uow: UnitOfWork, row: object) -> Principal:
+    data = dict(row)  # type: ignore[call-overload]
+    granted = uow.conn.execute(
+        select(grants.c.gstin).where(grants.c.user_id == data["id"])
+    ).scalars()
+    return Principal(data["id"], data["name"], frozenset(granted), bool(data["is_admin"]))
+
+
+def set_start_date(uow: UnitOfWork, today: date) -> None:
+    """Place a fresh sandbox's clock (no events run: nothing happened before it)."""
+    found = uow.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
+    if found is None:
+        uow.conn.execute(insert(clock).values(id=1, today=today))
+    elif found != today:
+        raise ServiceError("GSTIMS409", "the clock is already running; move it with the clock API")
+    uow.commit()

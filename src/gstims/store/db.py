@@ -1,0 +1,128 @@
+"""The database: engine, migrations and the unit of work.
+
+`Database(url)` opens SQLite (the embedded default) or PostgreSQL. A `UnitOfWork` is one
+transaction: it rolls back unless `commit()` is called, so a failed request leaves no trace.
+Writers are serialised per taxpayer — on PostgreSQL by transaction-scoped advisory locks, on
+SQLite by `BEGIN IMMEDIATE` — so two SAVEs on one record never both apply (the second reads
+what the first wrote and gets `IMSSAV0010`).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+
+from gstims.formats.encoding import loads, to_json_bytes
+from gstims.store.tables import clock
+
+DEFAULT_URL = "sqlite:///gstims.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_TODAY = date(2024, 10, 1)
+
+
+def database_url(explicit: str | None = None) -> str:
+    return explicit or os.environ.get("GSTIMS_DATABASE_URL") or DEFAULT_URL
+
+
+class Database:
+    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+        self.url = database_url(url)
+        self.engine: Engine = create_engine(self.url, echo=echo, **_engine_options(self.url))
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        if self.is_sqlite:
+            _sqlite_pragmas(self.engine)
+
+    def migrate(self) -> None:
+        """Apply pending Alembic migrations (idempotent)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self, write=write)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _json_dumps(obj: Any) -> str:
+    return to_json_bytes(obj).decode()
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    # JSON columns keep Decimal amounts exact both ways (never through float)
+    common = {"json_serializer": _json_dumps, "json_deserializer": loads}
+    if url.startswith("sqlite"):
+        return {**common, "connect_args": {"timeout": 60, "check_same_thread": False}}
+    return {**common, "pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+class UnitOfWork:
+    """One transaction; rolls back unless committed."""
+
+    def __init__(self, db: Database, *, write: bool) -> None:
+        self.db = db
+        self.write = write
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        conn = self.db.engine.connect()
+        if self.db.is_sqlite and self.write:
+            conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        self.conn: Connection = conn
+        self._tx = conn.begin()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed and self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.conn.close()
+
+    def commit(self) -> None:
+        self._tx.commit()
+        self._committed = True
+
+    def lock(self, gstins: Iterable[str]) -> None:
+        """Serialise writers of these taxpayers until the transaction ends."""
+        if self.db.is_sqlite:
+            return  # BEGIN IMMEDIATE already holds the database's write lock
+        for gstin in sorted(set(gstins)):
+            key = zlib.crc32(gstin.encode())
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    def today(self) -> date:
+        day = self.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
+        return day or DEFAULT_TODAY

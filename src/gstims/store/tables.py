@@ -1,0 +1,262 @@
+"""The schema, for volume.
+
+Every record table leads its keys and indexes with the recipient GSTIN (the future
+distribution key) and carries period columns as integers `YYYYMM` (ready for range
+partitioning). Money is stored as integer paise (`BigInteger`): exact on SQLite and
+PostgreSQL alike, and SQL sums stay exact. The recipient's IMS state lives on the record's
+own row (one row per record, a `version` for optimistic concurrency): a SAVE is then one
+UPDATE over a selection and ingest is one INSERT per row.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+GSTIN = String(15)
+
+
+def paise(name: str) -> Column[int]:
+    return Column(name, BigInteger, nullable=False, default=0)
+
+
+def opt_paise(name: str) -> Column[int]:
+    return Column(name, BigInteger, nullable=True)
+
+
+taxpayers = Table(
+    "taxpayers",
+    metadata,
+    Column("gstin", GSTIN, primary_key=True),
+    Column("legal_name", String(200), nullable=False),
+    Column("trade_name", String(200), nullable=True),
+    Column("state", String(2), nullable=False),
+    Column("frequency", String(1), nullable=False),  # M / Q
+    Column("registered_on", Date, nullable=False),
+    # bumped on every change to the taxpayer's inward IMS state (R-3B-2 staleness)
+    Column("ims_version", BigInteger, nullable=False, default=0),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=True),
+    Column("is_admin", Boolean, nullable=False, default=False),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("gstin", GSTIN, primary_key=True),
+)
+
+# GSTR-1 (and IFF), GSTR-1A and GSTR-3B filings of a taxpayer's period.
+returns = Table(
+    "returns",
+    metadata,
+    Column("gstin", GSTIN, primary_key=True),
+    Column("form", String(8), primary_key=True),  # GSTR1 / GSTR1A / GSTR3B / GSTR5 / GSTR6
+    Column("period", Integer, primary_key=True),  # YYYYMM (a quarter: its last month)
+    Column("status", String(8), nullable=False),  # saved / filed
+    Column("filed_on", Date, nullable=True),
+    Column("content", JSON, nullable=True),  # a filed GSTR-3B: the values filed
+    Column("from_2b_version", Integer, nullable=True),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("recipient", GSTIN, nullable=False),
+    Column("supplier", GSTIN, nullable=False),  # "" for ICEGATE imports
+    Column("kind", String(3), nullable=False),
+    Column("number", String(40), nullable=False),  # record-key number (normalised, original's)
+    Column("fy", Integer, nullable=False),
+    Column("amend_no", Integer, nullable=False, default=0),
+    Column("live", Boolean, nullable=False, default=True),
+    Column("origin", String(8), nullable=False),  # R1 / R1A / R5 / R6 / ICEGATE
+    Column("source_period", Integer, nullable=False),  # supplier's rtnprd YYYYMM
+    Column("supplier_frequency", String(1), nullable=False),
+    Column("doc_number", String(40), nullable=False),  # as reported
+    Column("doc_date", Date, nullable=False),
+    Column("pos", String(2), nullable=False),
+    Column("supply_type", String(6), nullable=False, default="R"),
+    Column("rchrg", Boolean, nullable=False, default=False),
+    Column("diff_percent", String(5), nullable=True),
+    Column("rate", String(6), nullable=True),
+    paise("value"),
+    paise("taxable"),
+    paise("igst"),
+    paise("cgst"),
+    paise("sgst"),
+    paise("cess"),
+    Column("filed_on", Date, nullable=True),
+    Column("orig_number", String(40), nullable=True),
+    Column("orig_date", Date, nullable=True),
+    Column("orig_consumed", Boolean, nullable=True),
+    Column("orig_action", String(1), nullable=True),
+    opt_paise("orig_igst"),
+    opt_paise("orig_cgst"),
+    opt_paise("orig_sgst"),
+    opt_paise("orig_cess"),
+    opt_paise("orig_eff_igst"),
+    opt_paise("orig_eff_cgst"),
+    opt_paise("orig_eff_sgst"),
+    opt_paise("orig_eff_cess"),
+    Column("actual_supplier", GSTIN, nullable=True),
+    Column("port_code", String(10), nullable=True),
+    Column("ref_date", Date, nullable=True),
+    Column("hash", String(64), nullable=False),
+    # derived on save and file, kept current by the daily events
+    Column("route", String(8), nullable=False),
+    Column("period_2b", Integer, nullable=False),  # YYYYMM; provisional while unfiled
+    Column("specified", Boolean, nullable=False, default=False),
+    Column("pending_until", Date, nullable=True),
+    Column("limit_16_4", Date, nullable=True),
+    Column("time_barred", Boolean, nullable=False, default=False),
+    # the recipient's IMS state
+    Column("action", String(1), nullable=False, default="N"),
+    Column("remarks", String(250), nullable=True),
+    Column("itc_red_req", String(1), nullable=True),
+    opt_paise("decl_igst"),
+    opt_paise("decl_cgst"),
+    opt_paise("decl_sgst"),
+    opt_paise("decl_cess"),
+    Column("acted_by", String(100), nullable=True),
+    Column("acted_at", DateTime, nullable=True),
+    Column("version", Integer, nullable=False, default=0),
+    # consumption by the recipient's GSTR-3B (R-3B-3)
+    Column("in_2b_period", Integer, nullable=True),
+    Column("in_2b_version", Integer, nullable=True),
+    Column("in_2b_action", String(1), nullable=True),  # the action that 2B recorded
+    Column("consumed_in", Integer, nullable=True),  # the 3B period that consumed it
+    Column("consumed_action", String(1), nullable=True),
+    opt_paise("eff_igst"),  # the ITC effect it gave when consumed (R-2B-5)
+    opt_paise("eff_cgst"),
+    opt_paise("eff_sgst"),
+    opt_paise("eff_cess"),
+    UniqueConstraint("supplier", "kind", "number", "fy", "amend_no", name="uq_records_key"),
+    Index("ix_records_recipient_ims", "recipient", "live", "consumed_in", "route", "kind"),
+    Index("ix_records_recipient_period", "recipient", "period_2b"),
+    Index("ix_records_supplier_period", "supplier", "source_period", "origin"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("recipient", GSTIN, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("day", Date, nullable=False),  # the clock's day
+    Column("actor", String(100), nullable=False),  # user name or "system"
+    Column("record_id", BigInteger, nullable=False),
+    Column("supplier", GSTIN, nullable=False),
+    Column("kind", String(3), nullable=False),
+    Column("number", String(40), nullable=False),
+    Column("fy", Integer, nullable=False),
+    Column("old_action", String(1), nullable=False),
+    Column("new_action", String(1), nullable=False),
+    Column("remarks", String(250), nullable=True),
+    Column("request_id", String(40), nullable=True),
+    Column("note", String(200), nullable=True),
+    Index("ix_audit_recipient_record", "recipient", "record_id"),
+)
+
+gstr2b = Table(
+    "gstr2b",
+    metadata,
+    Column("recipient", GSTIN, primary_key=True),
+    Column("period", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("generated_on", Date, nullable=False),
+    Column("ims_version", BigInteger, nullable=False),
+    Column("reference_id", String(40), nullable=True),
+    Column("content", JSON, nullable=False),  # the GSTN GSTR-2B data object
+    Column("table4", JSON, nullable=False),  # R-3B-1 rows, for AUTOLIAB
+)
+
+# Rule 37A reversals and reclaims (R-2B-8), one row per recipient, supplier and period.
+itc_adjustments = Table(
+    "itc_adjustments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recipient", GSTIN, nullable=False),
+    Column("supplier", GSTIN, nullable=False),
+    Column("supplier_period", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),  # reversal / reclaim
+    Column("period_2b", Integer, nullable=False),
+    paise("igst"),
+    paise("cgst"),
+    paise("sgst"),
+    paise("cess"),
+    Column("consumed_in", Integer, nullable=True),
+    UniqueConstraint("recipient", "supplier", "supplier_period", "kind", name="uq_adjustment"),
+)
+
+# Credit-note add-backs to a supplier's liability (R-3B-4).
+addbacks = Table(
+    "addbacks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("supplier", GSTIN, nullable=False),
+    Column("period", Integer, nullable=False),  # the supplier period it lands in
+    Column("record_id", BigInteger, nullable=False),
+    Column("recipient", GSTIN, nullable=False),
+    paise("igst"),
+    paise("cgst"),
+    paise("sgst"),
+    paise("cess"),
+    Index("ix_addbacks_supplier_period", "supplier", "period"),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("reference_id", String(40), primary_key=True),
+    Column("gstin", GSTIN, nullable=False),
+    Column("kind", String(10), nullable=False),  # SAVE / RESET / GEN2B / RETSAVE
+    Column("status", String(2), nullable=False),  # P / PE / ER / IP
+    Column("proc_cnt", Integer, nullable=False, default=0),
+    Column("err_cnt", Integer, nullable=False, default=0),
+    Column("error_report", JSON, nullable=True),
+    Column("created_on", Date, nullable=False),
+)
+
+clock = Table(
+    "clock",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("today", Date, nullable=False),
+)
+
+clock_runs = Table(
+    "clock_runs",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("event", String(20), primary_key=True),
+    Column("summary", String(200), nullable=True),
+)

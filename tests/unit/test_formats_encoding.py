@@ -1,0 +1,76 @@
+"""Tests for gstims.formats.encoding: amounts cross the JSON boundary as exact decimals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from gstims.domain.money import money
+from gstims.domain.records import Action
+from gstims.formats.encoding import amount, day, loads, to_json_bytes, yes_no
+
+
+def test_an_amount_is_written_as_the_exact_number_it_is_never_via_float() -> None:
+    assert to_json_bytes({"iamt": money(1800)}) == b'{"iamt":1800.00}'
+    assert to_json_bytes([Decimal("0.10"), Decimal("729248.16")]) == b"[0.10,729248.16]"
+    # 0.1 + 0.2 in binary floats is 0.30000000000000004; in Decimal it stays 0.30
+    assert to_json_bytes(Decimal("0.1") + Decimal("0.2")) == b"0.3"
+
+
+def test_large_and_exponent_decimals_are_written_in_plain_notation() -> None:
+    assert to_json_bytes(Decimal("1E+3")) == b"1000"
+    assert to_json_bytes(Decimal("123456789012345.67")) == b"123456789012345.67"
+
+
+def test_negative_zero_is_written_as_zero() -> None:
+    assert to_json_bytes(-money(0)) == b"0.00"
+
+
+def test_a_float_is_refused_because_it_has_already_lost_the_paisa() -> None:
+    with pytest.raises(TypeError, match="float"):
+        to_json_bytes({"iamt": 1800.0})
+
+
+def test_unknown_types_and_non_finite_numbers_are_refused() -> None:
+    with pytest.raises(TypeError):
+        to_json_bytes({"dt": date(2024, 10, 10)})
+    with pytest.raises(ValueError):
+        to_json_bytes(Decimal("NaN"))
+
+
+def test_strings_enums_bools_and_nulls_are_plain_json() -> None:
+    obj = {"action": Action.ACCEPT, "ok": True, "no": False, "x": None, "n": 3, "s": 'a"é'}
+    assert to_json_bytes(obj) == (
+        '{"action":"A","ok":true,"no":false,"x":null,"n":3,"s":"a\\"é"}'.encode()
+    )
+
+
+def test_indented_output_is_still_valid_json_with_the_same_values() -> None:
+    obj = {"b2b": [{"inum": "INV-1", "val": money(11800)}], "empty": {}}
+    assert loads(to_json_bytes(obj, indent=2)) == obj
+    assert b"11800.00" in to_json_bytes(obj, indent=2)
+
+
+def test_loads_reads_fractional_numbers_as_decimal_and_round_trips_exactly() -> None:
+    text = b'{"val":729248.16,"txval":10000,"rt":0.65}'
+    data = loads(text)
+
+    assert data == {"val": Decimal("729248.16"), "txval": 10000, "rt": Decimal("0.65")}
+    assert isinstance(data["val"], Decimal)
+    assert to_json_bytes(data) == text
+
+
+def test_loads_refuses_nan_and_malformed_json() -> None:
+    with pytest.raises(ValueError):
+        loads(b'{"val": NaN}')
+    with pytest.raises(ValueError):
+        loads(b'{"val": ')
+
+
+def test_wire_writers_spell_dates_flags_and_amounts_the_gstn_way() -> None:
+    assert day(date(2024, 11, 5)) == "05-11-2024"
+    assert day(None) == ""
+    assert (yes_no(True), yes_no(False)) == ("Y", "N")
+    assert amount(1800) == Decimal("1800.00")
