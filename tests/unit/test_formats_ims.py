@@ -22,7 +22,7 @@ from gstims.domain.actions import declaration_blocked, pending_blocked, view_of
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Record, Section
-from gstims.domain.state import Declaration, ImsState
+from gstims.domain.state import NO_ACTION, Declaration, ImsState
 from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.ims import (
     error_report,
@@ -41,7 +41,7 @@ NOV_2025 = Period(2025, 11)
 
 def ims_record(
     rec: Record,
-    state: ImsState = ImsState(),
+    state: ImsState = NO_ACTION,
     *,
     period_2b: Period = OCT_2024,
     today: date = date(2024, 11, 9),
@@ -302,8 +302,14 @@ def test_save_with_an_unknown_section_reports_it_as_a_problem() -> None:
 
 def test_save_declarations_follow_itcredreq_and_the_decl_amounts() -> None:
     """Rule: R-ACT-7, R-ACT-9: null or empty itcRedReq and decl* mean none."""
-    base = {"stin": S1, "nt_num": "CN-3", "nt_dt": "03-11-2025", "action": "A", "prev_status": "N"}
-    variants = [
+    base: dict[str, Any] = {
+        "stin": S1,
+        "nt_num": "CN-3",
+        "nt_dt": "03-11-2025",
+        "action": "A",
+        "prev_status": "N",
+    }
+    variants: list[dict[str, Any]] = [
         {"itcRedReq": "Y", "declIgst": 9000, "declCgst": None, "declSgst": "", "declCess": 0},
         {"itcRedReq": "Y", "declIgst": None, "declCgst": None, "declSgst": None, "declCess": None},
         {"itcRedReq": "N", "declIgst": 5},
