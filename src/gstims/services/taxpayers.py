@@ -157,3 +157,13 @@ def set_start_date(uow: UnitOfWork, today: date) -> None:
     elif found != today:
         raise ServiceError("GSTIMS409", "the clock is already running; move it with the clock API")
     uow.commit()
+
+
+def start_clock(uow: UnitOfWork, today: date) -> date:
+    """A fresh sandbox's clock starts on `today`; a running one keeps its day."""
+    found = uow.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
+    if found is None:
+        uow.conn.execute(insert(clock).values(id=1, today=today))
+        uow.commit()
+        return today
+    return found

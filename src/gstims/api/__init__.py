@@ -1,0 +1,1 @@
+"""The GSTN-compatible HTTP API and the sandbox API."""

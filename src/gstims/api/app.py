@@ -1,0 +1,34 @@
+"""The ASGI application: the taxpayer API, the sandbox API and (later) the web dashboard."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from gstims import __version__
+from gstims.api import envelope, sandbox, taxpayer
+from gstims.api.settings import Settings
+from gstims.services.taxpayers import start_clock
+from gstims.store.db import DEFAULT_TODAY, Database
+
+DESCRIPTION = """
+gstims speaks the GSTN taxpayer API for IMS, GSTR-1/1A, GSTR-2B and GSTR-3B, with two
+deliberate differences: payloads are plain JSON (no AES envelope, no OTP session), and a
+sandbox API (`/sandbox/v1`) registers taxpayers, issues tokens, moves the clock and feeds
+GSTR-5, GSTR-6 and ICEGATE documents. Every taxpayer call carries `auth-token` and `gstin`.
+"""
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    database = db or Database(settings.database_url)
+    database.migrate()
+    if settings.sandbox:
+        with database.uow() as uow:
+            start_clock(uow, settings.start_date or DEFAULT_TODAY)
+    app = FastAPI(title="gstims", version=__version__, description=DESCRIPTION)
+    app.state.db = database
+    app.state.settings = settings
+    envelope.install(app)
+    app.include_router(taxpayer.router)
+    if settings.sandbox:
+        app.include_router(sandbox.router)
+    return app

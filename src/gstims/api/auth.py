@@ -1,0 +1,51 @@
+"""Who is calling, and for which GSTIN.
+
+Every `/taxpayerapi/...` request carries `auth-token` (a user's token; only its hash is
+stored) and `gstin` (the GSTIN it acts for, which must be granted to that user). The GSTIN a
+query or body names must equal the header: a forged header or a foreign GSTIN gets 403 and
+no byte of anyone else's data. Sandbox requests carry the `admin-token`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from gstims.api.envelope import Unauthorised
+from gstims.services.errors import Forbidden
+from gstims.services.taxpayers import Principal, principal_by_token
+from gstims.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    principal: Principal
+    gstin: str
+
+    def require(self, gstin: object, field: str = "gstin") -> str:
+        """The GSTIN a request names must be the one the caller acts for."""
+        if not isinstance(gstin, str) or gstin.strip().upper() != self.gstin:
+            raise Forbidden("GSTIMS403", f"{field} must be the GSTIN in the gstin header")
+        return self.gstin
+
+
+def authenticate(db: Database, request: Request) -> Caller:
+    token = request.headers.get("auth-token")
+    if not token:
+        raise Unauthorised("GSTIMS401", "the auth-token header is missing")
+    with db.uow(write=False) as uow:
+        principal = principal_by_token(uow, token)
+    if principal is None:
+        raise Unauthorised("GSTIMS401", "the auth-token is not valid")
+    gstin = (request.headers.get("gstin") or "").strip().upper()
+    if not gstin or not principal.may_act_for(gstin):
+        raise Forbidden("GSTIMS403", "the gstin header names a GSTIN not granted to this token")
+    return Caller(principal, gstin)
+
+
+def require_admin(expected: str, request: Request) -> None:
+    given = request.headers.get("admin-token") or ""
+    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorised("GSTIMS401", "the admin-token header is missing or wrong")

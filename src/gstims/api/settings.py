@@ -1,0 +1,26 @@
+"""Server settings, read once."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None = None
+    sandbox: bool = False
+    admin_token: str = field(
+        default_factory=lambda: os.environ.get("GSTIMS_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+    )
+    start_date: date | None = None  # a fresh sandbox's first day (default 01-10-2024)
+    max_body_bytes: int = 20 * MiB
+    max_depth: int = 32
+    max_string: int = 1000
+    session_secret: str = field(
+        default_factory=lambda: os.environ.get("GSTIMS_SESSION_SECRET") or secrets.token_urlsafe(32)
+    )

@@ -1,0 +1,285 @@
+"""The taxpayer API: GSTR-1 / GSTR-1A, IMS, GSTR-2B and GSTR-3B, as `../shared/spec/api.md`.
+
+Routes stay thin: read the call, check who may make it, call one use case, answer the
+envelope. Errors become envelopes in `envelope.install`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from gstims.api import examples
+from gstims.api.auth import Caller, authenticate
+from gstims.api.body import read_json
+from gstims.api.envelope import BadRequest, JsonResponse, ok
+from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.records import Action, Kind, Section
+from gstims.formats import ims as ims_json
+from gstims.formats.gstr1 import gstr1_period, parse_gstr1
+from gstims.formats.gstr3b import gstr3b_json
+from gstims.formats.supview import supview_json
+from gstims.services import gstr2b, gstr3b, ims, supplier, views
+from gstims.services.errors import Forbidden
+
+router = APIRouter(prefix="/taxpayerapi/v1.0/returns")
+
+
+def _period(value: Any, field: str) -> Period:
+    try:
+        return Period.parse(str(value))
+    except PeriodError as exc:
+        raise BadRequest(f"{field}: {exc}") from exc
+
+
+async def _caller(request: Request) -> Caller:
+    return await run_in_threadpool(authenticate, request.app.state.db, request)
+
+
+async def _run(request: Request, fn: Callable[..., Any], *args: Any, write: bool = True) -> Any:
+    db = request.app.state.db
+
+    def work() -> Any:
+        with db.uow(write=write) as uow:
+            return fn(uow, *args)
+
+    return await run_in_threadpool(work)
+
+
+def _action(body: Mapping[str, Any], allowed: tuple[str, ...]) -> tuple[str, Mapping[str, Any]]:
+    action = body.get("action")
+    if action not in allowed:
+        raise BadRequest(f"action must be one of {', '.join(allowed)}; got {action!r}")
+    data = body.get("data")
+    if not isinstance(data, Mapping):
+        raise BadRequest("data must be a JSON object")
+    return action, data
+
+
+# -- GSTR-1 and GSTR-1A -----------------------------------------------------------------------
+
+
+def _return_routes(path: str, form: str) -> None:
+    @router.put(path, summary=f"RETSAVE {form}", openapi_extra=examples.body(examples.RETSAVE))
+    async def save(request: Request) -> JsonResponse:
+        caller = await _caller(request)
+        _, data = _action(await read_json(request, request.app.state.settings), ("RETSAVE",))
+        caller.require(data.get("gstin"))
+        period, problems = gstr1_period(data)
+        docs, shape = parse_gstr1(data, gstin=caller.gstin)
+        if problems or shape or period is None:
+            raise BadRequest("the return is malformed", problems + shape)
+        result = await _run(request, supplier.save_return, caller.gstin, form, period, docs)
+        return ok(
+            {
+                "reference_id": result.reference_id,
+                "saved": result.saved,
+                "deleted": result.deleted,
+                "unchanged": result.unchanged,
+            }
+        )
+
+    @router.post(path, summary=f"RETFILE {form}", openapi_extra=examples.body(examples.RETFILE))
+    async def file(request: Request) -> JsonResponse:
+        caller = await _caller(request)
+        _, data = _action(await read_json(request, request.app.state.settings), ("RETFILE",))
+        caller.require(data.get("gstin"))
+        period = _period(data.get("ret_period"), "ret_period")
+        filed_on = await _run(request, supplier.file_return, caller.gstin, form, period)
+        return ok(
+            {
+                "gstin": caller.gstin,
+                "ret_period": period.code,
+                "status": "filed",
+                "filed_on": filed_on.strftime("%d-%m-%Y"),
+            }
+        )
+
+    @router.get(path, summary=f"RETSUM {form}")
+    async def summary(
+        request: Request,
+        action: str = Query(..., pattern="^RETSUM$"),
+        gstin: str = Query(...),
+        ret_period: str = Query(...),
+    ) -> JsonResponse:
+        caller = await _caller(request)
+        caller.require(gstin)
+        s = await _run(
+            request,
+            views.return_summary,
+            caller.gstin,
+            form,
+            _period(ret_period, "ret_period"),
+            write=False,
+        )
+        return ok(
+            {
+                "gstin": s.gstin,
+                "ret_period": s.period.code,
+                "rtn_typ": form,
+                "status": s.status,
+                "filed_on": s.filed_on.strftime("%d-%m-%Y") if s.filed_on else None,
+                "counts": s.counts,
+            }
+        )
+
+
+_return_routes("/gstr1", "GSTR1")
+_return_routes("/gstr1a", "GSTR1A")
+
+
+# -- IMS --------------------------------------------------------------------------------------
+
+
+def _section(value: str | None) -> Section | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Section(value)
+    except ValueError as exc:
+        raise BadRequest(f"unknown section {value!r}") from exc
+
+
+@router.get("/ims", summary="GETINV / GETCNT / REQSTS / SUPVIEW")
+async def ims_get(
+    request: Request,
+    action: str = Query(..., pattern="^(GETINV|GETCNT|REQSTS|SUPVIEW)$"),
+    gstin: str = Query(...),
+    section: str | None = Query(None),
+    stin: str | None = Query(None),
+    status: str | None = Query(None, pattern="^[ARPN]$"),
+    page: int = Query(1, ge=1, le=1_000_000),
+    page_size: int | None = Query(None, ge=1, le=10_000),
+    int_tran_id: str | None = Query(None, max_length=40),
+    ret_period: str | None = Query(None),
+    rtn_typ: str | None = Query(None, pattern="^(GSTR1|GSTR1A)$"),
+) -> JsonResponse:
+    caller = await _caller(request)
+    caller.require(gstin)
+    if action == "GETINV":
+        chosen = _section(section)
+        flt = ims.ImsFilter(chosen, stin, Action(status) if status else None, page, page_size)
+        rows = await _run(request, ims.list_records, caller.gstin, flt, write=False)
+        return ok(ims_json.getinv_data(rows, [chosen] if chosen else ()))
+    if action == "GETCNT":
+        counts = await _run(request, ims.counts, caller.gstin, write=False)
+        return ok(ims_json.getcnt(caller.gstin, counts))
+    if action == "REQSTS":
+        if not int_tran_id:
+            raise BadRequest("int_tran_id is required")
+        status_ = await _run(request, ims.request_status, caller.gstin, int_tran_id, write=False)
+        return ok(
+            {
+                "status_cd": status_.status,
+                "proc_cnt": status_.processed,
+                "err_cnt": len(status_.errors),
+                "error_report": ims_json.error_report(status_.errors),
+            }
+        )
+    period = _period(ret_period, "ret_period")
+    form = rtn_typ or "GSTR1"
+    kinds = {
+        "b2b": Kind.INV,
+        "b2ba": Kind.INV,
+        "cdnr": None,
+        "cdnra": None,
+        "ecom": Kind.ECO,
+        "ecoma": Kind.ECO,
+    }
+    if section not in (None, "") and section not in kinds:
+        raise BadRequest(f"unknown section {section!r}")
+    rows = await _run(request, views.supplier_view, caller.gstin, period, form, None, write=False)
+    if section:
+        wanted = section.rstrip("a")
+        rows = [
+            r
+            for r in rows
+            if {"INV": "b2b", "ECO": "ecom"}.get(r.record.key.kind.value, "cdnr") == wanted
+        ]
+    return ok(supview_json(caller.gstin, period, form, rows))
+
+
+@router.put("/ims", summary="SAVE / RESETIMS", openapi_extra=examples.body(examples.SAVE))
+async def ims_put(request: Request) -> JsonResponse:
+    caller = await _caller(request)
+    action, data = _action(
+        await read_json(request, request.app.state.settings), ("SAVE", "RESETIMS")
+    )
+    rtin, items, problems = ims_json.parse_action_request(data, reset=action == "RESETIMS")
+    caller.require(rtin, "rtin")
+    if problems:
+        raise BadRequest("the request is malformed", problems)
+    use_case = ims.reset_actions if action == "RESETIMS" else ims.save_actions
+    result = await _run(request, use_case, caller.gstin, items, caller.principal.name)
+    return ok({"reference_id": result.reference_id})
+
+
+# -- GSTR-2B and GSTR-3B ----------------------------------------------------------------------
+
+
+@router.get("/gstr2b", summary="GET2B / GENSTS2B")
+async def gstr2b_get(
+    request: Request,
+    action: str = Query(..., pattern="^(GET2B|GENSTS2B)$"),
+    gstin: str = Query(...),
+    rtnprd: str | None = Query(None),
+    int_tran_id: str | None = Query(None, max_length=40),
+) -> JsonResponse:
+    caller = await _caller(request)
+    caller.require(gstin)
+    if action == "GET2B":
+        content = await _run(
+            request, gstr2b.get_2b, caller.gstin, _period(rtnprd, "rtnprd"), write=False
+        )
+        return ok(content)
+    if not int_tran_id:
+        raise BadRequest("int_tran_id is required")
+    status_ = await _run(request, ims.request_status, caller.gstin, int_tran_id, write=False)
+    if status_.kind != "GEN2B":
+        raise Forbidden("GSTIMS404", "no GEN2B request with that id")
+    return ok({"status_cd": status_.status, "int_tran_id": status_.reference_id})
+
+
+@router.put("/gstr2b", summary="GEN2B", openapi_extra=examples.body(examples.GEN2B))
+async def gstr2b_put(request: Request) -> JsonResponse:
+    caller = await _caller(request)
+    _, data = _action(await read_json(request, request.app.state.settings), ("GEN2B",))
+    caller.require(data.get("rtin"), "rtin")
+    generated = await _run(
+        request, gstr2b.generate_2b, caller.gstin, _period(data.get("itcprd"), "itcprd")
+    )
+    return ok({"reference_id": generated.reference_id})
+
+
+@router.get("/gstr3b", summary="AUTOLIAB")
+async def gstr3b_get(
+    request: Request,
+    action: str = Query(..., pattern="^AUTOLIAB$"),
+    gstin: str = Query(...),
+    ret_period: str = Query(...),
+) -> JsonResponse:
+    caller = await _caller(request)
+    caller.require(gstin)
+    period = _period(ret_period, "ret_period")
+    auto = await _run(request, gstr3b.auto_liability, caller.gstin, period, write=False)
+    return ok(gstr3b_json(caller.gstin, period, auto.table4, auto.outward, auto.stale_2b))
+
+
+@router.post("/gstr3b", summary="RETFILE GSTR-3B", openapi_extra=examples.body(examples.RETFILE))
+async def gstr3b_post(request: Request) -> JsonResponse:
+    caller = await _caller(request)
+    _, data = _action(await read_json(request, request.app.state.settings), ("RETFILE",))
+    caller.require(data.get("gstin"))
+    period = _period(data.get("ret_period"), "ret_period")
+    filed_on = await _run(request, gstr3b.file_3b, caller.gstin, period)
+    return ok(
+        {
+            "gstin": caller.gstin,
+            "ret_period": period.code,
+            "status": "filed",
+            "filed_on": filed_on.strftime("%d-%m-%Y"),
+        }
+    )
