@@ -50,6 +50,8 @@ def _check_shape(data: Any, max_depth: int, max_string: int) -> None:
         if depth > max_depth:
             raise BadRequest(f"JSON nested too deep at {path}")
         if isinstance(node, str):
+            if "\x00" in node:
+                raise BadRequest(f"string at {path} contains a NUL character")
             if len(node) > max_string:
                 raise BadRequest(
                     f"string at {path} is {len(node):,} characters; at most {max_string}"

@@ -17,7 +17,8 @@ flag, an amount and a bill of entry's port code and number on the wire.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -47,54 +48,53 @@ def to_json_bytes(obj: Any, *, indent: int | None = None) -> bytes:
     A `Decimal` is written as the number it is (`Decimal("1800.00")` → `1800.00`); a float is
     refused (`TypeError`) because it has already lost the paisa, and so is any other type.
     Output is compact unless `indent` is given.
+
+    The standard library's C encoder does the work (a lakh-document GSTR-2B is megabytes):
+    each Decimal goes out as a marked string that one regular-expression pass turns back into
+    a bare number. The marker starts with a NUL character, which no accepted input carries
+    (request bodies with NUL are refused) and which JSON must escape as `\\u0000`.
     """
-    return "".join(_encode(obj, indent, 0)).encode("utf-8")
+    text = json.dumps(
+        obj,
+        default=_marked_number,
+        ensure_ascii=False,
+        allow_nan=False,
+        indent=indent,
+        separators=(",", ":") if indent is None else (",", ": "),
+        check_circular=False,
+    )
+    if _FLOAT_HINT.search(text) and _contains_float(obj):
+        raise TypeError("refusing to write a float: pass a Decimal")
+    return text.replace(_OPEN, "").replace(_CLOSE, "").encode("utf-8")
 
 
-def _encode(obj: Any, indent: int | None, level: int) -> Iterator[str]:
-    if obj is None:
-        yield "null"
-    elif obj is True:
-        yield "true"
-    elif obj is False:
-        yield "false"
-    elif isinstance(obj, str):
-        yield json.dumps(str(obj), ensure_ascii=False)
-    elif isinstance(obj, int):
-        yield int.__repr__(obj)
-    elif isinstance(obj, Decimal):
-        yield _number(obj)
-    elif isinstance(obj, float):
-        raise TypeError(f"refusing to write the float {obj!r}: pass a Decimal")
-    elif isinstance(obj, Mapping):
-        yield from _container("{", "}", list(obj.items()), indent, level, mapping=True)
-    elif isinstance(obj, list | tuple):
-        yield from _container("[", "]", list(obj), indent, level, mapping=False)
-    else:
-        raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+_START, _END = "\x00\x01", "\x00\x02"  # JSON writes them as \u0000\u0001 and \u0000\u0002
+_OPEN, _CLOSE = '"\\u0000\\u0001', '\\u0000\\u0002"'
+# a float in the output looks like a number with "." or "e" outside a string; only then do we
+# pay for the exact check (amounts are Decimals and go out marked)
+_FLOAT_HINT = re.compile(r"[:\[,]\s*-?[0-9]+(?:\.[0-9]+)?[eE.]")
 
 
-def _container(
-    open_: str, close: str, members: list[Any], indent: int | None, level: int, *, mapping: bool
-) -> Iterator[str]:
-    if not members:
-        yield open_ + close
-        return
-    inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
-    outer = "" if indent is None else "\n" + " " * (indent * level)
-    colon = ":" if indent is None else ": "
-    yield open_
-    for index, member in enumerate(members):
-        yield ("," if index else "") + inner
-        if mapping:
-            key, value = member
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys must be strings, got {key!r}")
-            yield json.dumps(str(key), ensure_ascii=False) + colon
-            yield from _encode(value, indent, level + 1)
-        else:
-            yield from _encode(member, indent, level + 1)
-    yield outer + close
+def _marked_number(value: Any) -> str:
+    if isinstance(value, Decimal):
+        text = str(value)
+        if "E" in text or text == "-0.00" or not value.is_finite():
+            text = _number(value)
+        return _START + text + _END
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _contains_float(obj: Any) -> bool:
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, float):
+            return True
+        if isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return False
 
 
 def _number(value: Decimal) -> str:
