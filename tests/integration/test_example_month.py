@@ -110,3 +110,17 @@ def test_r_3b_3_the_next_month_consumes_october_and_keeps_the_pending_invoice(mo
     (wrapper,) = b["docdata"]["b2b"]
     assert wrapper["supprd"] == "102024"
     assert Decimal(str(b["itcsumm"]["itcavl"]["nonrevsup"]["igst"])) == 5600
+
+
+def test_r_sup_1_the_supplier_sees_each_recipients_action_and_remarks_and_only_its_own(month):
+    """Rule: R-SUP-1."""
+    from gstims.domain.calendar import Period
+    from gstims.services.views import supplier_view
+
+    month.today("10-11-2024")
+    month.act("INV-102", "R", remarks="not ordered")
+    s1 = {r.record.number: r for r in month.run(supplier_view, S1, Period(2024, 10), write=False)}
+    assert set(s1) == {"INV-101", "INV-102", "RCM-1", "CN-11"}
+    assert (s1["INV-102"].state.action.value, s1["INV-102"].state.remarks) == ("R", "not ordered")
+    s2 = {r.record.number for r in month.run(supplier_view, S2, Period(2024, 10), write=False)}
+    assert s2 == {"INV-201", "INV-202"}

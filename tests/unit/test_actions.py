@@ -53,6 +53,7 @@ def consumed_original(action=A, tax=None) -> Original:
 
 
 def test_r_act_1_any_number_of_changes_until_consumed_the_latest_wins():
+    """Rule: R-ACT-1."""
     v = view(record())
     accepted = decide(v, A, N, None, None, date(2025, 11, 12))
     assert accepted == ImsState(A)
@@ -61,6 +62,7 @@ def test_r_act_1_any_number_of_changes_until_consumed_the_latest_wins():
 
 
 def test_r_act_1_a_consumed_record_cannot_change():
+    """Rule: R-ACT-1."""
     out = decide(view(record(), consumed=True), R, N, None, None, date(2025, 11, 12))
     assert isinstance(out, Refusal) and out.code is Code.CONSUMED
 
@@ -81,15 +83,18 @@ def test_r_act_1_a_consumed_record_cannot_change():
     ],
 )
 def test_r_act_2_specified_records(kind, original, new_tax, specified):
+    """Rule: R-ACT-2."""
     assert view(record(kind, new_tax, original)).specified is specified
 
 
 def test_r_act_2_an_amendment_of_an_unconsumed_credit_note_is_judged_as_a_credit_note():
+    """Rule: R-ACT-2."""
     unconsumed = Original("DOC-1", date(2025, 10, 1), Tax.of(igst=1800), False, N, Tax())
     assert view(record(Kind.CN, Tax.of(igst=100), unconsumed)).specified
 
 
 def test_r_act_3_credit_note_cannot_be_pending_in_era_e1():
+    """Rule: R-ACT-3."""
     v = view(record(Kind.CN), period="092025")
     out = decide(v, P, N, None, None, date(2025, 10, 12))
     assert isinstance(out, Refusal) and out.code is Code.PENDING_NOT_ALLOWED
@@ -97,12 +102,14 @@ def test_r_act_3_credit_note_cannot_be_pending_in_era_e1():
 
 
 def test_r_act_3_an_ordinary_invoice_may_be_pending_in_era_e1():
+    """Rule: R-ACT-3."""
     v = view(record(), period="092025")
     assert decide(v, P, N, None, None, date(2025, 10, 12)) == ImsState(P)
     assert not pending_blocked(v, date(2025, 10, 12))
 
 
 def test_r_act_4_credit_note_may_be_pending_until_the_next_periods_3b_due_date():
+    """Rule: R-ACT-4."""
     v = view(record(Kind.CN))  # 2B period 102025: deadline = 3B due of 112025
     assert v.pending_until == date(2025, 12, 20)
     assert decide(v, P, N, None, None, date(2025, 12, 20)) == ImsState(P)
@@ -112,22 +119,26 @@ def test_r_act_4_credit_note_may_be_pending_until_the_next_periods_3b_due_date()
 
 
 def test_r_act_4_a_still_pending_credit_note_expires_the_day_after_its_deadline():
+    """Rule: R-ACT-4."""
     v = view(record(Kind.CN), state=ImsState(P))
     assert not pending_expired(v, date(2025, 12, 20))
     assert pending_expired(v, date(2025, 12, 21))
 
 
 def test_r_act_4_a_quarterly_recipients_deadline_is_the_next_quarters_3b():
+    """Rule: R-ACT-4."""
     v = view(record(Kind.CN), period="122025", freq=Frequency.QUARTERLY)
     assert v.pending_until == date(2026, 4, 22)  # 3B of 032026, state 29
 
 
 def test_r_act_5_other_records_may_stay_pending_whatever_the_date():
+    """Rule: R-ACT-5."""
     v = view(record(), state=ImsState(P))
     assert not pending_expired(v, date(2026, 11, 30))
 
 
 def test_r_act_6_a_bill_of_entry_cannot_be_rejected():
+    """Rule: R-ACT-6."""
     boe = replace(record(), key=RecordKey.of("", RCP, Kind.BOE, "INMAA4/123", date(2025, 10, 3)))
     out = decide(view(boe), R, N, None, None, date(2025, 11, 12))
     assert isinstance(out, Refusal) and out.code is Code.REJECT_NOT_ALLOWED
@@ -135,6 +146,7 @@ def test_r_act_6_a_bill_of_entry_cannot_be_rejected():
 
 
 def test_r_act_7_partial_declaration_with_remarks_is_kept():
+    """Rule: R-ACT-7."""
     v = view(record(Kind.CN, Tax.of(igst=18000)), period="112025")
     decl = Declaration(True, Tax.of(igst=9000))
     out = decide(v, A, N, "only half availed", decl, date(2025, 12, 15))
@@ -142,18 +154,21 @@ def test_r_act_7_partial_declaration_with_remarks_is_kept():
 
 
 def test_r_act_7_partial_declaration_without_remarks_is_refused():
+    """Rule: R-ACT-7."""
     v = view(record(Kind.CN, Tax.of(igst=18000)), period="112025")
     out = decide(v, A, N, None, Declaration(True, Tax.of(igst=9000)), date(2025, 12, 15))
     assert isinstance(out, Refusal) and out.code is Code.REMARKS_REQUIRED
 
 
 def test_r_act_7_nil_declaration_needs_remarks_too():
+    """Rule: R-ACT-7."""
     v = view(record(Kind.CN), period="112025")
     out = decide(v, A, N, "", Declaration(False), date(2025, 12, 15))
     assert isinstance(out, Refusal) and out.code is Code.REMARKS_REQUIRED
 
 
 def test_r_act_7_full_declaration_needs_no_remarks():
+    """Rule: R-ACT-7."""
     v = view(record(Kind.CN), period="112025")
     assert decide(v, A, N, None, Declaration(True), date(2025, 12, 15)) == ImsState(
         A, None, Declaration(True)
@@ -169,6 +184,7 @@ def test_r_act_7_full_declaration_needs_no_remarks():
     ],
 )
 def test_r_act_7_bad_declared_amounts_are_refused(amounts):
+    """Rule: R-ACT-7."""
     tax = Tax.of(igst=18000, cgst=1000, sgst=1000)
     v = view(record(Kind.CN, tax), period="112025")
     out = decide(v, A, N, "why", Declaration(True, amounts), date(2025, 12, 15))
@@ -176,6 +192,7 @@ def test_r_act_7_bad_declared_amounts_are_refused(amounts):
 
 
 def test_r_act_7_declarations_are_refused_in_era_e1_on_other_records_and_with_other_actions():
+    """Rule: R-ACT-7."""
     decl = Declaration(True)
     e1 = view(record(Kind.CN), period="092025")
     inv = view(record(Kind.INV), period="112025")
@@ -187,6 +204,7 @@ def test_r_act_7_declarations_are_refused_in_era_e1_on_other_records_and_with_ot
 
 
 def test_r_act_8_remarks_up_to_250_characters_with_any_action():
+    """Rule: R-ACT-8."""
     v = view(record(), period="092025")
     for action in (A, R, P):
         assert decide(v, action, N, "x" * 250, None, date(2025, 10, 12)) == ImsState(
@@ -197,17 +215,20 @@ def test_r_act_8_remarks_up_to_250_characters_with_any_action():
 
 
 def test_r_act_9_a_stale_prev_status_gives_imssav0010():
+    """Rule: R-ACT-9."""
     v = view(record(), state=ImsState(A))
     out = decide(v, R, N, None, None, date(2025, 11, 12))
     assert isinstance(out, Refusal) and out.code is Code.STALE and out.code == "IMSSAV0010"
 
 
 def test_r_act_9_asking_for_the_state_already_held_changes_nothing_whatever_prev_status():
+    """Rule: R-ACT-9."""
     v = view(record(), state=ImsState(A, "ok"))
     assert decide(v, A, N, "ok", None, date(2025, 11, 12)) == ImsState(A, "ok")
 
 
 def test_r_act_9_save_refuses_no_action_and_a_missing_prev_status():
+    """Rule: R-ACT-9."""
     out = decide(view(record(), state=ImsState(A)), N, A, None, None, date(2025, 11, 12))
     assert isinstance(out, Refusal) and out.code is Code.ACTION_INVALID
     out = decide(view(record()), A, None, None, None, date(2025, 11, 12))
@@ -215,6 +236,7 @@ def test_r_act_9_save_refuses_no_action_and_a_missing_prev_status():
 
 
 def test_r_act_10_reset_returns_to_no_action_and_clears_remarks_and_declaration():
+    """Rule: R-ACT-10."""
     v = view(record(Kind.CN), state=ImsState(A, "half", Declaration(True, Tax.of(igst=900))))
     assert reset(v, A) == ImsState()
     out = reset(v, R)

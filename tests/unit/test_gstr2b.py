@@ -43,6 +43,7 @@ S = Section2B
 
 
 def test_r_2b_3_untouched_invoice_is_deemed_accepted_into_docdata_with_itc_available() -> None:
+    """Rule: R-2B-3."""
     two_b = gstr2b(entry(invoice("INV-1", igst=1800)))
 
     [line] = two_b.documents
@@ -57,6 +58,7 @@ def test_r_2b_3_untouched_invoice_is_deemed_accepted_into_docdata_with_itc_avail
 
 
 def test_r_2b_3_accepted_invoice_counts_like_a_deemed_one() -> None:
+    """Rule: R-2B-3."""
     accepted = gstr2b(entry(invoice("INV-1", igst=1800), Action.ACCEPT))
     deemed = gstr2b(entry(invoice("INV-1", igst=1800)))
 
@@ -64,6 +66,7 @@ def test_r_2b_3_accepted_invoice_counts_like_a_deemed_one() -> None:
 
 
 def test_r_2b_3_rejected_invoice_is_only_in_docrejdata_itcrejected_and_cpsummrej() -> None:
+    """Rule: R-2B-3."""
     two_b = gstr2b(entry(invoice("INV-1", taxable=10000, igst=1800), Action.REJECT))
 
     assert two_b.documents == ()
@@ -81,6 +84,7 @@ def test_r_2b_3_rejected_invoice_is_only_in_docrejdata_itcrejected_and_cpsummrej
 
 
 def test_r_2b_3_pending_record_is_nowhere_in_the_2b() -> None:
+    """Rule: R-2B-3."""
     two_b = gstr2b(entry(invoice("INV-1", igst=1800), Action.PENDING))
 
     assert list(two_b.lines()) == []
@@ -107,6 +111,7 @@ def test_r_2b_3_remarks_travel_with_the_document() -> None:
 
 
 def test_r_2b_4_deemed_accepted_credit_note_is_a_positive_reduction_in_othersup_cdnr() -> None:
+    """Rule: R-2B-4."""
     two_b = gstr2b(entry(credit_note("CN-1", igst=180)))
 
     assert two_b.itc.itcavl.othersup[S.CDNR] == Tax.of(igst=180)
@@ -115,6 +120,7 @@ def test_r_2b_4_deemed_accepted_credit_note_is_a_positive_reduction_in_othersup_
 
 
 def test_r_2b_4_declared_amounts_replace_the_credit_notes_tax() -> None:
+    """Rule: R-2B-4."""
     cn = credit_note("CN-1", cgst=900, sgst=900, pos="27")
     two_b = gstr2b(entry(cn, Action.ACCEPT, declaration=declared(cgst=300, sgst=300)))
 
@@ -122,6 +128,7 @@ def test_r_2b_4_declared_amounts_replace_the_credit_notes_tax() -> None:
 
 
 def test_r_2b_4_declaration_n_reduces_nothing_and_y_without_amounts_the_full_tax() -> None:
+    """Rule: R-2B-4."""
     nil = gstr2b(entry(credit_note("CN-1", igst=180), Action.ACCEPT, declaration=NO_REDUCTION))
     full = gstr2b(entry(credit_note("CN-1", igst=180), Action.ACCEPT, declaration=FULL_REDUCTION))
 
@@ -140,6 +147,7 @@ def test_r_2b_4_declaration_counts_only_on_an_accepted_specified_record() -> Non
 
 
 def test_r_2b_4_debit_note_is_itc_in_nonrevsup_cdnr() -> None:
+    """Rule: R-2B-4."""
     two_b = gstr2b(entry(debit_note("DN-1", igst=90)))
 
     assert two_b.itc.itcavl.nonrevsup[S.CDNR] == Tax.of(igst=90)
@@ -148,6 +156,7 @@ def test_r_2b_4_debit_note_is_itc_in_nonrevsup_cdnr() -> None:
 
 
 def test_r_2b_4_e_commerce_record_is_itc_in_nonrevsup_ecom_under_the_operator() -> None:
+    """Rule: R-2B-4."""
     operator = "29AAACE1234F1Z5"
     rec = eco_record("ECO-1", supplier=operator, actual_supplier=S1, igst=54)
     two_b = gstr2b(entry(rec))
@@ -161,6 +170,7 @@ def test_r_2b_4_e_commerce_record_is_itc_in_nonrevsup_ecom_under_the_operator() 
 
 
 def test_r_2b_5_downward_invoice_amendment_counts_the_signed_difference_in_b2ba() -> None:
+    """Rule: R-2B-5."""
     cut = amendment(invoice("INV-7", igst=1800), igst=900, original_action=Action.ACCEPT)
     two_b = gstr2b(entry(cut), period=OCT_2024.next())
 
@@ -172,6 +182,7 @@ def test_r_2b_5_downward_invoice_amendment_counts_the_signed_difference_in_b2ba(
 
 
 def test_r_2b_5_amendment_of_rejected_original_gives_its_full_effect() -> None:
+    """Rule: R-2B-5."""
     again = amendment(invoice("INV-7", igst=1800), original_action=Action.REJECT)
     two_b = gstr2b(entry(again, Action.ACCEPT), period=OCT_2024.next())
 
@@ -179,6 +190,7 @@ def test_r_2b_5_amendment_of_rejected_original_gives_its_full_effect() -> None:
 
 
 def test_r_2b_5_debit_note_and_e_commerce_amendments_sit_in_cdnra_and_ecoma() -> None:
+    """Rule: R-2B-5."""
     dn_a = amendment(debit_note("DN-1", igst=100), igst=150)
     eco_a = amendment(eco_record("ECO-1", igst=100), igst=40)
     two_b = gstr2b(entry(dn_a), entry(eco_a), period=OCT_2024.next())
@@ -189,6 +201,7 @@ def test_r_2b_5_debit_note_and_e_commerce_amendments_sit_in_cdnra_and_ecoma() ->
 
 
 def test_r_2b_5_credit_note_amendment_counts_the_signed_difference_in_othersup_cdnra() -> None:
+    """Rule: R-2B-5."""
     down = amendment(credit_note("CN-1", igst=1000), igst=600)
     up = amendment(credit_note("CN-2", igst=1000), igst=1300)
     two_b = gstr2b(entry(down), entry(up), period=OCT_2024.next())
@@ -351,6 +364,7 @@ def test_r_in_5e_pos_ineligible_credit_note_sits_in_itcunavl_othersup() -> None:
 
 
 def test_r_2b_6_a_group_total_is_the_sum_of_its_sections_to_the_paisa() -> None:
+    """Rule: R-2B-6."""
     two_b = gstr2b(
         entry(invoice("INV-1", igst="0.01")),
         entry(debit_note("DN-1", igst="100.10", cess="0.05")),
@@ -364,6 +378,7 @@ def test_r_2b_6_a_group_total_is_the_sum_of_its_sections_to_the_paisa() -> None:
 
 
 def test_r_2b_6_counterparty_row_per_supplier_and_section_with_document_values() -> None:
+    """Rule: R-2B-6."""
     two_b = gstr2b(
         entry(invoice("INV-1", taxable=1000, igst=180), trade_name="Udaan"),
         entry(invoice("INV-2", taxable=500, igst=90)),
@@ -387,6 +402,7 @@ def test_r_2b_6_counterparty_row_per_supplier_and_section_with_document_values()
 
 
 def test_r_2b_6_counterparty_row_carries_the_latest_period_and_filing_date() -> None:
+    """Rule: R-2B-6."""
     early = invoice("INV-1", igst=1)
     late = invoice("INV-2", igst=1, period=Period(2024, 11), filed_on=date(2024, 12, 9))
     [row] = gstr2b(entry(late), entry(early), period=Period(2024, 11)).suppliers
@@ -402,6 +418,7 @@ def test_r_2b_6_counterparty_row_carries_the_latest_period_and_filing_date() -> 
 
 
 def test_r_2b_8_rule_37a_reversal_sits_in_itcrev_and_reclaim_in_itcavl_nonrevsup_b2b() -> None:
+    """Rule: R-2B-8."""
     reversal = Rule37A(S2, OCT_2024, Tax.of(igst=5600))
     reclaim = Rule37A(S1, OCT_2024, Tax.of(igst=700), reclaim=True)
     two_b = gstr2b(entry(invoice("INV-1", igst=100)), adjustments=(reversal, reclaim))

@@ -43,6 +43,7 @@ def test_r_3b_1_no_2b_yet_gives_a_table_4_of_zeros() -> None:
 
 
 def test_r_3b_1_all_other_itc_is_nonrevsup_minus_credit_notes_and_their_amendments() -> None:
+    """Rule: R-3B-1."""
     two_b = gstr2b(
         entry(invoice("INV-1", igst=1800, cess=100)),
         entry(debit_note("DN-1", igst=200)),
@@ -55,6 +56,7 @@ def test_r_3b_1_all_other_itc_is_nonrevsup_minus_credit_notes_and_their_amendmen
 
 
 def test_r_3b_1_a_negative_head_shows_zero_and_goes_to_4b2_while_other_heads_stay() -> None:
+    """Rule: R-3B-1."""
     two_b = gstr2b(
         entry(invoice("INV-1", cgst=500, sgst=500, pos="27")),
         entry(credit_note("CN-1", igst=300)),
@@ -82,6 +84,7 @@ def test_r_3b_1_reverse_charge_row_is_revsup_minus_its_credit_notes_and_3_1d_is_
 
 
 def test_r_3b_1_isd_row_is_isdsup_net_of_isd_credit_notes() -> None:
+    """Rule: R-3B-1."""
     isd = Route.ISD
     two_b = gstr2b(
         entry(invoice("ISD-1", supplier=S2, origin=Origin.GSTR6, cgst=300, sgst=300), route=isd),
@@ -92,6 +95,7 @@ def test_r_3b_1_isd_row_is_isdsup_net_of_isd_credit_notes() -> None:
 
 
 def test_r_3b_1_imports_row_is_itcavl_imports_and_imports_of_services_stay_zero() -> None:
+    """Rule: R-3B-1."""
     two_b = gstr2b(entry(bill_of_entry("INMAA1/7", igst=1000, cess=10), route=Route.IMPORTS))
     t4 = table4(two_b)
 
@@ -129,6 +133,7 @@ def test_r_3b_1_ineligible_others_is_itcunavl_with_its_credit_notes_netted() -> 
 
 
 def test_r_3b_1_rejected_and_pending_records_contribute_nothing() -> None:
+    """Rule: R-3B-1."""
     two_b = gstr2b(
         entry(invoice("INV-1", igst=1000), Action.REJECT),
         entry(invoice("INV-2", igst=2000), Action.PENDING),
@@ -139,6 +144,7 @@ def test_r_3b_1_rejected_and_pending_records_contribute_nothing() -> None:
 
 
 def test_r_3b_1_net_itc_is_available_minus_reversed_per_head() -> None:
+    """Rule: R-3B-1."""
     two_b = gstr2b(
         entry(invoice("INV-1", igst="1000.55", cess="12.34")),
         entry(amendment(invoice("INV-0", cgst=90, sgst=90, pos="27"), cgst=0, sgst=0)),
@@ -155,6 +161,7 @@ def test_r_3b_1_net_itc_is_available_minus_reversed_per_head() -> None:
 
 
 def test_r_3b_4_liability_is_invoices_and_debit_notes_minus_credit_notes() -> None:
+    """Rule: R-3B-4."""
     records = [
         invoice("INV-1", taxable=10000, igst=1800),
         debit_note("DN-1", taxable=100, igst=18),
@@ -168,6 +175,7 @@ def test_r_3b_4_liability_is_invoices_and_debit_notes_minus_credit_notes() -> No
 
 
 def test_r_3b_4_reverse_charge_unfiled_other_period_and_other_supplier_records_stay_out() -> None:
+    """Rule: R-3B-4."""
     records = [
         invoice("INV-1", taxable=100, igst=18),
         invoice("RCM-1", taxable=2000, igst=100, reverse_charge=True),
@@ -181,6 +189,7 @@ def test_r_3b_4_reverse_charge_unfiled_other_period_and_other_supplier_records_s
 
 
 def test_r_3b_4_e_commerce_record_is_the_operators_not_the_actual_suppliers() -> None:
+    """Rule: R-3B-4."""
     operator = "29AAACE1234F1Z5"
     rec = eco_record("ECO-1", supplier=operator, actual_supplier=S1, taxable=100, igst=18)
 
@@ -189,6 +198,7 @@ def test_r_3b_4_e_commerce_record_is_the_operators_not_the_actual_suppliers() ->
 
 
 def test_r_3b_4_amendments_count_by_their_difference_from_the_original() -> None:
+    """Rule: R-3B-4."""
     cut = amendment(invoice("INV-1", igst=1800), igst=900, period=NOV_2024)
     raised_cn = amendment(credit_note("CN-1", igst=100), igst=150, period=NOV_2024)
 
@@ -196,6 +206,7 @@ def test_r_3b_4_amendments_count_by_their_difference_from_the_original() -> None
 
 
 def test_r_3b_4_add_backs_are_added_to_the_tax() -> None:
+    """Rule: R-3B-4."""
     liability = outward_liability(
         S1, OCT_2024, [invoice("INV-1", taxable=100, igst=18)], [Tax.of(igst=5), Tax.of(cgst=1)]
     )
@@ -205,6 +216,7 @@ def test_r_3b_4_add_backs_are_added_to_the_tax() -> None:
 
 
 def test_r_3b_4_add_back_of_a_consumed_credit_note_by_its_action_and_declaration() -> None:
+    """Rule: R-3B-4."""
     cn = credit_note("CN-1", cgst=500, sgst=500)
 
     def add_back(action: Action, declaration: Declaration | None = None) -> Tax:
@@ -219,6 +231,7 @@ def test_r_3b_4_add_back_of_a_consumed_credit_note_by_its_action_and_declaration
 
 
 def test_r_3b_4_re_reported_credit_note_accepted_after_wrongful_rejection_nets_to_zero() -> None:
+    """Rule: R-3B-4."""
     cn = credit_note("CN-6", igst=1000)
     first = credit_note_add_back(cn, ImsState(Action.REJECT))
     again = amendment(cn, original_action=Action.REJECT)
@@ -230,6 +243,7 @@ def test_r_3b_4_re_reported_credit_note_accepted_after_wrongful_rejection_nets_t
 
 
 def test_r_3b_4_amendment_never_takes_back_more_than_its_original_added_back() -> None:
+    """Rule: R-3B-4."""
     cn = credit_note("CN-1", igst=1000)
     downward_rejected = amendment(cn, igst=600, original_action=Action.ACCEPT)
     upward_rejected = amendment(cn, igst=1500, original_action=Action.ACCEPT)
@@ -239,4 +253,5 @@ def test_r_3b_4_amendment_never_takes_back_more_than_its_original_added_back() -
 
 
 def test_r_3b_4_invoices_add_back_nothing() -> None:
+    """Rule: R-3B-4."""
     assert credit_note_add_back(invoice("INV-1", igst=1), ImsState(Action.REJECT)) == NO_TAX

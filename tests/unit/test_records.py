@@ -95,6 +95,7 @@ def test_r_in_5g_rule_37a_is_a_2b_adjustment_not_a_route():
 
 
 def test_r_in_7_an_amendment_is_upward_or_downward_on_total_tax_equal_counts_as_upward():
+    """Rule: R-IN-7."""
     orig = Original("INV-1", date(2024, 11, 5), Tax.of(igst=1800), True, Action.ACCEPT, Tax())
     assert inv(original=orig, tax=Tax.of(igst=900)).direction is Direction.DOWNWARD
     assert inv(original=orig, tax=Tax.of(cgst=900, sgst=900)).direction is Direction.UPWARD
@@ -104,6 +105,7 @@ def test_r_in_7_an_amendment_is_upward_or_downward_on_total_tax_equal_counts_as_
 
 
 def test_r_in_1_an_unfiled_record_gets_the_2b_period_it_would_get_if_filed_today():
+    """Rule: R-IN-1."""
     unfiled = inv(filed_on=None)
     assert period_2b(unfiled, M, date(2024, 12, 12)) == Period(2024, 12)
     assert period_2b(inv(), M, date(2025, 1, 1)) == Period(2024, 11)

@@ -26,11 +26,13 @@ def facts(freq=M, first="102024", r1=(), r1a=(), b3=()):
 
 
 def test_r_seq_1_gstr1_only_after_the_period_ends():
+    """Rule: R-SEQ-1."""
     assert gstr1_refusal(facts(), p("102024"), date(2024, 10, 31)).code == "RET0003"
     assert gstr1_refusal(facts(), p("102024"), date(2024, 11, 1)) is None
 
 
 def test_r_seq_1_gstr1_needs_the_previous_gstr1_and_previous_3b():
+    """Rule: R-SEQ-1."""
     assert gstr1_refusal(facts(), p("112024"), date(2024, 12, 5)).code == "RET0004"
     f = facts(r1=["102024"])
     assert gstr1_refusal(f, p("112024"), date(2024, 12, 5)).code == "RET0005"
@@ -39,6 +41,7 @@ def test_r_seq_1_gstr1_needs_the_previous_gstr1_and_previous_3b():
 
 
 def test_r_seq_1_a_quarterly_taxpayers_iff_needs_the_previous_quarters_3b():
+    """Rule: R-SEQ-1."""
     f = facts(Q, r1=["102024", "112024", "122024"])
     assert gstr1_refusal(f, p("012025"), date(2025, 2, 3)).code == "RET0005"
     f = facts(Q, r1=["102024", "112024", "122024"], b3=["122024"])
@@ -49,11 +52,13 @@ def test_r_seq_1_a_quarterly_taxpayers_iff_needs_the_previous_quarters_3b():
 
 
 def test_r_seq_1_a_taxpayer_owes_nothing_before_its_first_period():
+    """Rule: R-SEQ-1."""
     f = facts(first="032025")
     assert gstr1_refusal(f, p("032025"), date(2025, 4, 2)) is None
 
 
 def test_r_seq_2_gstr3b_needs_gstr1_previous_3b_and_the_2b():
+    """Rule: R-SEQ-2."""
     assert gstr3b_refusal(facts(), p("102024"), True).code == "RET0009"
     assert gstr3b_refusal(facts(r1=["102024"]), p("102024"), False).code == "RET2B1023"
     assert gstr3b_refusal(facts(r1=["102024"]), p("102024"), True) is None
@@ -62,26 +67,31 @@ def test_r_seq_2_gstr3b_needs_gstr1_previous_3b_and_the_2b():
 
 
 def test_r_seq_2_a_quarterly_taxpayer_files_3b_for_quarters_only():
+    """Rule: R-SEQ-2."""
     f = facts(Q, r1=["102024", "112024", "122024"])
     assert gstr3b_refusal(f, p("112024"), True).code == "RET0006"
     assert gstr3b_refusal(f, p("122024"), True) is None
 
 
 def test_r_seq_3_a_nil_gstr1_is_an_ordinary_filing():
+    """Rule: R-SEQ-3."""
     assert gstr1_refusal(facts(), p("102024"), date(2024, 11, 18)) is None
 
 
 def test_r_in_3_gstr1a_only_between_gstr1_and_3b():
+    """Rule: R-IN-3."""
     assert gstr1a_refusal(facts(), p("102024")).code == "RET0007"
     assert gstr1a_refusal(facts(r1=["102024"]), p("102024")) is None
     assert gstr1a_refusal(facts(r1=["102024"], b3=["102024"]), p("102024")).code == "RET0008"
 
 
 def test_r_cal_4_returns_before_october_2024_are_refused():
+    """Rule: R-CAL-4."""
     assert gstr1_refusal(facts(), p("092024"), date(2024, 10, 5)).code == "RET0001"
 
 
 def test_r_2b_1_gen2b_waits_for_the_draft_date():
+    """Rule: R-2B-1."""
     assert gen2b_refusal(facts(), p("102024"), date(2024, 11, 13)).code == "IMS2B009"
     assert gen2b_refusal(facts(), p("102024"), date(2024, 11, 14)) is None
 
