@@ -1,10 +1,10 @@
-"""The ASGI application: the taxpayer API, the sandbox API and (later) the web dashboard."""
+"""The ASGI application: the taxpayer API, the sandbox API and the web dashboard."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from gstims import __version__
+from gstims import __version__, web
 from gstims.api import envelope, sandbox, taxpayer
 from gstims.api.settings import Settings
 from gstims.services.taxpayers import start_clock
@@ -31,4 +31,5 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(taxpayer.router)
     if settings.sandbox:
         app.include_router(sandbox.router)
+    web.install(app, settings)
     return app

@@ -1,0 +1,40 @@
+"""The web dashboard: server-rendered pages for IMS, GSTR-2B, GSTR-3B and the supplier view.
+
+Pages are Jinja2 templates (autoescaped) rendered by thin routes that call the services;
+there is one CSS file and one small script, both served from `/static`, nothing from outside.
+A user signs in with a password (`principal_by_password`, scrypt); the session is a signed
+cookie (Starlette's SessionMiddleware with `settings.session_secret`); every form carries the
+session's CSRF token; every page under `/g/{gstin}/` checks that GSTIN is granted to the user.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+
+from gstims.api.settings import Settings
+from gstims.web import auth_pages, ims_pages, return_pages
+from gstims.web.render import compile_templates, install_handlers
+from gstims.web.timing import ServerTiming
+
+SESSION_HOURS = 10
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Mount the dashboard on the API's app."""
+    app.add_middleware(ServerTiming)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret,
+        session_cookie="gstims_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+    )
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    install_handlers(app)
+    compile_templates()
+    for module in (auth_pages, ims_pages, return_pages):
+        app.include_router(module.router, include_in_schema=False)
