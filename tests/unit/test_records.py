@@ -109,3 +109,14 @@ def test_r_in_1_an_unfiled_record_gets_the_2b_period_it_would_get_if_filed_today
     unfiled = inv(filed_on=None)
     assert period_2b(unfiled, M, date(2024, 12, 12)) == Period(2024, 12)
     assert period_2b(inv(), M, date(2025, 1, 1)) == Period(2024, 11)
+
+
+def test_r_in_5f_a_downward_amendment_filed_after_the_limit_still_reduces_credit():
+    """Rule: R-IN-5, R-2B-5 — 16(4) bars taking credit late, never giving it back (decision)."""
+    orig = Original(
+        "INV-1", date(2024, 11, 5), Tax.of(igst=1800), True, Action.ACCEPT, Tax.of(igst=1800)
+    )
+    late = inv(original=orig, tax=Tax.of(igst=900), filed_on=date(2025, 12, 5))
+    assert route(late, "29", Period(2025, 12), date(2025, 12, 5)) is Route.IMS
+    upward = inv(original=orig, tax=Tax.of(igst=2700), filed_on=date(2025, 12, 5))
+    assert route(upward, "29", Period(2025, 12), date(2025, 12, 5)) is Route.TIME_BARRED

@@ -263,6 +263,8 @@ def is_time_barred(record: Record, today: date) -> bool:
         return True
     if record.key.kind not in (Kind.INV, Kind.DN, Kind.ECO):
         return False  # credit notes are never time-barred this way (decision)
+    if record.direction is Direction.DOWNWARD:
+        return False  # 16(4) bars taking credit, never giving it back (decision)
     limit = section_16_4_limit(record.original.doc_date if record.original else record.doc_date)
     filed_or_today = record.filed_on or today
     return filed_or_today > limit
