@@ -5,13 +5,14 @@ Every failure of a whole request becomes one envelope here, in one place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from gstims.domain.documents import Problem
 from gstims.formats.encoding import to_json_bytes
@@ -31,13 +32,20 @@ def ok(data: Any) -> JsonResponse:
     return JsonResponse({"status_cd": "1", "data": data})
 
 
-def failure(status: int, code: str, message: str, details: Sequence[Any] = ()) -> JsonResponse:
+def failure(
+    status: int,
+    code: str,
+    message: str,
+    details: Sequence[Any] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JsonResponse:
     return JsonResponse(
         {
             "status_cd": "0",
             "error": {"error_cd": code, "message": message, "details": list(details)},
         },
         status_code=status,
+        headers=headers,
     )
 
 
@@ -46,6 +54,49 @@ def problem_details(problems: Sequence[Problem]) -> list[dict[str, str]]:
         {"section": p.section, "number": p.number, "field": p.field, "message": p.message}
         for p in problems
     ]
+
+
+_SUCCESS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status_cd", "data"],
+    "properties": {"status_cd": {"type": "string", "enum": ["1"]}, "data": {}},
+}
+_FAILURE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status_cd", "error"],
+    "properties": {
+        "status_cd": {"type": "string", "enum": ["0"]},
+        "error": {
+            "type": "object",
+            "required": ["error_cd", "message", "details"],
+            "properties": {
+                "error_cd": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+    },
+}
+_FAILURES = {
+    400: "Malformed JSON, an unknown action or section, a missing or ill-typed field",
+    401: "No `auth-token` / `admin-token`, or a wrong one",
+    403: "The GSTIN named is not granted to this token",
+    404: "Unknown return, statement, request or taxpayer",
+    409: "State conflict: already filed, out of sequence, not yet possible",
+    413: "Body over the configured limit (default 20 MiB)",
+    422: "Validation: `details` lists every problem (section, number, field, message)",
+}
+
+
+def _documented(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _documented(_SUCCESS_SCHEMA, "Success: the envelope `{status_cd: 1, data}`"),
+    **{status: _documented(_FAILURE_SCHEMA, text) for status, text in _FAILURES.items()},
+}
+"""Every answer of the API, for the OpenAPI document: the success envelope and each failure."""
 
 
 class BadRequest(ServiceError):
@@ -88,11 +139,27 @@ def install(app: FastAPI) -> None:
         return failure(400, "GSTIMS400", "the request is malformed", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> Response:
-        return failure(exc.status_code, f"GSTIMS{exc.status_code}", str(exc.detail))
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # RFC 9110: a 405 names every method the path takes
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return failure(
+            exc.status_code, f"GSTIMS{exc.status_code}", str(exc.detail), headers=headers
+        )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods of every route on the request's path (Starlette names only the first's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 __all__ = [
+    "RESPONSES",
     "BadRequest",
     "Invalid",
     "JsonResponse",

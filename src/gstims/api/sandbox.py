@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from gstims.api import examples
 from gstims.api.auth import require_admin
 from gstims.api.body import read_json
-from gstims.api.envelope import BadRequest, JsonResponse, ok
+from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.documents import Problem
 from gstims.domain.money import Tax
@@ -24,7 +24,7 @@ from gstims.formats.gstr1 import parse_gstr1
 from gstims.formats.reading import Fields
 from gstims.services import clock, feeds, taxpayers
 
-router = APIRouter(prefix="/sandbox/v1")
+router = APIRouter(prefix="/sandbox/v1", responses=RESPONSES)
 
 
 async def _admin_body(request: Request, *, body: bool = True) -> Mapping[str, Any]:
@@ -47,6 +47,16 @@ def _fields(data: Mapping[str, Any], section: str) -> tuple[Fields, list[Problem
     return Fields(data, "", problems, section), problems
 
 
+# the widths the database keeps (a longer name is refused here, not by the database as a 500)
+MAX_TAXPAYER_NAME = 200
+MAX_USER_NAME = 100
+
+
+def _at_most(f: Fields, key: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        f.report(key, f"at most {limit} characters, got {len(value):,}")
+
+
 @router.post(
     "/taxpayers", summary="Register a taxpayer", openapi_extra=examples.body(examples.TAXPAYER)
 )
@@ -58,6 +68,8 @@ async def register(request: Request) -> JsonResponse:
     trade = f.text("trade_name", required=False)
     freq = f.choice("filing_frequency", ("M", "Q"))
     registered = f.date("registered_on", required=False)
+    _at_most(f, "legal_name", legal, MAX_TAXPAYER_NAME)
+    _at_most(f, "trade_name", trade, MAX_TAXPAYER_NAME)
     if problems or gstin is None or legal is None or freq is None:
         raise BadRequest("the taxpayer is malformed", problems)
     on = await _run(
@@ -88,6 +100,7 @@ async def create_user(request: Request) -> JsonResponse:
     f, problems = _fields(data, "user")
     name = f.text("name", blank=False)
     password = f.text("password", required=False)
+    _at_most(f, "name", name, MAX_USER_NAME)
     gstins = data.get("gstins")
     if not isinstance(gstins, list) or not all(isinstance(g, str) for g in gstins):
         problems.append(Problem("user", name or "", "gstins", "expected a list of GSTINs"))

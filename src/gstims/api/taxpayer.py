@@ -15,17 +15,17 @@ from starlette.concurrency import run_in_threadpool
 from gstims.api import examples
 from gstims.api.auth import Caller, authenticate
 from gstims.api.body import read_json
-from gstims.api.envelope import BadRequest, JsonResponse, ok
+from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.domain.calendar import Period, PeriodError
-from gstims.domain.records import Action, Kind, Section
+from gstims.domain.records import Action, Kind, Record, Section
 from gstims.formats import ims as ims_json
 from gstims.formats.gstr1 import gstr1_period, parse_gstr1
 from gstims.formats.gstr3b import gstr3b_json
 from gstims.formats.supview import supview_json
 from gstims.services import gstr2b, gstr3b, ims, supplier, views
-from gstims.services.errors import Forbidden
+from gstims.services.errors import NotFound
 
-router = APIRouter(prefix="/taxpayerapi/v1.0/returns")
+router = APIRouter(prefix="/taxpayerapi/v1.0/returns", responses=RESPONSES)
 
 
 def _period(value: Any, field: str) -> Period:
@@ -192,14 +192,14 @@ async def ims_get(
     if section not in (None, "") and section not in kinds:
         raise BadRequest(f"unknown section {section!r}")
     rows = await _run(request, views.supplier_view, caller.gstin, period, form, None, write=False)
-    if section:
-        wanted = section.rstrip("a")
-        rows = [
-            r
-            for r in rows
-            if {"INV": "b2b", "ECO": "ecom"}.get(r.record.key.kind.value, "cdnr") == wanted
-        ]
+    if section:  # b2ba asks for amendments only, b2b for the rest (as supview_json names them)
+        rows = [r for r in rows if _supview_section(r.record) == section]
     return ok(supview_json(caller.gstin, period, form, rows))
+
+
+def _supview_section(record: Record) -> str:
+    base = {"INV": "b2b", "ECO": "ecom"}.get(record.key.kind.value, "cdnr")
+    return base + ("a" if record.original is not None else "")
 
 
 @router.put("/ims", summary="SAVE / RESETIMS", openapi_extra=examples.body(examples.SAVE))
@@ -239,7 +239,7 @@ async def gstr2b_get(
         raise BadRequest("int_tran_id is required")
     status_ = await _run(request, ims.request_status, caller.gstin, int_tran_id, write=False)
     if status_.kind != "GEN2B":
-        raise Forbidden("GSTIMS404", "no GEN2B request with that id")
+        raise NotFound("GSTIMS404", "no GEN2B request with that id")
     return ok({"status_cd": status_.status, "int_tran_id": status_.reference_id})
 
 

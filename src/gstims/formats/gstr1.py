@@ -203,6 +203,11 @@ def _items(doc: Fields, required: bool) -> tuple[Item, ...]:
         if detail is None:
             continue
         rate = detail.decimal("rt")
+        if rate is not None and (rate.as_tuple().exponent < -2 or abs(rate) >= 1000):  # type: ignore[operator]
+            detail.report(
+                "rt", f"a rate has at most two decimal places and three digits, got {rate}"
+            )
+            rate = None
         taxable = detail.amount("txval", required=True)
         igst, cgst, sgst, cess = (detail.amount(head) for head in _HEADS)
         if (
@@ -214,5 +219,6 @@ def _items(doc: Fields, required: bool) -> tuple[Item, ...]:
             or cess is None
         ):
             continue
-        items.append(Item(rate, taxable, Tax(igst, cgst, sgst, cess)))
+        # "18.00" is the rate 18: keep one spelling of it
+        items.append(Item(rate.normalize() + 0, taxable, Tax(igst, cgst, sgst, cess)))
     return tuple(items)

@@ -70,6 +70,9 @@ def decimal_of(value: Any) -> Decimal | str:
     return f"expected a number, got {kind_of(value)}"
 
 
+MAX_AMOUNT = Decimal("9999999999999.99")  # GSTN amounts are Decimal(15,2)
+
+
 def amount_of(value: Any) -> Decimal | str:
     """An amount of at most two places as a two-place `Decimal`, or why it is not one."""
     number = decimal_of(value)
@@ -81,6 +84,8 @@ def amount_of(value: Any) -> Decimal | str:
         return f"too large for an amount: {value}"
     if not exact:
         return f"an amount has at most two decimal places, got {number}"
+    if abs(number) > MAX_AMOUNT:
+        return f"an amount has at most 13 digits before the decimal point (GSTN Decimal(15,2)), got {number}"
     return money(number)
 
 

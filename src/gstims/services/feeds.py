@@ -9,6 +9,7 @@ then on into IMS section `impg` / `impgsez`. Re-sending a document unchanged cha
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -179,19 +180,51 @@ def _base(
     }
 
 
+_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9/-]{0,15}")
+_PORT = re.compile(r"[A-Za-z0-9]{1,6}")
+
+
+def _identity_problems(row: dict[str, Any]) -> list[Problem]:
+    """Document numbers of 1-16 characters (R-IN-4); a port code of at most 6 characters."""
+    number = row["doc_number"]
+    if row["kind"] == Kind.BOE.value:
+        port, _, boe = number.partition("/")
+        problems = []
+        if not _PORT.fullmatch(port):
+            problems.append(
+                Problem("feed", number, "portcode", "a port code is 1-6 letters or digits")
+            )
+        if not _NUMBER.fullmatch(boe):
+            problems.append(
+                Problem("feed", number, "boenum", "a bill of entry number is 1-16 characters")
+            )
+        return problems
+    if not _NUMBER.fullmatch(number):
+        return [
+            Problem("feed", number[:40], "docnum", "a document number is 1-16 of A-Z a-z 0-9 / -")
+        ]
+    return []
+
+
 def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> int:
     today = uow.today()
     recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in rows})
-    problems = [
-        Problem("feed", r["doc_number"], "rtin", f"recipient {r['recipient']} is not registered")
-        for r in rows
-        if r["recipient"] not in recipients
-    ] + [
-        Problem("feed", r["doc_number"], "gstin", f"{r['supplier']}: {p}")
-        for r in rows
-        if r["supplier"]
-        for p in gstin_problems(r["supplier"])
-    ]
+    problems = (
+        [
+            Problem(
+                "feed", r["doc_number"], "rtin", f"recipient {r['recipient']} is not registered"
+            )
+            for r in rows
+            if r["recipient"] not in recipients
+        ]
+        + [
+            Problem("feed", r["doc_number"], "gstin", f"{r['supplier']}: {p}")
+            for r in rows
+            if r["supplier"]
+            for p in gstin_problems(r["supplier"])
+        ]
+        + [problem for r in rows for problem in _identity_problems(r)]
+    )
     if problems:
         raise Invalid(problems)
     uow.lock(gstins)

@@ -18,6 +18,8 @@ from gstims.services.errors import Conflict, Invalid, ServiceError
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import clock, grants, taxpayers, users
 
+GST_START = date(2017, 7, 1)
+
 
 def register_taxpayer(
     uow: UnitOfWork,
@@ -38,6 +40,17 @@ def register_taxpayer(
     if exists.first() is not None:
         raise Conflict("GSTIMS409", f"GSTIN {parsed.value} is already registered")
     day = registered_on or uow.today()
+    if not GST_START <= day <= uow.today():
+        raise Invalid(
+            [
+                Problem(
+                    "taxpayer",
+                    parsed.value,
+                    "registered_on",
+                    f"a registration date is between 01-07-2017 and today, got {day:%d-%m-%Y}",
+                )
+            ]
+        )
     uow.conn.execute(
         insert(taxpayers).values(
             gstin=parsed.value,
