@@ -60,6 +60,7 @@ def baseline(db: Database, rows: list[dict[str, Any]]) -> float:
     for index in list(copy.indexes):
         copy.indexes.discard(index)
     copy.constraints = {c for c in copy.constraints if isinstance(c, sa.PrimaryKeyConstraint)}
+    copy.primary_key.name = "pk_bench_baseline"  # constraint names are schema-wide on PostgreSQL
     meta.drop_all(db.engine)
     meta.create_all(db.engine)
     columns = [c.name for c in copy.columns if c.name != "id"]

@@ -41,6 +41,9 @@ class Era(StrEnum):
     E2 = "E2"  # 2B period Oct 2025 onwards
 
 
+_FIRST_YEAR, _LAST_YEAR = 2017, 2099  # the years a Period may name
+
+
 class PeriodError(ValueError):
     """A period string or value that cannot be a tax period."""
 
@@ -55,7 +58,7 @@ class Period:
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
             raise PeriodError(f"month must be 01-12, got {self.month:02d}")
-        if not 2017 <= self.year <= 2099:
+        if not _FIRST_YEAR <= self.year <= _LAST_YEAR:
             raise PeriodError(f"year must be 2017-2099, got {self.year}")
 
     @classmethod
@@ -131,7 +134,15 @@ def era_of(period_2b: Period) -> Era:
 
 
 def financial_year_of(day: date) -> int:
-    return Period.of(day).financial_year
+    """The starting year of the financial year (1 April – 31 March) holding `day`.
+
+    Plain arithmetic on the hot path (it runs several times per document of a lakh-document
+    save); a year outside `Period`'s range still fails exactly as `Period.of(day)` does.
+    """
+    year = day.year
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:
+        return Period.of(day).financial_year  # raises PeriodError
+    return year if day.month >= 4 else year - 1
 
 
 def return_period(month: Period, frequency: Frequency) -> Period:

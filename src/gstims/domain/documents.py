@@ -54,6 +54,7 @@ error to name the field the filer sent; the spellings live in `_LAYOUTS` and `_H
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -162,6 +163,8 @@ class SupplierDocument:
     original_date: date | None = None
     actual_supplier: str | None = None
     delete: bool = False
+    # `key` is asked for several times per document on a lakh-document save: kept once made
+    _key: RecordKey | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # A wrong section or kind is a bug in whoever built the value, not a data problem.
@@ -186,11 +189,15 @@ class SupplierDocument:
     @property
     def key(self) -> RecordKey:
         """The record key; an amendment keeps its original's (rules.md §0)."""
-        if self.is_amendment and self.original_number and self.original_date is not None:
-            number, day = self.original_number, self.original_date
-        else:
-            number, day = self.number, self.doc_date
-        return RecordKey.of(self.supplier, self.recipient, self.kind, number, day)
+        key = self._key
+        if key is None:
+            if self.is_amendment and self.original_number and self.original_date is not None:
+                number, day = self.original_number, self.original_date
+            else:
+                number, day = self.number, self.doc_date
+            key = RecordKey.of(self.supplier, self.recipient, self.kind, number, day)
+            object.__setattr__(self, "_key", key)  # a cache of a frozen value's own fact
+        return key
 
     @property
     def label(self) -> str:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
 from gstims.domain.sequence import FilingFacts
 from gstims.services.errors import NotFound
 from gstims.services.rows import period_int, period_of
+from gstims.store.bulk import insert_rows
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import audit_log, returns, taxpayers
 
@@ -111,9 +112,8 @@ def bump_ims_version(uow: UnitOfWork, recipients: Iterable[str]) -> None:
 
 
 def write_audit(uow: UnitOfWork, entries: list[dict[str, Any]]) -> None:
-    """R-ACT-11: one append-only entry per change of action."""
-    if entries:
-        uow.conn.execute(insert(audit_log), entries)
+    """R-ACT-11: one append-only entry per change of action (one bulk INSERT)."""
+    insert_rows(uow.conn, audit_log, entries)
 
 
 def audit_entry(

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from gstims.domain.calendar import Frequency, Period, financial_year_of
 from gstims.domain.documents import Problem, SupplierDocument
@@ -26,7 +26,8 @@ from gstims.domain.records import Kind, Origin, normalise_number
 from gstims.services.context import bump_ims_version, taxpayers_by_gstin
 from gstims.services.errors import Invalid
 from gstims.services.rows import period_int, tax_paise, to_paise
-from gstims.services.supplier import derived_columns, document_hash
+from gstims.services.supplier import Derivations, document_hash
+from gstims.store.bulk import insert_rows
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import records
 
@@ -238,16 +239,17 @@ def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> in
         )
     }
     fresh = []
+    derive = Derivations(recipients, today)
     for row in rows:
         key = (row["supplier"], row["kind"], row["number"], row["fy"])
         if key in existing:
             continue
         existing.add(key)
         row["filed_on"] = today
-        row.update(derived_columns(row, recipients[row["recipient"]], today))
+        row.update(derive(row))
         fresh.append(row)
     if fresh:
-        uow.conn.execute(insert(records), fresh)
+        insert_rows(uow.conn, records, fresh)
         bump_ims_version(uow, {r["recipient"] for r in fresh})
     uow.commit()
     return len(fresh)

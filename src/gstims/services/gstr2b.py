@@ -30,10 +30,13 @@ from gstims.formats.gstr2b import gstr2b_json
 from gstims.services.context import filing_facts, new_reference, taxpayer
 from gstims.services.errors import Conflict, NotFound
 from gstims.services.rows import (
+    RECORD_COLUMNS,
+    STATE_COLUMNS,
     from_paise,
     period_int,
     period_of,
     record_of,
+    route_of,
     state_of,
     tax_of,
     to_paise,
@@ -65,10 +68,11 @@ def generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     if refusal:
         raise Conflict(refusal.code, refusal.message)
     selection = _selection(recipient, period)
-    rows = [dict(r) for r in uow.conn.execute(select(records).where(selection)).mappings()]
+    columns = (records.c[c] for c in (*RECORD_COLUMNS, *STATE_COLUMNS, "route"))
+    rows = uow.conn.execute(select(*columns).where(selection)).mappings().all()
     names = _trade_names(uow, {r["supplier"] for r in rows})
     entries = [
-        Entry(record_of(r), state_of(r), Route(r["route"]), names.get(r["supplier"], ""))
+        Entry(record_of(r), state_of(r), route_of(r["route"]), names.get(r["supplier"], ""))
         for r in rows
     ]
     version = 1 + (
@@ -171,10 +175,15 @@ def _adjustments(
     ]
 
 
-def latest(uow: UnitOfWork, recipient: str, period: Period) -> dict[str, Any] | None:
+def latest(
+    uow: UnitOfWork, recipient: str, period: Period, *, content: bool = True
+) -> dict[str, Any] | None:
+    """The latest generation's row; without `content` (megabytes of JSON for a lakh of
+    documents) when the caller needs only its version, Table 4 and dates."""
+    columns = [c for c in gstr2b.columns if content or c.name != "content"]
     row = (
         uow.conn.execute(
-            select(gstr2b)
+            select(*columns)
             .where(gstr2b.c.recipient == recipient, gstr2b.c.period == period_int(period))
             .order_by(gstr2b.c.version.desc())
             .limit(1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 
 from gstims.domain.calendar import (
     Frequency,
@@ -42,7 +42,17 @@ from gstims.services.context import (
 )
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
-from gstims.services.rows import from_paise, period_int, period_of, record_of, state_of, tax_paise
+from gstims.services.rows import (
+    RECORD_COLUMNS,
+    STATE_COLUMNS,
+    from_paise,
+    period_int,
+    period_of,
+    record_of,
+    state_of,
+    tax_paise,
+)
+from gstims.store.bulk import update_rows, update_where_in
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import addbacks, itc_adjustments, records, returns, taxpayers
 
@@ -62,7 +72,7 @@ class AutoLiability:
 def auto_liability(uow: UnitOfWork, gstin: str, period: Period) -> AutoLiability:
     """AUTOLIAB: always answers (R-3B-2); stale when actions changed after the 2B."""
     tp = taxpayer(uow, gstin)
-    row = latest(uow, gstin, period)
+    row = latest(uow, gstin, period, content=False)
     ims_version = uow.conn.execute(
         select(taxpayers.c.ims_version).where(taxpayers.c.gstin == gstin)
     ).scalar_one()
@@ -111,7 +121,7 @@ def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
     tp = taxpayer(uow, gstin)
     today = uow.today()
     uow.lock([gstin])
-    row = latest(uow, gstin, period)
+    row = latest(uow, gstin, period, content=False)
     refusal = gstr3b_refusal(filing_facts(uow, tp), period, row is not None)
     if refusal or row is None:
         raise Conflict(refusal.code if refusal else "RET2B1023", refusal.message if refusal else "")
@@ -144,20 +154,27 @@ def filed_values(liability: AutoLiability) -> dict[str, Any]:
 
 
 def _consume(uow: UnitOfWork, tp: Taxpayer, period: Period, version: int, today: date) -> None:
-    rows = [
-        dict(r)
-        for r in uow.conn.execute(
-            select(records).where(
-                records.c.recipient == tp.gstin,
-                records.c.in_2b_period == period_int(period),
-                records.c.in_2b_version == version,
-                records.c.consumed_in.is_(None),
-                records.c.live.is_(True),
-            )
-        ).mappings()
-    ]
-    updates, audit, credit_notes = [], [], []
-    for row in rows:
+    """Consume the records the filed 2B held, with the actions it recorded (R-3B-3).
+
+    Set-based: the records that gave their own tax are marked consumed (with that effect)
+    by one UPDATE, those that gave nothing by another, and the rest (amendments,
+    declarations) by one bulk per-row update.
+    """
+    selection = and_(
+        records.c.recipient == tp.gstin,
+        records.c.in_2b_period == period_int(period),
+        records.c.in_2b_version == version,
+        records.c.consumed_in.is_(None),
+        records.c.live.is_(True),
+    )
+    wanted = (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route", "in_2b_action")
+    rows = uow.conn.execute(select(*(records.c[c] for c in wanted)).where(selection))
+    judge = _Judge()
+    audit, credit_notes = [], []
+    own_tax: list[int] = []
+    no_tax: list[int] = []
+    others: list[dict[str, Any]] = []
+    for row in rows.mappings().all():
         filed_action = row["in_2b_action"]
         if filed_action != row["action"]:
             audit.append(
@@ -169,29 +186,35 @@ def _consume(uow: UnitOfWork, tp: Taxpayer, period: Period, version: int, today:
                     note="consumed as the filed 2B held it",
                 )
             )
-        record = record_of(row)
-        state = ImsState(Action(filed_action), row["remarks"], state_of(row).declaration)
-        effect = _effect(record, state, row["route"])
-        updates.append(
-            {
-                "_id": row["id"],
-                "consumed_in": period_int(period),
-                "consumed_action": filed_action,
-                "action": filed_action,
-                **tax_paise(effect, "eff_"),
-            }
-        )
-        if record.key.kind is Kind.CN and row["route"] == Route.IMS.value:
-            add_back = credit_note_add_back(record, state)
-            if not add_back.is_zero():
-                credit_notes.append((row, add_back))
-    if updates:
-        uow.conn.execute(
-            update(records)
-            .where(records.c.id == bindparam("_id"))
-            .values({k: bindparam(k) for k in updates[0] if k != "_id"}),
-            updates,
-        )
+        effect, add_back = judge(row)
+        if effect == tuple(row[h] for h in _HEADS):
+            own_tax.append(row["id"])
+        elif not any(effect):
+            no_tax.append(row["id"])
+        else:
+            others.append(
+                {
+                    "id": row["id"],
+                    "consumed_in": period_int(period),
+                    "consumed_action": filed_action,
+                    "action": filed_action,
+                    **dict(zip(_EFFECT_COLUMNS, effect, strict=True)),
+                }
+            )
+        if not add_back.is_zero():
+            credit_notes.append((row, add_back))
+    consumed = {
+        "consumed_in": period_int(period),
+        "consumed_action": records.c.in_2b_action,
+        "action": records.c.in_2b_action,
+    }
+    own = {e: records.c[h] for e, h in zip(_EFFECT_COLUMNS, _HEADS, strict=True)}
+    if own_tax and not no_tax and not others:  # every record gave its own tax
+        uow.conn.execute(update(records).where(selection).values({**consumed, **own}))
+    else:
+        update_where_in(uow.conn, records, own_tax, {**consumed, **own})
+    update_where_in(uow.conn, records, no_tax, {**consumed, **dict.fromkeys(_EFFECT_COLUMNS, 0)})
+    update_rows(uow.conn, records, others)
     write_audit(uow, audit)
     _add_backs(uow, period, tp, credit_notes)
     uow.conn.execute(
@@ -203,6 +226,61 @@ def _consume(uow: UnitOfWork, tp: Taxpayer, period: Period, version: int, today:
         )
         .values(consumed_in=period_int(period))
     )
+
+
+_HEADS = ("igst", "cgst", "sgst", "cess")
+_EFFECT_COLUMNS = tuple(f"eff_{h}" for h in _HEADS)
+# Everything `_effect` and `credit_note_add_back` read of a record and the state its 2B
+# filed: the kind, the tax, the route, the filed action and declaration, and the original
+# an amendment amends (its tax, effect, action, consumption).
+_JUDGED_COLUMNS = (
+    "kind",
+    *_HEADS,
+    "route",
+    "in_2b_action",
+    "itc_red_req",
+    "decl_igst",
+    "decl_cgst",
+    "decl_sgst",
+    "decl_cess",
+    "orig_number",
+    "orig_igst",
+    "orig_cgst",
+    "orig_sgst",
+    "orig_cess",
+    "orig_consumed",
+    "orig_action",
+    "orig_eff_igst",
+    "orig_eff_cgst",
+    "orig_eff_sgst",
+    "orig_eff_cess",
+)
+
+
+class _Judge:
+    """A consumed record's ITC effect (in paise) and credit-note add-back, judged once per
+    distinct set of the facts they depend on (`_JUDGED_COLUMNS`): invoices of the same tax
+    and action share one judgement, and the rules stay in the domain."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[Any, ...], tuple[tuple[int, ...], Tax]] = {}
+
+    def __call__(self, row: Mapping[str, Any]) -> tuple[tuple[int, ...], Tax]:
+        facts = tuple(row[c] for c in _JUDGED_COLUMNS)
+        found = self._known.get(facts)
+        if found is None:
+            found = self._known[facts] = _judge(row)
+        return found
+
+
+def _judge(row: Mapping[str, Any]) -> tuple[tuple[int, ...], Tax]:
+    record = record_of(row)
+    state = state_of(row, row["in_2b_action"])
+    effect = _effect(record, state, row["route"])
+    add_back = NO_TAX
+    if record.key.kind is Kind.CN and row["route"] == Route.IMS.value:
+        add_back = credit_note_add_back(record, state)
+    return tuple(tax_paise(effect).values()), add_back
 
 
 def _effect(record: Any, state: ImsState, route: str) -> Tax:

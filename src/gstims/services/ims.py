@@ -8,12 +8,13 @@ INSERT (R-ACT-11); the refusals go to the request's error report (REQSTS `PE`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select
 
 from gstims.domain.actions import (
     Code,
@@ -44,11 +45,17 @@ from gstims.services.context import (
     write_audit,
 )
 from gstims.services.errors import NotFound
-from gstims.services.rows import period_of, record_of, state_columns, state_of
+from gstims.services.rows import (
+    RECORD_COLUMNS,
+    STATE_COLUMNS,
+    period_of,
+    record_of,
+    state_columns,
+    state_of,
+)
+from gstims.store.bulk import in_values, update_many
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import audit_log, records, requests
-
-CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,20 +212,21 @@ def _act(
     today = uow.today()
     reference = new_reference()
     found = _find(uow, recipient, items)
-    changes: list[dict[str, Any]] = []
+    changes: dict[int, dict[str, Any]] = {}  # record id → its new columns
+    times: Counter[int] = Counter()  # how many changes each record had (its version steps)
     audit: list[dict[str, Any]] = []
     errors: list[ItemError] = []
-    now = datetime.now()
-    for item, row in zip(items, found, strict=True):
-        outcome = _outcome(item, row, tp, today, kind)
+    for item, match in zip(items, found, strict=True):
+        outcome = _outcome(item, match, tp, today, kind)
         if isinstance(outcome, Refusal):
             errors.append(_error(item, outcome.code.value, outcome.message))
             continue
+        row = match.row if match is not None else None
         if row is None or outcome == state_of(row):  # _outcome refuses unknown records
             continue
-        changes.append(
-            {"_id": row["id"], **state_columns(outcome), "acted_by": actor, "acted_at": now}
-        )
+        columns = state_columns(outcome)
+        changes[row["id"]] = columns
+        times[row["id"]] += 1
         audit.append(
             audit_entry(
                 row,
@@ -230,35 +238,40 @@ def _act(
                 note="reset" if kind == "RESET" else None,
             )
         )
-        row.update(state_columns(outcome))  # a later item naming the same record sees it
+        row.update(columns)  # a later item naming the same record sees it
     if changes:
-        columns = {k: bindparam(k) for k in changes[0] if k != "_id"}
-        uow.conn.execute(
-            update(records)
-            .where(records.c.id == bindparam("_id"))
-            .values(**columns, version=records.c.version + 1),
-            changes,
+        now = datetime.now()
+        update_many(
+            uow.conn,
+            records,
+            [
+                {"id": i, **columns, "acted_by": actor, "acted_at": now, "version": times[i]}
+                for i, columns in changes.items()
+            ],
+            increment=("version",),
         )
         write_audit(uow, audit)
         bump_ims_version(uow, [recipient])
     _record_request(uow, reference, recipient, kind, len(items), errors, today)
     uow.commit()
-    return ActionResult(reference, len(changes), errors)
+    return ActionResult(reference, len(audit), errors)
 
 
 def _outcome(
-    item: ActionItem, row: Mapping[str, Any] | None, tp: Taxpayer, today: date, kind: str
+    item: ActionItem, match: _Match | None, tp: Taxpayer, today: date, kind: str
 ) -> ImsState | Refusal:
-    if row is None:
+    if match is None:
         return Refusal(Code.UNKNOWN_RECORD, "no such record in this recipient's IMS")
+    row = match.row
     if row["consumed_in"] is not None:
         return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
     if row["route"] != Route.IMS.value:
         return Refusal(Code.NOT_IN_IMS, _NOT_IN_IMS.get(row["route"], "the record is not in IMS"))
-    record = ims_record(row, tp, today)
+    period = period_of(row["period_2b"])
+    view = view_of(match.record, state_of(row), period, tp.frequency, tp.state)
     if kind == "RESET":
-        return reset(record.view, item.prev_status)
-    return decide(record.view, item.action, item.prev_status, item.remarks, item.declaration, today)
+        return reset(view, item.prev_status)
+    return decide(view, item.action, item.prev_status, item.remarks, item.declaration, today)
 
 
 _NOT_IN_IMS = {
@@ -273,45 +286,71 @@ def _error(item: ActionItem, code: str, message: str) -> ItemError:
     return ItemError(item.section.value, item.supplier, item.number, item.rtnprd, code, message)
 
 
-def _find(
-    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]
-) -> list[dict[str, Any] | None]:
-    """Each item's row: the live record with that supplier, kind, number and date."""
-    by_identity: dict[tuple[str, str, str, date], dict[str, Any]] = {}
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """An item's record: its row (updated as the request acts on it) and its facts."""
+
+    row: dict[str, Any]
+    record: Record
+
+
+# what judging an item needs: the record, its state, where it is, and the audit's key
+_MATCH_COLUMNS = [
+    records.c[c]
+    for c in (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route", "period_2b", "consumed_in")
+]
+
+
+def _find(uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]) -> list[_Match | None]:
+    """Each item's record: the live record with that supplier, kind, number and date.
+
+    One query, through the record-key index: a record that amends nothing carries its own
+    normalised number as its key number, so the candidates are the records with the items'
+    numbers, plus the (few) amendments, whose key number is their original's. The exact
+    identity is then matched here, as before.
+    """
+    kinds = sorted({SECTION_KIND[i.section][0].value for i in items})
+    numbers = sorted({normalise_number(i.number) for i in items})
     suppliers = sorted({i.supplier for i in items})
-    for start in range(0, len(suppliers), CHUNK):
-        rows = uow.conn.execute(
-            select(records).where(
-                records.c.recipient == recipient,
-                records.c.supplier.in_(suppliers[start : start + CHUNK]),
-                records.c.live.is_(True),
-            )
-        ).mappings()
-        for row in rows:
-            ident = (
-                row["supplier"],
-                row["kind"],
-                normalise_number(row["doc_number"]),
-                row["doc_date"],
-            )
-            current = by_identity.get(ident)
-            if current is None or (
-                current["consumed_in"] is not None and row["consumed_in"] is None
-            ):
-                by_identity[ident] = dict(row)
-    found: list[dict[str, Any] | None] = []
+    candidates = uow.conn.execute(
+        select(*_MATCH_COLUMNS).where(
+            records.c.recipient == recipient,
+            in_values(uow.conn, records.c.supplier, suppliers),
+            records.c.kind.in_(kinds),
+            or_(
+                in_values(uow.conn, records.c.number, numbers),
+                records.c.orig_number.is_not(None),
+            ),
+            records.c.live.is_(True),
+        )
+    )
+    keys = list(candidates.keys())
+    at = {k: keys.index(k) for k in ("supplier", "kind", "doc_number", "doc_date", "consumed_in")}
+    by_identity: dict[tuple[str, str, str, date], dict[str, Any]] = {}
+    for values in candidates.all():
+        number = normalise_number(values[at["doc_number"]])
+        ident = (values[at["supplier"]], values[at["kind"]], number, values[at["doc_date"]])
+        current = by_identity.get(ident)
+        if current is None or (
+            current["consumed_in"] is not None and values[at["consumed_in"]] is None
+        ):
+            by_identity[ident] = dict(zip(keys, values, strict=True))
+    matches: dict[int, _Match] = {}
+    found: list[_Match | None] = []
     for item in items:
         kind = SECTION_KIND[item.section][0]
         row = by_identity.get(
             (item.supplier, kind.value, normalise_number(item.number), item.doc_date)
         )
-        if (
-            row is not None
-            and row["consumed_in"] is None
-            and record_of(row).section is not item.section
-        ):
-            row = None
-        found.append(row)
+        if row is None:
+            found.append(None)
+            continue
+        match = matches.get(row["id"])
+        if match is None:  # built once per record: later items see what earlier ones did
+            match = matches[row["id"]] = _Match(row, record_of(row))
+        if row["consumed_in"] is None and match.record.section is not item.section:
+            match = None
+        found.append(match)
     return found
 
 

@@ -5,17 +5,20 @@ The only place that knows both the table layout and the domain types.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from enum import Enum
+from functools import cache, lru_cache
+from typing import Any, TypeVar
 
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.money import Tax
-from gstims.domain.records import Action, Kind, Origin, Original, Record, RecordKey
+from gstims.domain.records import Action, Kind, Origin, Original, Record, RecordKey, Route
 from gstims.domain.state import Declaration, ImsState
 
+E = TypeVar("E", bound=Enum)
 HUNDRED = Decimal(100)
-_PAISE_CACHE: dict[int, Decimal] = {}
+PAISA = Decimal("0.01")
 
 
 def to_paise(amount: Decimal) -> int:
@@ -23,7 +26,9 @@ def to_paise(amount: Decimal) -> int:
 
 
 def from_paise(paise: int) -> Decimal:
-    return Decimal(paise).scaleb(-2)
+    """Paise → rupees of two places: `180000` → `Decimal('1800.00')` (exact: paise fit in
+    BigInteger's 19 digits, well within Decimal's 28)."""
+    return PAISA * paise
 
 
 def tax_paise(tax: Tax, prefix: str = "") -> dict[str, int]:
@@ -36,12 +41,13 @@ def tax_paise(tax: Tax, prefix: str = "") -> dict[str, int]:
 
 
 def tax_of(row: Mapping[str, Any], prefix: str = "") -> Tax:
-    return Tax(
-        from_paise(row[f"{prefix}igst"]),
-        from_paise(row[f"{prefix}cgst"]),
-        from_paise(row[f"{prefix}sgst"]),
-        from_paise(row[f"{prefix}cess"]),
-    )
+    igst, cgst, sgst, cess = _head_names(prefix)
+    return Tax(PAISA * row[igst], PAISA * row[cgst], PAISA * row[sgst], PAISA * row[cess])
+
+
+@cache
+def _head_names(prefix: str) -> tuple[str, str, str, str]:
+    return (f"{prefix}igst", f"{prefix}cgst", f"{prefix}sgst", f"{prefix}cess")
 
 
 def opt_tax_of(row: Mapping[str, Any], prefix: str) -> Tax | None:
@@ -54,8 +60,87 @@ def period_int(period: Period) -> int:
     return period.year * 100 + period.month
 
 
+@cache  # a lakh of rows name a handful of periods; a Period is immutable
 def period_of(value: int) -> Period:
     return Period(value // 100, value % 100)
+
+
+class _Members(dict[str, Any]):
+    """value → member of an Enum by one C-level dict lookup (the Enum call is the slow part
+    of a row's record); an unknown value still fails as `enum(value)` does."""
+
+    def __init__(self, enum: type[Enum]) -> None:
+        super().__init__((member.value, member) for member in enum)
+        self.enum = enum
+
+    def __missing__(self, value: str) -> Any:
+        return self.enum(value)
+
+
+def _members(enum: type[E]) -> Callable[[str], E]:
+    return _Members(enum).__getitem__
+
+
+_kind, _origin, _frequency, _action = (
+    _members(Kind),
+    _members(Origin),
+    _members(Frequency),
+    _members(Action),
+)
+route_of = _members(Route)
+
+
+# The columns `record_of` and `state_of` read: select these (not the whole row) when a lakh
+# of records is loaded only to be judged.
+RECORD_COLUMNS = (
+    "supplier",
+    "recipient",
+    "kind",
+    "number",
+    "fy",
+    "doc_number",
+    "doc_date",
+    "origin",
+    "source_period",
+    "supplier_frequency",
+    "taxable",
+    "value",
+    "igst",
+    "cgst",
+    "sgst",
+    "cess",
+    "pos",
+    "supply_type",
+    "rchrg",
+    "diff_percent",
+    "rate",
+    "filed_on",
+    "orig_number",
+    "orig_date",
+    "orig_igst",
+    "orig_cgst",
+    "orig_sgst",
+    "orig_cess",
+    "orig_consumed",
+    "orig_action",
+    "orig_eff_igst",
+    "orig_eff_cgst",
+    "orig_eff_sgst",
+    "orig_eff_cess",
+    "actual_supplier",
+    "port_code",
+    "ref_date",
+    "time_barred",
+)
+STATE_COLUMNS = (
+    "action",
+    "remarks",
+    "itc_red_req",
+    "decl_igst",
+    "decl_cgst",
+    "decl_sgst",
+    "decl_cess",
+)
 
 
 def record_of(row: Mapping[str, Any]) -> Record:
@@ -66,26 +151,26 @@ def record_of(row: Mapping[str, Any]) -> Record:
             doc_date=row["orig_date"],
             tax=tax_of(row, "orig_"),
             consumed=bool(row["orig_consumed"]),
-            action=Action(row["orig_action"] or "N"),
+            action=_action(row["orig_action"] or "N"),
             effect=opt_tax_of(row, "orig_eff_") or Tax(),
         )
     return Record(
         key=RecordKey(
-            row["supplier"], row["recipient"], Kind(row["kind"]), row["number"], row["fy"]
+            row["supplier"], row["recipient"], _kind(row["kind"]), row["number"], row["fy"]
         ),
         number=row["doc_number"],
         doc_date=row["doc_date"],
-        origin=Origin(row["origin"]),
+        origin=_origin(row["origin"]),
         supplier_period=period_of(row["source_period"]),
-        supplier_frequency=Frequency(row["supplier_frequency"]),
+        supplier_frequency=_frequency(row["supplier_frequency"]),
         taxable=from_paise(row["taxable"]),
         value=from_paise(row["value"]),
         tax=tax_of(row),
         pos=row["pos"],
         supply_type=row["supply_type"],
         reverse_charge=bool(row["rchrg"]),
-        diff_percent=Decimal(row["diff_percent"]) if row["diff_percent"] else None,
-        rate=Decimal(row["rate"]) if row["rate"] else None,
+        diff_percent=_decimal(row["diff_percent"]) if row["diff_percent"] else None,
+        rate=_decimal(row["rate"]) if row["rate"] else None,
         filed_on=row["filed_on"],
         original=original,
         actual_supplier=row["actual_supplier"],
@@ -95,11 +180,34 @@ def record_of(row: Mapping[str, Any]) -> Record:
     )
 
 
-def state_of(row: Mapping[str, Any]) -> ImsState:
+_decimal = lru_cache(maxsize=256)(Decimal)  # rates and diff_percent: a handful of values
+
+
+def state_of(row: Mapping[str, Any], action: str | None = None) -> ImsState:
+    """The row's IMS state (with `action` instead of its own, when given)."""
+    return _state(
+        action or row["action"],
+        row["remarks"],
+        row["itc_red_req"],
+        row["decl_igst"],
+        row["decl_cgst"],
+        row["decl_sgst"],
+        row["decl_cess"],
+    )
+
+
+@lru_cache(maxsize=4096)  # a lakh of records hold a handful of distinct states
+def _state(
+    action: str,
+    remarks: str | None,
+    itc_red_req: str | None,
+    *decl: Any,  # decl_igst, decl_cgst, decl_sgst, decl_cess: paise, or all None
+) -> ImsState:
     declaration = None
-    if row["itc_red_req"] in ("Y", "N"):
-        declaration = Declaration(row["itc_red_req"] == "Y", opt_tax_of(row, "decl_"))
-    return ImsState(Action(row["action"]), row["remarks"], declaration)
+    if itc_red_req in ("Y", "N"):
+        amounts = None if decl[0] is None else Tax(*map(from_paise, decl))
+        declaration = Declaration(itc_red_req == "Y", amounts)
+    return ImsState(_action(action), remarks, declaration)
 
 
 def state_columns(state: ImsState) -> dict[str, Any]:

@@ -10,15 +10,22 @@ Saving the same payload again changes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 
 from gstims.domain.actions import view_of
-from gstims.domain.calendar import Frequency, Period, months_of, section_16_4_limit
+from gstims.domain.calendar import (
+    Frequency,
+    Period,
+    financial_year_of,
+    months_of,
+    section_16_4_limit,
+)
 from gstims.domain.documents import (
     NumberKey,
     Problem,
@@ -45,14 +52,13 @@ from gstims.services.errors import Conflict, Invalid
 from gstims.services.rows import (
     period_int,
     record_of,
-    tax_paise,
     to_paise,
 )
+from gstims.store.bulk import fetch_dicts, in_values, insert_rows, update_rows, update_where_in
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import records, returns
 
 FORMS = {"GSTR1": Origin.GSTR1, "GSTR1A": Origin.GSTR1A}
-CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,26 +123,30 @@ def _check_open(uow: UnitOfWork, supplier: Taxpayer, form: str, period: Period) 
 
 def _key_tuple(doc: SupplierDocument) -> tuple[str, str, str, int]:
     key = doc.key
-    return (key.supplier, key.kind.value, key.number, key.fy)
+    return (key.supplier, str(key.kind), key.number, key.fy)  # str() of a StrEnum: its value
 
 
 def _existing_rows(
     uow: UnitOfWork, gstin: str, docs: Sequence[SupplierDocument]
 ) -> dict[tuple[str, str, str, int], dict[str, Any]]:
-    """The latest row of each record key the request names (one query per chunk of numbers)."""
-    numbers = sorted({d.key.number for d in docs})
+    """The latest row of each record key the request names (one query)."""
+    keys = [d.key for d in docs]
+    numbers = sorted({k.number for k in keys})
+    kinds = sorted({str(k.kind) for k in keys})
     latest: dict[tuple[str, str, str, int], dict[str, Any]] = {}
-    for start in range(0, len(numbers), CHUNK):
-        rows = uow.conn.execute(
-            select(records).where(
-                records.c.supplier == gstin,
-                records.c.number.in_(numbers[start : start + CHUNK]),
-            )
-        ).mappings()
-        for row in rows:
-            k = (row["supplier"], row["kind"], row["number"], row["fy"])
-            if k not in latest or row["amend_no"] > latest[k]["amend_no"]:
-                latest[k] = dict(row)
+    if not numbers:
+        return latest
+    rows = uow.conn.execute(
+        select(records).where(
+            records.c.supplier == gstin,
+            records.c.kind.in_(kinds),  # with the supplier, leads the record-key index
+            in_values(uow.conn, records.c.number, numbers),
+        )
+    ).mappings()
+    for row in rows:
+        k = (row["supplier"], row["kind"], row["number"], row["fy"])
+        if k not in latest or row["amend_no"] > latest[k]["amend_no"]:
+            latest[k] = dict(row)
     return latest
 
 
@@ -175,7 +185,7 @@ def _cross_return_problems(
     problems = []
     origin, source = FORMS[form].value, period_int(period)
     for doc in docs:
-        row = existing.get(_key_tuple(doc))
+        row = existing.get(_key_tuple(doc)) if existing else None
         if row is None or row["filed_on"] is not None:
             continue
         if (row["origin"], row["source_period"]) != (origin, source):
@@ -216,8 +226,10 @@ def _plan(
 ) -> _Plan:
     plan = _Plan([], [], [], [], [], set())
     origin, source = FORMS[form], period_int(period)
+    facts = _ReturnFacts(origin.value, source, supplier.frequency.value)
+    derive = Derivations(recipients, today)
     for doc in docs:
-        row = existing.get(_key_tuple(doc))
+        row = existing.get(_key_tuple(doc)) if existing else None
         ours = (
             row is not None
             and row["filed_on"] is None
@@ -234,12 +246,13 @@ def _plan(
                 if row["action"] != "N":
                     plan.audit.append(_system_audit(row, today, "deleted by the supplier"))
             continue
-        values = _row_values(doc, supplier, origin, period, recipients[doc.recipient], today, row)
+        values = _row_values(doc, facts, row)
+        values.update(derive(values))
         if ours and row is not None:
             if row["hash"] == values["hash"]:
                 plan.unchanged += 1
                 continue
-            plan.updates.append({"_id": row["id"], **values, **_reset_columns()})
+            plan.updates.append({"id": row["id"], **values, **_reset_columns()})
             plan.recipients |= {row["recipient"], doc.recipient}
             if row["action"] != "N":
                 plan.audit.append(_system_audit(row, today, "changed by the supplier"))
@@ -275,58 +288,66 @@ def _reset_columns() -> dict[str, Any]:
 
 
 def document_hash(doc: SupplierDocument) -> str:
-    parts = [
-        doc.section,
-        doc.kind.value,
-        doc.recipient,
-        doc.number,
-        doc.doc_date.isoformat(),
-        str(doc.value),
-        doc.pos,
-        doc.supply_type,
-        str(doc.reverse_charge),
-        str(doc.diff_percent),
-        str(doc.original_number),
-        str(doc.original_date),
-        str(doc.actual_supplier),
-    ]
+    """What a re-save compares: the document's fields joined by US (\\x1f), then each item's
+    rate, taxable value and heads (one f-string of `str()`s: it runs once per document)."""
+    text = (
+        f"{doc.section}\x1f{doc.kind.value}\x1f{doc.recipient}\x1f{doc.number}\x1f"
+        f"{doc.doc_date.isoformat()}\x1f{doc.value!s}\x1f{doc.pos}\x1f{doc.supply_type}\x1f"
+        f"{doc.reverse_charge!s}\x1f{doc.diff_percent!s}\x1f{doc.original_number!s}\x1f"
+        f"{doc.original_date!s}\x1f{doc.actual_supplier!s}"
+    )
     for item in doc.items:
-        parts += [str(item.rate), str(item.taxable), *map(str, item.tax.heads)]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        tax = item.tax
+        text += (
+            f"\x1f{item.rate!s}\x1f{item.taxable!s}"
+            f"\x1f{tax.igst!s}\x1f{tax.cgst!s}\x1f{tax.sgst!s}\x1f{tax.cess!s}"
+        )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _ReturnFacts:
+    """What every row of one return shares."""
+
+    origin: str
+    source_period: int
+    supplier_frequency: str
 
 
 def _row_values(
-    doc: SupplierDocument,
-    supplier: Taxpayer,
-    origin: Origin,
-    period: Period,
-    recipient: Taxpayer,
-    today: date,
-    previous: Mapping[str, Any] | None,
+    doc: SupplierDocument, facts: _ReturnFacts, previous: Mapping[str, Any] | None
 ) -> dict[str, Any]:
+    """The row of a document, but for its derived columns (`Derivations`)."""
     key = doc.key
-    rates = {item.rate for item in doc.items}
-    values: dict[str, Any] = {
+    items = doc.items
+    rates = {item.rate for item in items}
+    # one item (the usual document): its own amounts, the same paise as the summed ones
+    tax, taxable = (items[0].tax, items[0].taxable) if len(items) == 1 else (doc.tax, doc.taxable)
+    diff_percent = doc.diff_percent
+    return {
         "recipient": doc.recipient,
         "supplier": key.supplier,
-        "kind": key.kind.value,
+        "kind": str(key.kind),
         "number": key.number,
         "fy": key.fy,
         "amend_no": previous["amend_no"] if previous is not None else 0,
         "live": True,
-        "origin": origin.value,
-        "source_period": period_int(period),
-        "supplier_frequency": supplier.frequency.value,
+        "origin": facts.origin,
+        "source_period": facts.source_period,
+        "supplier_frequency": facts.supplier_frequency,
         "doc_number": doc.number,
         "doc_date": doc.doc_date,
         "pos": doc.pos,
         "supply_type": doc.supply_type,
         "rchrg": doc.reverse_charge,
-        "diff_percent": str(doc.diff_percent) if doc.diff_percent is not None else None,
+        "diff_percent": str(diff_percent) if diff_percent is not None else None,
         "rate": str(rates.pop()) if len(rates) == 1 else None,
         "value": to_paise(doc.value),
-        "taxable": to_paise(doc.taxable),
-        **tax_paise(doc.tax),
+        "taxable": to_paise(taxable),
+        "igst": to_paise(tax.igst),
+        "cgst": to_paise(tax.cgst),
+        "sgst": to_paise(tax.sgst),
+        "cess": to_paise(tax.cess),
         "filed_on": None,
         "actual_supplier": doc.actual_supplier,
         "port_code": None,
@@ -337,33 +358,35 @@ def _row_values(
         "version": 0,
         **_original_columns(doc, previous),
     }
-    values.update(derived_columns(values, recipient, today))
-    return values
 
 
-def _original_columns(doc: SupplierDocument, previous: Mapping[str, Any] | None) -> dict[str, Any]:
-    names = ("igst", "cgst", "sgst", "cess")
-    empty: dict[str, Any] = {
-        "orig_number": None,
-        "orig_date": None,
-        "orig_consumed": None,
-        "orig_action": None,
-        **{f"orig_{h}": None for h in names},
-        **{f"orig_eff_{h}": None for h in names},
-    }
+_HEADS = ("igst", "cgst", "sgst", "cess")
+_NO_ORIGINAL: Mapping[str, Any] = {
+    "orig_number": None,
+    "orig_date": None,
+    "orig_consumed": None,
+    "orig_action": None,
+    **{f"orig_{h}": None for h in _HEADS},
+    **{f"orig_eff_{h}": None for h in _HEADS},
+}
+
+
+def _original_columns(
+    doc: SupplierDocument, previous: Mapping[str, Any] | None
+) -> Mapping[str, Any]:
     if not doc.is_amendment or previous is None:
-        return empty
+        return _NO_ORIGINAL
     if previous["orig_number"] is not None and previous["filed_on"] is None:
         # replacing an unfiled amendment of this very return: keep what it amends
-        return {k: previous[k] for k in empty}
+        return {k: previous[k] for k in _NO_ORIGINAL}
     consumed = previous["consumed_in"] is not None
     return {
         "orig_number": previous["doc_number"],
         "orig_date": previous["doc_date"],
         "orig_consumed": consumed,
         "orig_action": previous["consumed_action"] if consumed else previous["action"],
-        **{f"orig_{h}": previous[h] for h in names},
-        **{f"orig_eff_{h}": (previous[f"eff_{h}"] if consumed else 0) for h in names},
+        **{f"orig_{h}": previous[h] for h in _HEADS},
+        **{f"orig_eff_{h}": (previous[f"eff_{h}"] if consumed else 0) for h in _HEADS},
     }
 
 
@@ -383,28 +406,77 @@ def derived_columns(values: Mapping[str, Any], recipient: Taxpayer, today: date)
     }
 
 
+# What decides the derived columns of a record that amends nothing: the domain functions
+# behind `derived_columns` (period_2b, route, view_of, section_16_4_limit) read only these
+# facts of it. An amendment is also judged against its original, so it is derived on its own.
+SIGNATURE_COLUMNS = (
+    "recipient",  # its state and frequency
+    "kind",
+    "origin",
+    "source_period",
+    "supplier_frequency",
+    "filed_on",
+    "rchrg",
+    "pos",
+    "supplier",  # its state, unless an e-commerce record names the actual supplier
+    "actual_supplier",
+    "time_barred",
+    "ref_date",
+    "doc_date",  # its financial year: the 16(4) limit
+    "orig_number",  # set on an amendment
+)
+
+
+def derivation_signature(values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The facts that decide a row's derived columns (None for an amendment, derived alone):
+    rows sharing them share the result."""
+    if values["orig_number"] is not None:
+        return None
+    return (
+        values["recipient"],
+        values["kind"],
+        values["origin"],
+        values["source_period"],
+        values["supplier_frequency"],
+        values["filed_on"],
+        bool(values["rchrg"]),
+        values["pos"],
+        (values["actual_supplier"] or values["supplier"])[:2],
+        bool(values["time_barred"]),
+        values["ref_date"],
+        financial_year_of(values["doc_date"]),
+    )
+
+
+class Derivations:
+    """`derived_columns` once per distinct signature: a lakh of invoices to one recipient in
+    one return mostly share one result, and the rules still come only from the domain."""
+
+    def __init__(self, recipients: Mapping[str, Taxpayer], today: date) -> None:
+        self.recipients = recipients
+        self.today = today
+        self._known: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def __call__(self, values: Mapping[str, Any]) -> Mapping[str, Any]:
+        signature = derivation_signature(values)
+        found = self._known.get(signature) if signature is not None else None
+        if found is None:
+            found = derived_columns(values, self.recipients[values["recipient"]], self.today)
+            if signature is not None:
+                self._known[signature] = found
+        return found
+
+
 def _apply(
     uow: UnitOfWork, plan: _Plan, gstin: str, form: str, period: Period, today: date
 ) -> None:
     conn = uow.conn
     write_audit(uow, plan.audit)
     if plan.deletes:
-        for start in range(0, len(plan.deletes), CHUNK):
-            conn.execute(
-                delete(records).where(records.c.id.in_(plan.deletes[start : start + CHUNK]))
-            )
-    if plan.supersede:
-        conn.execute(
-            update(records).where(records.c.id == bindparam("_id")).values(live=False),
-            [{"_id": i} for i in plan.supersede],
-        )
-    if plan.updates:
-        columns = {k: bindparam(k) for k in plan.updates[0] if k != "_id"}
-        conn.execute(
-            update(records).where(records.c.id == bindparam("_id")).values(columns), plan.updates
-        )
-    if plan.inserts:
-        conn.execute(insert(records), plan.inserts)
+        conn.execute(delete(records).where(in_values(conn, records.c.id, plan.deletes)))
+    update_where_in(conn, records, plan.supersede, {"live": False})
+    update_rows(conn, records, plan.updates)
+    insert_rows(conn, records, plan.inserts)
     if plan.recipients:
         bump_ims_version(uow, plan.recipients)
     _upsert_return(uow, gstin, form, period, status="saved", filed_on=None)
@@ -433,26 +505,41 @@ def _upsert_return(
 def _file_records(
     uow: UnitOfWork, supplier: Taxpayer, origin: Origin, period: Period, today: date
 ) -> None:
-    """Stamp the filing date and settle each record's 2B period, route and deadline (R-2B-2)."""
-    rows = uow.conn.execute(
-        select(records).where(
-            records.c.supplier == supplier.gstin,
-            records.c.origin == origin.value,
-            records.c.source_period == period_int(period),
-            records.c.filed_on.is_(None),
-        )
-    ).mappings()
-    rows = [dict(r) for r in rows]
-    if not rows:
-        return
-    recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in rows})
-    updates = []
-    for row in rows:
-        row["filed_on"] = today
-        derived = derived_columns(row, recipients[row["recipient"]], today)
-        updates.append({"_id": row["id"], "filed_on": today, **derived})
-    columns = {k: bindparam(k) for k in updates[0] if k != "_id"}
-    uow.conn.execute(
-        update(records).where(records.c.id == bindparam("_id")).values(columns), updates
+    """Stamp the filing date and settle each record's 2B period, route and deadline (R-2B-2).
+
+    Set-based: the records are grouped by what decides their derived columns, each group's
+    columns are derived once from one full row of it, and each distinct result is written by
+    one UPDATE over its records.
+    """
+    selection = and_(
+        records.c.supplier == supplier.gstin,
+        records.c.origin == origin.value,
+        records.c.source_period == period_int(period),
+        records.c.filed_on.is_(None),
     )
+    columns = [records.c.id, *(records.c[c] for c in SIGNATURE_COLUMNS if c != "filed_on")]
+    groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for row in uow.conn.execute(select(*columns).where(selection)).mappings():
+        signature = derivation_signature({**row, "filed_on": today})
+        groups[signature or ("amendment", row["id"])].append(row["id"])
+    if not groups:
+        return
+    samples = _full_rows(uow, [ids[0] for ids in groups.values()])
+    recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in samples.values()})
+    by_result: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for ids in groups.values():
+        sample = {**samples[ids[0]], "filed_on": today}
+        derived = derived_columns(sample, recipients[sample["recipient"]], today)
+        by_result[tuple(derived.items())] += ids
+    for result, ids in by_result.items():
+        values = {"filed_on": today, **dict(result)}
+        if len(by_result) == 1:  # the usual return: one result, written by the selection
+            uow.conn.execute(update(records).where(selection).values(values))
+        else:
+            update_where_in(uow.conn, records, ids, values)
     bump_ims_version(uow, recipients)
+
+
+def _full_rows(uow: UnitOfWork, ids: list[int]) -> dict[int, dict[str, Any]]:
+    query = select(records).where(in_values(uow.conn, records.c.id, ids))
+    return {row["id"]: row for row in fetch_dicts(uow.conn, query)}

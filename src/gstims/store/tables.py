@@ -10,6 +10,9 @@ UPDATE over a selection and ingest is one INSERT per row.
 
 from __future__ import annotations
 
+import zlib
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -17,13 +20,18 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Dialect,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
+    TypeDecorator,
     UniqueConstraint,
 )
+
+from gstims.formats.encoding import loads, to_json_bytes
 
 metadata = MetaData(
     naming_convention={
@@ -34,6 +42,31 @@ metadata = MetaData(
 )
 
 GSTIN = String(15)
+
+
+class CompressedJSON(TypeDecorator[Any]):
+    """A JSON document kept as zlib-compressed UTF-8 bytes (migration 0002).
+
+    A lakh-document GSTR-2B is ~19 MB of JSON: as a JSON column PostgreSQL parses and
+    TOAST-compresses all of it on every generation (seconds); compressed here at zlib's
+    fastest level it is ~2 MB of opaque bytes. Amounts stay exact (`to_json_bytes` / `loads`,
+    Decimal both ways). Reads also accept what migration 0002 converted: the plain JSON text.
+    """
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        return None if value is None else zlib.compress(to_json_bytes(value), 1)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        data = value.encode() if isinstance(value, str) else bytes(value)
+        return loads(zlib.decompress(data) if data[:1] == _ZLIB else data)
+
+
+_ZLIB = b"\x78"  # zlib's first byte (deflate, 32K window); JSON text starts with "{" or space
 
 
 def paise(name: str) -> Column[int]:
@@ -195,7 +228,7 @@ gstr2b = Table(
     Column("generated_on", Date, nullable=False),
     Column("ims_version", BigInteger, nullable=False),
     Column("reference_id", String(40), nullable=True),
-    Column("content", JSON, nullable=False),  # the GSTN GSTR-2B data object
+    Column("content", CompressedJSON, nullable=False),  # the GSTN GSTR-2B data object
     Column("table4", JSON, nullable=False),  # R-3B-1 rows, for AUTOLIAB
 )
 
