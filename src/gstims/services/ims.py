@@ -28,6 +28,7 @@ from gstims.domain.actions import (
 )
 from gstims.domain.records import (
     SECTION_KIND,
+    SECTIONS,
     Action,
     Kind,
     Record,
@@ -216,8 +217,9 @@ def _act(
     times: Counter[int] = Counter()  # how many changes each record had (its version steps)
     audit: list[dict[str, Any]] = []
     errors: list[ItemError] = []
+    judged: dict[tuple[Any, ...], ImsState | Refusal] = {}
     for item, match in zip(items, found, strict=True):
-        outcome = _outcome(item, match, tp, today, kind)
+        outcome = _judged(judged, item, match, tp, today, kind)
         if isinstance(outcome, Refusal):
             errors.append(_error(item, outcome.code.value, outcome.message))
             continue
@@ -257,6 +259,53 @@ def _act(
     return ActionResult(reference, len(audit), errors)
 
 
+def _judged(
+    judged: dict[tuple[Any, ...], ImsState | Refusal],
+    item: ActionItem,
+    match: _Match | None,
+    tp: Taxpayer,
+    today: date,
+    kind: str,
+) -> ImsState | Refusal:
+    """The rule table's answer, asked once per distinct question.
+
+    A record that amends nothing is judged on its kind, its 2B period, its state and the
+    item's request (its tax only when a declaration is checked against it), so a bulk accept of
+    thousands of invoices asks `decide` a handful of times. Amendments are judged one by one.
+    """
+    row = match.row if match is not None else None
+    if row is None or row["orig_number"] is not None:
+        return _outcome(item, match, tp, today, kind)
+    key = (
+        row["kind"],
+        row["supplier"] == "",
+        row["period_2b"],
+        row["route"],
+        row["consumed_in"] is None,
+        *(row[c] for c in _STATE_KEY),
+        item.action,
+        item.prev_status,
+        item.remarks,
+        item.declaration,
+        *((row["igst"], row["cgst"], row["sgst"], row["cess"]) if item.declaration else ()),
+    )
+    outcome = judged.get(key)
+    if outcome is None:
+        outcome = judged[key] = _outcome(item, match, tp, today, kind)
+    return outcome
+
+
+_STATE_KEY = (
+    "action",
+    "remarks",
+    "itc_red_req",
+    "decl_igst",
+    "decl_cgst",
+    "decl_sgst",
+    "decl_cess",
+)
+
+
 def _outcome(
     item: ActionItem, match: _Match | None, tp: Taxpayer, today: date, kind: str
 ) -> ImsState | Refusal:
@@ -286,12 +335,28 @@ def _error(item: ActionItem, code: str, message: str) -> ItemError:
     return ItemError(item.section.value, item.supplier, item.number, item.rtnprd, code, message)
 
 
-@dataclass(frozen=True, slots=True)
 class _Match:
-    """An item's record: its row (updated as the request acts on it) and its facts."""
+    """An item's record: its row (updated as the request acts on it) and, when asked, its facts."""
 
-    row: dict[str, Any]
-    record: Record
+    __slots__ = ("_record", "row")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+        self._record: Record | None = None
+
+    @property
+    def record(self) -> Record:
+        if self._record is None:
+            self._record = record_of(self.row)
+        return self._record
+
+    @property
+    def section(self) -> Section:
+        row = self.row
+        kind = Kind(row["kind"])
+        return SECTIONS[
+            (kind, bool(row["orig_consumed"]), kind is Kind.BOE and row["supplier"] != "")
+        ]
 
 
 # what judging an item needs: the record, its state, where it is, and the audit's key
@@ -325,30 +390,40 @@ def _find(uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]) -> list[
         )
     )
     keys = list(candidates.keys())
-    at = {k: keys.index(k) for k in ("supplier", "kind", "doc_number", "doc_date", "consumed_in")}
-    by_identity: dict[tuple[str, str, str, date], dict[str, Any]] = {}
+    supplier_at, kind_at, number_at, date_at, consumed_at, id_at = (
+        keys.index(k) for k in ("supplier", "kind", "doc_number", "doc_date", "consumed_in", "id")
+    )
+    by_identity: dict[tuple[str, str, str, date], Any] = {}
     for values in candidates.all():
-        number = normalise_number(values[at["doc_number"]])
-        ident = (values[at["supplier"]], values[at["kind"]], number, values[at["doc_date"]])
+        ident = (
+            values[supplier_at],
+            values[kind_at],
+            values[number_at].strip().upper(),
+            values[date_at],
+        )
         current = by_identity.get(ident)
-        if current is None or (
-            current["consumed_in"] is not None and values[at["consumed_in"]] is None
-        ):
-            by_identity[ident] = dict(zip(keys, values, strict=True))
+        if current is None or (current[consumed_at] is not None and values[consumed_at] is None):
+            by_identity[ident] = values
+    kind_of_section = {s: SECTION_KIND[s][0].value for s in {i.section for i in items}}
     matches: dict[int, _Match] = {}
     found: list[_Match | None] = []
     for item in items:
-        kind = SECTION_KIND[item.section][0]
-        row = by_identity.get(
-            (item.supplier, kind.value, normalise_number(item.number), item.doc_date)
+        values = by_identity.get(
+            (
+                item.supplier,
+                kind_of_section[item.section],
+                normalise_number(item.number),
+                item.doc_date,
+            )
         )
-        if row is None:
+        if values is None:
             found.append(None)
             continue
-        match = matches.get(row["id"])
-        if match is None:  # built once per record: later items see what earlier ones did
-            match = matches[row["id"]] = _Match(row, record_of(row))
-        if row["consumed_in"] is None and match.record.section is not item.section:
+        match = matches.get(values[id_at])
+        if match is None:
+            row = dict(zip(keys, values, strict=True))
+            match = matches[row["id"]] = _Match(row)  # one per record: later items see earlier ones
+        if match.row["consumed_in"] is None and match.section is not item.section:
             match = None
         found.append(match)
     return found
