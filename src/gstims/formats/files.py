@@ -16,11 +16,9 @@ passes, so a million documents fit in bounded memory:
    back and the file is refused with all of them.
 
 **Stopgap, pending a services change**: `save_return` commits its unit of work. To keep the
-batches in one transaction, `_OneTransaction` is a unit of work whose `commit()` (called by
-each use case) waits for `finish()`. See the report to the lead: a non-committing
-`supplier.save_return_batches(uow, gstin, form, period, batches)` (or a `commit=False`
-keyword) would remove it. The same holds for an actions file, whose SAVE and RESET lines are
-applied in one transaction.
+batches in one transaction, `store.db.OneTransaction` is a unit of work whose `commit()`
+(called by each use case) waits for `finish()`. The same holds for an actions file, whose SAVE
+and RESET lines are applied in one transaction.
 
 Example: `import_gstr1(db, "GSTR-1-27AAPFU0939F1ZV-102024.json")` stores the October GSTR-1
 of 27AAPFU0939F1ZV and answers `Gstr1Import(gstin="27AAPFU0939F1ZV", period=102024,
@@ -51,7 +49,7 @@ from gstims.formats.stream import CountingReader, Gstr1Stream
 from gstims.services import gstr2b, gstr3b, ims, supplier
 from gstims.services.errors import Invalid
 from gstims.services.ims import ActionItem, ImsFilter, ImsRecord, ItemError
-from gstims.store.db import Database, UnitOfWork
+from gstims.store.db import Database, OneTransaction, UnitOfWork
 
 __all__ = [
     "ActionsImport",
@@ -121,20 +119,6 @@ class _Problems:
         return FileRefused(path, self.kept, self.more)
 
 
-class _OneTransaction(UnitOfWork):
-    """A unit of work kept open across several use cases (stopgap, see the module doc)."""
-
-    def __enter__(self) -> _OneTransaction:
-        UnitOfWork.__enter__(self)
-        return self
-
-    def commit(self) -> None:
-        """A use case's commit waits for `finish()`: the file is one transaction."""
-
-    def finish(self) -> None:
-        UnitOfWork.commit(self)
-
-
 # -- GSTR-1 -----------------------------------------------------------------------------------
 
 
@@ -166,7 +150,7 @@ def import_gstr1(
     """
     size = Path(path).stat().st_size
     filer, return_period, documents = _check_structure(path, gstin, period, size, progress)
-    with _OneTransaction(db, write=True) as uow, open(path, "rb") as raw:
+    with OneTransaction(db, write=True) as uow, open(path, "rb") as raw:
         save = _BatchedSave(uow, filer, form, return_period, batch_size)
         stream = Gstr1Stream(CountingReader(raw, _reporter(progress, "storing", size)), filer=filer)
         for chunk in stream.chunks():
@@ -332,7 +316,7 @@ def import_actions(db: Database, gstin: str, path: Path | str, *, actor: str) ->
         problems.append(Problem("file", "", "rtin", f"the file is for {source.rtin}, not {gstin}"))
     if problems:
         raise FileRefused(path, problems)
-    with _OneTransaction(db, write=True) as uow:
+    with OneTransaction(db, write=True) as uow:
         current = {_identity(r): r for r in ims.list_records(uow, gstin)}
         saves, resets, errors, unchanged = _plan(source, current)
         results = []

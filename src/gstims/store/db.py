@@ -126,3 +126,17 @@ class UnitOfWork:
     def today(self) -> date:
         day = self.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
         return day or DEFAULT_TODAY
+
+
+class OneTransaction(UnitOfWork):
+    """Several use cases in one transaction: each one's `commit()` waits for `finish()`.
+
+    For work that a single request cannot hold in memory — a million-document GSTR-1 file saved
+    batch by batch — but that must still store all or nothing.
+    """
+
+    def commit(self) -> None:
+        """Deferred: the transaction ends at `finish()` (or rolls back on leaving without it)."""
+
+    def finish(self) -> None:
+        UnitOfWork.commit(self)
