@@ -32,7 +32,7 @@ from enum import StrEnum
 from gstims.domain.calendar import Era, Frequency, Period, era_of, gstr3b_due, next_return_period
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Kind, Record, is_specified_record
-from gstims.domain.state import Declaration, ImsState
+from gstims.domain.state import NO_ACTION, Declaration, ImsState
 
 MAX_REMARKS = 250
 
@@ -129,6 +129,24 @@ def decide(
     """The outcome of asking for `action` on one record (R-ACT-1..9)."""
     remarks = remarks.strip() if remarks and remarks.strip() else None
     wanted = ImsState(action, remarks, declaration)
+    return (
+        _check_change(view, wanted, prev_status)
+        or _check_action(view, action, today)
+        or _check_remarks(remarks)
+        or _check_declaration(view, action, remarks, declaration)
+        or wanted
+    )
+
+
+def reset(view: RecordView, prev_status: Action | None) -> ImsState | Refusal:
+    """R-ACT-10: back to No action, remarks and declaration cleared."""
+    return _check_change(view, NO_ACTION, prev_status) or NO_ACTION
+
+
+def _check_change(
+    view: RecordView, wanted: ImsState, prev_status: Action | None
+) -> ImsState | Refusal | None:
+    """Consumed records are frozen; asking for the state held is a no-op; else prev_status."""
     if view.consumed:
         return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
     if wanted == view.state:
@@ -141,29 +159,7 @@ def decide(
             f"prev_status {prev_status.value} differs from the current action "
             f"{view.state.action.value}: the record changed since it was read",
         )
-    return (
-        _check_action(view, action, today)
-        or _check_remarks(remarks)
-        or _check_declaration(view, action, remarks, declaration)
-        or wanted
-    )
-
-
-def reset(view: RecordView, prev_status: Action | None) -> ImsState | Refusal:
-    """R-ACT-10: back to No action, remarks and declaration cleared."""
-    if view.consumed:
-        return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
-    if view.state == ImsState():
-        return view.state
-    if prev_status is None:
-        return Refusal(Code.PREV_STATUS_MISSING, "prev_status is required (A, R, P or N)")
-    if prev_status is not view.state.action:
-        return Refusal(
-            Code.STALE,
-            f"prev_status {prev_status.value} differs from the current action "
-            f"{view.state.action.value}: the record changed since it was read",
-        )
-    return ImsState()
+    return None
 
 
 def _check_action(view: RecordView, action: Action, today: date) -> Refusal | None:
