@@ -273,3 +273,16 @@ def test_example_13_amendment_of_a_rejected_consumed_invoice_counts_in_full(box)
     box.today("14-01-2025")
     b = box.get2b("122024")
     assert igst(b, "itcavl", "nonrevsup", "b2ba") == 1800
+
+
+def test_an_unfiled_records_era_follows_the_clock_until_the_supplier_files(db):
+    """Rule: R-ACT-3, R-ACT-4 — rules.md §0: the provisional 2B period moves with today (decision)."""
+    box = Sandbox(db, today="01-09-2025")
+    box.register(S1, on="01-09-2025")
+    box.register(R, on="01-09-2025")
+    box.today("05-10-2025")
+    box.save(S1, "092025", doc("CN-7", "20-09-2025", kind=Kind.CN, taxable=1000))
+    assert box.find("CN-7").pending_blocked  # if filed today: 2B period 092025, era E1
+    box.today("12-10-2025")
+    assert not box.find("CN-7").pending_blocked  # if filed today: 2B period 102025, era E2
+    assert not box.act("CN-7", "P").errors

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, insert, literal, select, update
+from sqlalchemy import and_, insert, literal, select, update
 
 from gstims.domain.calendar import (
     Period,
@@ -86,9 +87,13 @@ def _set_today(uow: UnitOfWork, day: date) -> None:
 
 
 def expire_pending(uow: UnitOfWork, day: date) -> str:
-    """R-ACT-4: specified E2 records still Pending after their deadline return to No action."""
+    """R-ACT-4: specified E2 records still Pending after their deadline return to No action.
+
+    Their remarks stay **(decision)**: they still explain the record to the supplier and in 2B.
+    """
     expired = and_(
         records.c.action == "P",
+        records.c.filed_on.is_not(None),  # an unfiled record's deadline is always ahead
         records.c.pending_until < day,
         records.c.live.is_(True),
         records.c.consumed_in.is_(None),
@@ -130,7 +135,7 @@ def expire_pending(uow: UnitOfWork, day: date) -> str:
                 records.c.fy,
                 records.c.action,
                 literal("N"),
-                literal(None),
+                records.c.remarks,
                 literal(None),
                 literal("pending period expired"),
             ).where(expired),
@@ -139,9 +144,7 @@ def expire_pending(uow: UnitOfWork, day: date) -> str:
     count = uow.conn.execute(
         update(records)
         .where(expired)
-        .values(
-            action="N", remarks=None, acted_by=SYSTEM, acted_at=now, version=records.c.version + 1
-        )
+        .values(action="N", acted_by=SYSTEM, acted_at=now, version=records.c.version + 1)
     ).rowcount
     bump_ims_version(uow, recipients)
     return f"{count} pending record(s) expired"
@@ -175,47 +178,84 @@ def time_bar(uow: UnitOfWork, day: date) -> str:
 
 
 def rule_37a(uow: UnitOfWork, day: date) -> str:
-    """R-2B-8: on 30 September, reverse ITC from suppliers whose 3B of last FY is unfiled."""
+    """R-2B-8: on 30 September, reverse ITC from suppliers whose 3B of last FY is unfiled.
+
+    The ITC a recipient got from a supplier's records of a period is what the records the
+    recipient consumed actually gave — for an amended document, its latest consumed version's
+    effect (cumulative), counted once in the period of the original. Reverse-charge credit is
+    left alone **(decision)**: the recipient paid that tax itself, whatever the supplier files.
+    """
     if (day.month, day.day) != (9, 30):
         return ""
     fy = day.year - 1
     fy_months = Period(fy, 4).months_through(Period(fy + 1, 3))
     suppliers = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
-    filed = defaultdict(set)
+    filed: defaultdict[str, set[int]] = defaultdict(set)
     for g, p in uow.conn.execute(
         select(returns.c.gstin, returns.c.period).where(
             returns.c.form == "GSTR3B", returns.c.status == "filed"
         )
     ):
         filed[g].add(p)
-    sign = case((records.c.kind == Kind.CN.value, -1), else_=1)
     entries = []
     for tp in suppliers.values():
-        for period in _return_periods(tp, fy_months):
-            if period_int(period) in filed[tp.gstin]:
-                continue
-            months = [period_int(m) for m in months_of(period, tp.frequency)]
-            rows = uow.conn.execute(
-                select(
-                    records.c.recipient,
-                    *(
-                        func.sum(sign * records.c[f"eff_{h}"])
-                        for h in ("igst", "cgst", "sgst", "cess")
-                    ),
-                )
-                .where(
-                    records.c.supplier == tp.gstin,
-                    records.c.source_period.in_(months),
-                    records.c.consumed_in.is_not(None),
-                )
-                .group_by(records.c.recipient)
-            ).all()
-            entries += _reversals(uow, tp, period, rows, day)
+        unfiled = {
+            month: period
+            for period in _return_periods(tp, fy_months)
+            if period_int(period) not in filed[tp.gstin]
+            for month in (period_int(m) for m in months_of(period, tp.frequency))
+        }
+        if unfiled:
+            given = _itc_given(uow, tp.gstin, unfiled)
+            for period, by_recipient in given.items():
+                entries += _reversals(uow, tp, period, by_recipient, day)
     if not entries:
         return ""
     uow.conn.execute(insert(itc_adjustments), entries)
     bump_ims_version(uow, {e["recipient"] for e in entries})
     return f"{len(entries)} Rule 37A reversal(s)"
+
+
+def _itc_given(
+    uow: UnitOfWork, supplier: str, unfiled: dict[int, Period]
+) -> dict[Period, dict[str, list[int]]]:
+    """ITC (paise by head) each recipient got from the supplier's records of unfiled periods."""
+    rows = uow.conn.execute(
+        select(
+            records.c.recipient,
+            records.c.kind,
+            records.c.number,
+            records.c.fy,
+            records.c.amend_no,
+            records.c.source_period,
+            records.c.eff_igst,
+            records.c.eff_cgst,
+            records.c.eff_sgst,
+            records.c.eff_cess,
+        )
+        .where(
+            records.c.supplier == supplier,
+            records.c.consumed_in.is_not(None),
+            records.c.route == Route.IMS.value,
+        )
+        .order_by(records.c.amend_no)
+    ).all()
+    first_period: dict[tuple[str, str, int], int] = {}
+    latest: dict[tuple[str, str, int], tuple[str, str, list[int]]] = {}
+    for recipient, kind, number, fy, _amend_no, source, *effect in rows:
+        chain = (kind, number, fy)
+        first_period.setdefault(chain, source)
+        latest[chain] = (recipient, kind, [int(e or 0) for e in effect])
+    given: dict[Period, dict[str, list[int]]] = defaultdict(dict)
+    for chain, (recipient, kind, effect) in latest.items():
+        period = unfiled.get(first_period[chain])
+        if period is None:
+            continue
+        sign = -1 if kind == Kind.CN.value else 1
+        total = given[period].setdefault(recipient, [0, 0, 0, 0])
+        for head, amount in enumerate(effect):
+            total[head] += sign * amount
+    return given
 
 
 def _return_periods(tp: Taxpayer, months: list[Period]) -> list[Period]:
@@ -225,12 +265,11 @@ def _return_periods(tp: Taxpayer, months: list[Period]) -> list[Period]:
 
 
 def _reversals(
-    uow: UnitOfWork, supplier: Taxpayer, period: Period, rows: list, day: date
-) -> list[dict]:
-    recipients = taxpayers_by_gstin(uow, {r[0] for r in rows})
+    uow: UnitOfWork, supplier: Taxpayer, period: Period, given: dict[str, list[int]], day: date
+) -> list[dict[str, Any]]:
+    recipients = taxpayers_by_gstin(uow, set(given))
     out = []
-    for recipient, *heads in rows:
-        amounts = [int(h or 0) for h in heads]
+    for recipient, amounts in given.items():
         if sum(amounts) <= 0 or recipient not in recipients:
             continue
         exists = uow.conn.execute(

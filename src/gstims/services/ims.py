@@ -26,6 +26,7 @@ from gstims.domain.actions import (
     reset,
     view_of,
 )
+from gstims.domain.calendar import Period
 from gstims.domain.records import (
     SECTION_KIND,
     SECTIONS,
@@ -35,6 +36,7 @@ from gstims.domain.records import (
     Route,
     Section,
     normalise_number,
+    period_2b,
 )
 from gstims.domain.state import Declaration, ImsState
 from gstims.services.context import (
@@ -147,7 +149,7 @@ def list_records(uow: UnitOfWork, recipient: str, flt: ImsFilter = ImsFilter()) 
 def ims_record(row: Mapping[str, Any], tp: Taxpayer, today: date) -> ImsRecord:
     record = record_of(row)
     state = state_of(row)
-    view = view_of(record, state, period_of(row["period_2b"]), tp.frequency, tp.state)
+    view = view_of(record, state, current_period_2b(row, record, tp, today), tp.frequency, tp.state)
     return ImsRecord(
         row["id"],
         record,
@@ -158,6 +160,17 @@ def ims_record(row: Mapping[str, Any], tp: Taxpayer, today: date) -> ImsRecord:
         declaration_blocked(view),
         row["hash"],
     )
+
+
+def current_period_2b(row: Mapping[str, Any], record: Record, tp: Taxpayer, today: date) -> Period:
+    """The stored 2B period, or for a saved, unfiled record the one it would get if filed today.
+
+    rules.md §0 **(decision)**: the provisional period (and so the era, R-ACT-3/4) moves with
+    the clock until the supplier files.
+    """
+    if row["filed_on"] is None:
+        return period_2b(record, tp.frequency, today)
+    return period_of(row["period_2b"])
 
 
 def counts(uow: UnitOfWork, recipient: str) -> dict[Section, dict[Action, int]]:
@@ -280,6 +293,10 @@ def _judged(
         row["kind"],
         row["supplier"] == "",
         row["period_2b"],
+        row["filed_on"] is None,  # an unfiled record's 2B period follows today: it's fixed below
+        row["source_period"],
+        row["origin"],
+        row["supplier_frequency"],
         row["route"],
         row["consumed_in"] is None,
         *(row[c] for c in _STATE_KEY),
@@ -316,7 +333,7 @@ def _outcome(
         return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
     if row["route"] != Route.IMS.value:
         return Refusal(Code.NOT_IN_IMS, _NOT_IN_IMS.get(row["route"], "the record is not in IMS"))
-    period = period_of(row["period_2b"])
+    period = current_period_2b(row, match.record, tp, today)
     view = view_of(match.record, state_of(row), period, tp.frequency, tp.state)
     if kind == "RESET":
         return reset(view, item.prev_status)
