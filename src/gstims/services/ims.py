@@ -234,7 +234,7 @@ def _act(
     for item, match in zip(items, found, strict=True):
         outcome = _judged(judged, item, match, tp, today, kind)
         if isinstance(outcome, Refusal):
-            errors.append(_error(item, outcome.code.value, outcome.message))
+            errors.append(_error(item, outcome.code.value, outcome.message, match))
             continue
         row = match.row if match is not None else None
         if row is None or outcome == state_of(row):  # _outcome refuses unknown records
@@ -348,8 +348,12 @@ _NOT_IN_IMS = {
 }
 
 
-def _error(item: ActionItem, code: str, message: str) -> ItemError:
-    return ItemError(item.section.value, item.supplier, item.number, item.rtnprd, code, message)
+def _error(item: ActionItem, code: str, message: str, match: _Match | None = None) -> ItemError:
+    """A refusal, naming the record's own return period when the record is known."""
+    rtnprd = item.rtnprd
+    if match is not None:
+        rtnprd = period_of(match.row["source_period"]).code
+    return ItemError(item.section.value, item.supplier, item.number, rtnprd, code, message)
 
 
 class _Match:
