@@ -164,7 +164,8 @@ records = Table(
     Column("port_code", String(10), nullable=True),
     Column("ref_date", Date, nullable=True),
     Column("hash", String(64), nullable=False),
-    # derived on save and file, kept current by the daily events
+    # derived on save and file (an unfiled record's 2B period is read live: services/ims.py); the
+    # daily events move route and action (time-bar, expiry)
     Column("route", String(8), nullable=False),
     Column("period_2b", Integer, nullable=False),  # YYYYMM; provisional while unfiled
     Column("specified", Boolean, nullable=False, default=False),
