@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,8 +26,8 @@ from typing import Any
 import httpx
 import pytest
 from tests.api.wire import b2b, cdnr, invoice, note, ok
+from tests.shared import SAMPLES
 
-SAMPLES = Path(os.environ.get("GSTIMS_SHARED_SAMPLES", "/work/shared/samples"))
 HEADS = ("igst", "cgst", "sgst", "cess")
 ZERO = Decimal(0)
 
@@ -187,8 +186,6 @@ def by_number(documents) -> dict[str, Any]:
 
 
 def sample(name: str) -> Mapping[str, Any]:
-    if not SAMPLES.is_dir():
-        pytest.skip(f"the shared GSTN samples are not at {SAMPLES} (set GSTIMS_SHARED_SAMPLES)")
     return decode((SAMPLES / name).read_bytes())
 
 

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from tests.integration.harness import S1, S2, R, Sandbox, doc, section_docs
 
 from gstims.domain.calendar import Period
 from gstims.domain.records import Kind
 from gstims.store.tables import audit_log, itc_adjustments
-from tests.integration.harness import R, S1, S2, Sandbox, doc, section_docs
 
 
 def heads(node: dict) -> tuple[Decimal, ...]:

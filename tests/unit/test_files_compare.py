@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+
+from tests.shared import SAMPLES
 
 from gstims.domain.calendar import Period
 from gstims.domain.gstr3b import ItcAvailable, SupplyTotals, Table4
@@ -23,10 +24,6 @@ from gstims.formats.gstr2b_reader import read_gstr2b
 from gstims.formats.gstr3b import read_gstr3b
 from gstims.formats.returns import gstr2b_file, gstr3b_file
 
-_ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = next(
-    p for p in (_ROOT.parent / "shared" / "samples", Path("/work/shared/samples")) if p.exists()
-)
 R = "29AABCR1718E1ZL"
 
 

@@ -7,16 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from tests.shared import SAMPLES
 
 from gstims.domain.records import Action, Section
 from gstims.formats.encoding import loads
 from gstims.formats.excel import gstr2b_workbook, read_actions_workbook
 from gstims.formats.gstr2b_reader import read_gstr2b
 
-_ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = next(
-    p for p in (_ROOT.parent / "shared" / "samples", Path("/work/shared/samples")) if p.exists()
-)
 S1 = "27AAPFU0939F1ZV"
 
 

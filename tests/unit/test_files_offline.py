@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
+
+from tests.shared import SAMPLES
 
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Section
@@ -12,10 +13,6 @@ from gstims.domain.state import Declaration
 from gstims.formats.encoding import loads
 from gstims.formats.offline import read_actions
 
-_ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = next(
-    p for p in (_ROOT.parent / "shared" / "samples", Path("/work/shared/samples")) if p.exists()
-)
 S1 = "27AAPFU0939F1ZV"
 R = "29AABCR1718E1ZL"
 

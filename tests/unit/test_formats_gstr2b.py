@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from builders import (
@@ -22,6 +21,7 @@ from builders import (
     gstr2b,
     invoice,
 )
+from tests.shared import SAMPLES
 
 from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Bucket, Group, Gstr2B, Rule37A, Section2B
@@ -30,7 +30,6 @@ from gstims.domain.records import Action, Origin, Route
 from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.gstr2b import ParsedGstr2B, gstr2b_json, read_gstr2b
 
-SAMPLES = Path("/work/shared/samples")
 ECO = "07AAGFF2194N1Z1"
 ISD = "29AAACI1681G1ZN"
 E_INVOICE_KEYS = {"srctyp", "irn", "irngendate"}  # gstims has no e-invoices

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from builders import OCT_2024, S1, S2, R, credit_note, entry, gstr2b, invoice
+from tests.shared import SAMPLES
 
 from gstims.domain.gstr3b import ItcReversed, SupplyTotals, Table4, table4
 from gstims.domain.money import Tax, money
@@ -13,9 +13,7 @@ from gstims.domain.records import Action, Route
 from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.gstr3b import gstr3b_json, read_gstr3b
 
-TEMPLATE: dict[str, Any] = loads(
-    (Path("/work/shared/samples") / "gstr3b_template_india_compliance.json").read_bytes()
-)
+TEMPLATE: dict[str, Any] = loads((SAMPLES / "gstr3b_template_india_compliance.json").read_bytes())
 
 
 def october_table4() -> Table4:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from builders import (
@@ -17,6 +16,7 @@ from builders import (
     eco_record,
     invoice,
 )
+from tests.shared import SAMPLES
 
 from gstims.domain.actions import declaration_blocked, pending_blocked, view_of
 from gstims.domain.calendar import Frequency, Period
@@ -33,7 +33,6 @@ from gstims.formats.ims import (
 )
 from gstims.services.ims import ActionItem, ImsRecord, ItemError
 
-SAMPLES = Path("/work/shared/samples")
 HASH = "1f5fb5de9e491c24dcdee9ac01d3fa5f7889f20d3a8c923bfd2e3c7f0d0125f1"
 ECO = "07AAGFF2194N1Z1"
 NOV_2025 = Period(2025, 11)

@@ -15,9 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.shared import RULES
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC = REPO.parent / "shared" / "spec" / "rules.md"
+SPEC = RULES
 RULES_DOC = REPO / "docs" / "RULES.md"
 TESTS = REPO / "tests"
 SECTION_IDS = ("R-CLK",)

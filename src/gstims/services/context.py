@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import gc
+import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import select, update
 
@@ -18,6 +22,8 @@ from gstims.store.bulk import insert_rows
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import audit_log, returns, taxpayers
 
+P = ParamSpec("P")
+T = TypeVar("T")
 SYSTEM = "system"
 
 
@@ -142,3 +148,41 @@ def audit_entry(
         "request_id": request_id,
         "note": note,
     }
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a lakh of acyclic objects are made.
+
+    Counted, so overlapping requests (server threads) resume it only when the last one ends,
+    and only if it was running before the first began.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def gc_paused(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run a bulk use case with the cyclic collector paused (see `cyclic_gc_paused`)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with cyclic_gc_paused():
+            return fn(*args, **kwargs)
+
+    return wrapper

@@ -36,6 +36,7 @@ from gstims.services.context import (
     audit_entry,
     bump_ims_version,
     filing_facts,
+    gc_paused,
     taxpayer,
     taxpayers_by_gstin,
     write_audit,
@@ -116,6 +117,7 @@ def supplier_liability(uow: UnitOfWork, tp: Taxpayer, period: Period) -> SupplyT
     return SupplyTotals(taxable, sum_tax(t.tax for t in totals) + add_back)
 
 
+@gc_paused
 def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
     """RETFILE of GSTR-3B (R-SEQ-2, R-3B-3): file what AUTOLIAB shows, consume the 2B."""
     tp = taxpayer(uow, gstin)

@@ -43,6 +43,7 @@ from gstims.services.context import (
     Taxpayer,
     audit_entry,
     bump_ims_version,
+    gc_paused,
     new_reference,
     taxpayer,
     write_audit,
@@ -204,6 +205,7 @@ class ActionResult:
     errors: list[ItemError]
 
 
+@gc_paused
 def save_actions(
     uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str
 ) -> ActionResult:
@@ -211,6 +213,7 @@ def save_actions(
     return _act(uow, recipient, items, actor, "SAVE")
 
 
+@gc_paused
 def reset_actions(
     uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str
 ) -> ActionResult:

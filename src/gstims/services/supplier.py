@@ -42,6 +42,7 @@ from gstims.services.context import (
     audit_entry,
     bump_ims_version,
     filing_facts,
+    gc_paused,
     new_reference,
     return_status,
     taxpayer,
@@ -69,6 +70,7 @@ class SaveResult:
     unchanged: int
 
 
+@gc_paused
 def save_return(
     uow: UnitOfWork, gstin: str, form: str, period: Period, docs: Sequence[SupplierDocument]
 ) -> SaveResult:
@@ -89,6 +91,7 @@ def save_return(
     return SaveResult(new_reference(), plan.saved, len(plan.deletes), plan.unchanged)
 
 
+@gc_paused
 def file_return(uow: UnitOfWork, gstin: str, form: str, period: Period) -> date:
     """RETFILE: file the return on the clock's today (nothing saved = a nil return)."""
     supplier = taxpayer(uow, gstin)
