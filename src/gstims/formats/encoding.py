@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from gstims.domain.money import money
@@ -54,16 +55,27 @@ def to_json_bytes(obj: Any, *, indent: int | None = None) -> bytes:
     a bare number. The marker starts with a NUL character, which no accepted input carries
     (request bodies with NUL are refused) and which JSON must escape as `\\u0000`.
     """
+    marked: dict[int, str] = {}  # id of a value → its marked text
+    alive: list[Any] = []  # the values marked, kept alive so that no id is reused
+
+    def default(value: Any) -> str:
+        # amounts repeat (one Decimal object per distinct amount): mark each object once
+        text = marked.get(id(value))
+        if text is None:
+            text = marked[id(value)] = _marked_number(value)
+            alive.append(value)
+        return text
+
     text = json.dumps(
         obj,
-        default=_marked_number,
+        default=default,
         ensure_ascii=False,
         allow_nan=False,
         indent=indent,
         separators=(",", ":") if indent is None else (",", ": "),
         check_circular=False,
     )
-    if _FLOAT_HINT.search(text) and _contains_float(obj):
+    if any(hint.search(text) for hint in _FLOAT_HINTS) and _contains_float(obj):
         raise TypeError("refusing to write a float: pass a Decimal")
     return text.replace(_OPEN, "").replace(_CLOSE, "").encode("utf-8")
 
@@ -71,8 +83,11 @@ def to_json_bytes(obj: Any, *, indent: int | None = None) -> bytes:
 _START, _END = "\x00\x01", "\x00\x02"  # JSON writes them as \u0000\u0001 and \u0000\u0002
 _OPEN, _CLOSE = '"\\u0000\\u0001', '\\u0000\\u0002"'
 # a float in the output looks like a number with "." or "e" outside a string; only then do we
-# pay for the exact check (amounts are Decimals and go out marked)
-_FLOAT_HINT = re.compile(r"[:\[,]\s*-?[0-9]+(?:\.[0-9]+)?[eE.]")
+# pay for the exact check (amounts are Decimals and go out marked); one pattern per opening
+# character, as a literal first character is searched far faster than a character class
+_FLOAT_HINTS = tuple(
+    re.compile(opening + r"\s*-?[0-9]+(?:\.[0-9]+)?[eE.]") for opening in (":", ",", r"\[")
+)
 
 
 def _marked_number(value: Any) -> str:
@@ -110,7 +125,12 @@ def _number(value: Decimal) -> str:
 
 def day(value: date | None) -> str:
     """A date as `dd-mm-yyyy`; "" when there is none."""
-    return "" if value is None else value.strftime("%d-%m-%Y")
+    return "" if value is None else _day(value)
+
+
+@lru_cache(maxsize=4096)  # a lakh of documents carry a few hundred dates
+def _day(value: date) -> str:
+    return value.strftime("%d-%m-%Y")
 
 
 def yes_no(flag: bool) -> str:
@@ -119,7 +139,29 @@ def yes_no(flag: bool) -> str:
 
 def amount(value: Decimal | int) -> Decimal:
     """An amount as written on the wire: a `Decimal` of two places (`1800` → `1800.00`)."""
+    # A finite Decimal's amount depends on its value only (not its exponent), and a zero's on
+    # its sign too (-0.00 == 0.00 but prints apart): kept once per value, so a lakh of
+    # documents quantize a handful of amounts. Any other type goes through `money` (a float
+    # must be refused).
+    if type(value) is Decimal:
+        try:
+            hit = _AMOUNTS.get(value)  # never a zero: both signs would share the key
+        except TypeError:  # a signalling NaN has no hash: `money` refuses it below
+            hit = None
+        if hit is not None:
+            return hit
+        if value.is_finite():
+            if not value:
+                return _MINUS_ZERO if value.is_signed() else _ZERO
+            if len(_AMOUNTS) >= 65536:
+                _AMOUNTS.clear()
+            hit = _AMOUNTS[value] = money(value)
+            return hit
     return money(value)
+
+
+_AMOUNTS: dict[Decimal, Decimal] = {}
+_ZERO, _MINUS_ZERO = money(Decimal(0)), money(Decimal("-0"))
 
 
 def boe_parts(record: Record) -> tuple[str, str]:

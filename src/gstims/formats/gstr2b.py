@@ -83,6 +83,7 @@ __all__ = [
 S = Section2B
 _SEZ_TYPES = {"SEWP": "SEZWP", "SEWOP": "SEZWOP"}  # GSTR-1 inv_typ → 2B typ
 _DOCDATA_SECTION = {S.IMPGA: "impg", S.IMPGASEZ: "impgsez"}  # amended BoEs: isamd Y
+_DOCDATA_NAME = {s: _DOCDATA_SECTION.get(s, s.value) for s in Section2B}
 _DOCDATA_ORDER = ("b2b", "b2ba", "cdnr", "cdnra", "isd", "isda", "impg", "impgsez", "ecom", "ecoma")
 # What GSTN prints of itcrev: no revsup, no ecom (formats.md §2.3); other buckets print all.
 _ITCREV_PRINTED: Mapping[Group, tuple[Section2B, ...]] = {
@@ -148,13 +149,17 @@ def _docdata(lines: Iterable[DocLine]) -> dict[str, list[dict[str, Any]]]:
     sections: dict[str, list[dict[str, Any]]] = {}
     wrappers: dict[tuple[Any, ...], dict[str, Any]] = {}
     for line in lines:
-        name = _DOCDATA_SECTION.get(line.section, line.section.value)
+        name = _DOCDATA_NAME[line.placement.section]
         if name == "impg":
             sections.setdefault(name, []).append(_boe(line))
             continue
-        key: tuple[Any, ...] = (name, line.supplier)
+        record = line.entry.record
+        key: tuple[Any, ...]
         if name != "impgsez":
-            key += (line.supplier_period, line.supplier_filed_on)
+            sp = record.supplier_period  # (year, month): a tuple hashes faster than a Period
+            key = (name, record.key.supplier, sp.year, sp.month, record.filed_on)
+        else:
+            key = (name, record.key.supplier)
         wrapper = wrappers.get(key)
         if wrapper is None:
             wrapper = wrappers[key] = _wrapper(line, name)
@@ -173,7 +178,9 @@ def _wrapper(line: DocLine, name: str) -> dict[str, Any]:
 
 
 def _document(line: DocLine, name: str) -> dict[str, Any]:
-    if name in ("cdnr", "cdnra"):
+    if name == "b2b":  # the common case first
+        doc = _invoice(line)
+    elif name in ("cdnr", "cdnra"):
         doc = _note(line)
     elif name in ("isd", "isda"):
         doc = _isd(line)
@@ -189,6 +196,27 @@ def _document(line: DocLine, name: str) -> dict[str, Any]:
 
 
 def _invoice(line: DocLine) -> dict[str, Any]:
+    record = line.entry.record
+    original = record.original
+    if original is None or not original.consumed:  # the common case: one dict, built once
+        tax, diff, reason = record.tax, record.diff_percent, line.placement.reason
+        supply_type = record.supply_type
+        return {
+            "inum": record.number,
+            "typ": _SEZ_TYPES.get(supply_type, supply_type),
+            "dt": day(record.doc_date),
+            "val": amount(record.value),
+            "pos": record.pos,
+            "rev": "Y" if record.reverse_charge else "N",
+            "itcavl": "Y" if reason is None else "N",
+            "rsn": "" if reason is None else reason.value,
+            "diffprcnt": 1 if diff is None or diff == 1 else diff,
+            "txval": amount(record.taxable),
+            "igst": amount(tax.igst),
+            "cgst": amount(tax.cgst),
+            "sgst": amount(tax.sgst),
+            "cess": amount(tax.cess),
+        }
     doc: dict[str, Any] = {"inum": line.number}
     if line.original_number is not None:
         doc["oinum"] = line.original_number
