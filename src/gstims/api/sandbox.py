@@ -57,6 +57,13 @@ def _at_most(f: Fields, key: str, value: str | None, limit: int) -> None:
         f.report(key, f"at most {limit} characters, got {len(value):,}")
 
 
+def _filer(f: Fields) -> tuple[str, Period | None]:
+    """A feed's filer GSTIN (upper-cased) and return period; problems go to `f`'s list."""
+    gstin = (f.text("gstin", blank=False) or "").upper()
+    code = f.period("ret_period")
+    return gstin, Period.parse(code) if code else None
+
+
 @router.post(
     "/taxpayers", summary="Register a taxpayer", openapi_extra=examples.body(examples.TAXPAYER)
 )
@@ -152,12 +159,11 @@ async def put_clock(request: Request) -> JsonResponse:
 async def feed_gstr5(request: Request) -> JsonResponse:
     data = await _admin_body(request)
     f, problems = _fields(data, "gstr5")
-    gstin = f.text("gstin", blank=False)
-    period = f.period("ret_period")
-    docs, shape = parse_gstr1({"b2b": data.get("b2b") or []}, gstin=(gstin or "").upper())
-    if problems or shape or gstin is None or period is None:
+    gstin, period = _filer(f)
+    docs, shape = parse_gstr1({"b2b": data.get("b2b") or []}, gstin=gstin)
+    if problems or shape or period is None:
         raise BadRequest("the GSTR-5 feed is malformed", problems + shape)
-    stored = await _run(request, feeds.feed_gstr5, gstin.upper(), Period.parse(period), docs)
+    stored = await _run(request, feeds.feed_gstr5, gstin, period, docs)
     return ok({"stored": stored})
 
 
@@ -169,8 +175,7 @@ async def feed_gstr5(request: Request) -> JsonResponse:
 async def feed_gstr6(request: Request) -> JsonResponse:
     data = await _admin_body(request)
     f, problems = _fields(data, "gstr6")
-    gstin = f.text("gstin", blank=False)
-    period = f.period("ret_period")
+    gstin, period = _filer(f)
     docs = []
     for doc in f.children("doclist"):
         kind = doc.choice("doctyp", ("ISDI", "ISDC"))
@@ -182,9 +187,9 @@ async def feed_gstr6(request: Request) -> JsonResponse:
         tax = Tax.of(*(doc.amount(h) or Decimal(0) for h in ("igst", "cgst", "sgst", "cess")))
         if kind and number and when and recipient:
             docs.append(feeds.IsdDocument(recipient.upper(), kind == "ISDC", number, when, tax))
-    if problems or gstin is None or period is None:
+    if problems or period is None:
         raise BadRequest("the GSTR-6 feed is malformed", problems)
-    stored = await _run(request, feeds.feed_gstr6, gstin.upper(), Period.parse(period), docs)
+    stored = await _run(request, feeds.feed_gstr6, gstin, period, docs)
     return ok({"stored": stored})
 
 

@@ -161,12 +161,7 @@ async def recompute(request: Request, gstin: str) -> Response:
 
 def _recompute(request: Request, gstin: str, form: FormData) -> Response:
     db = request.app.state.db
-    with db.uow(write=False) as uow:
-        gstin = granted(signed_in(request, uow), gstin)
-    check_csrf(request, form)
-    period = _posted_period(form.get("period"))
-    if period is None:
-        raise PageNotFound("The form names no tax period (MMYYYY).")
+    gstin, period = _posted_form(request, gstin, form)
     try:
         with db.uow() as uow:
             made = gstr2b.generate_2b(uow, gstin, period)
@@ -234,12 +229,7 @@ async def file_3b(request: Request, gstin: str) -> Response:
 
 def _file_3b(request: Request, gstin: str, form: FormData) -> Response:
     db = request.app.state.db
-    with db.uow(write=False) as uow:
-        gstin = granted(signed_in(request, uow), gstin)
-    check_csrf(request, form)
-    period = _posted_period(form.get("period"))
-    if period is None:
-        raise PageNotFound("The form names no tax period (MMYYYY).")
+    gstin, period = _posted_form(request, gstin, form)
     try:
         with db.uow() as uow:
             day = gstr3b.file_3b(uow, gstin, period)
@@ -247,3 +237,14 @@ def _file_3b(request: Request, gstin: str, form: FormData) -> Response:
     except ServiceError as exc:
         flash(request, f"Not filed ({exc.code}): {exc.message}", "error")
     return redirect(url(f"/g/{gstin}/gstr3b", period=period.code))
+
+
+def _posted_form(request: Request, gstin: str, form: FormData) -> tuple[str, Period]:
+    """A return form's POST: the signed-in user holds the GSTIN, the CSRF token, the period."""
+    with request.app.state.db.uow(write=False) as uow:
+        gstin = granted(signed_in(request, uow), gstin)
+    check_csrf(request, form)
+    period = _posted_period(form.get("period"))
+    if period is None:
+        raise PageNotFound("The form names no tax period (MMYYYY).")
+    return gstin, period
