@@ -35,14 +35,22 @@ PG = os.environ.get("GSTIMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@1
 
 
 def documents(n: int) -> list[SupplierDocument]:
-    tax = Tax.of(igst=1800)
-    item = (Item(Decimal(18), Decimal(10000), tax),)
-    return [
-        SupplierDocument(
-            "b2b", Kind.INV, S, R, f"INV-{i}", date(2024, 10, 10), Decimal(11800), "29", items=item
-        )
-        for i in range(n)
-    ]
+    """n invoices, every amount different (identical documents would flatter every per-value
+    cache on the way)."""
+    return [document(i) for i in range(n)]
+
+
+def document(i: int) -> SupplierDocument:
+    taxable = Decimal(50_000 + i * 7_919 % 5_000_000).scaleb(-2)  # ₹500.00 to ₹50,499.99
+    igst = (taxable * Decimal("0.18")).quantize(Decimal("0.01"))
+    item = Item(Decimal(18), taxable, Tax.of(igst=igst))
+    return SupplierDocument(
+        "b2b", Kind.INV, S, R, f"INV-{i}", doc_date(i), taxable + igst, "29", items=(item,)
+    )
+
+
+def doc_date(i: int) -> date:
+    return date(2024, 10, 10)
 
 
 def timed(label: str, n: int, fn: Callable[[], Any]) -> float:
@@ -111,7 +119,7 @@ def run(db: Database, n: int) -> None:
 
     timed("file GSTR-1", n, file)
     items = [
-        ActionItem(Section.B2B, S, f"INV-{i}", date(2024, 10, 10), Action.ACCEPT, Action.NO_ACTION)
+        ActionItem(Section.B2B, S, f"INV-{i}", doc_date(i), Action.ACCEPT, Action.NO_ACTION)
         for i in range(0, n, 2)
     ]
 

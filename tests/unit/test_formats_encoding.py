@@ -9,7 +9,7 @@ import pytest
 
 from gstims.domain.money import money
 from gstims.domain.records import Action
-from gstims.formats.encoding import amount, day, loads, to_json_bytes, yes_no
+from gstims.formats.encoding import amount, day, document_bytes, loads, to_json_bytes, yes_no
 
 
 def test_an_amount_is_written_as_the_exact_number_it_is_never_via_float() -> None:
@@ -74,3 +74,24 @@ def test_wire_writers_spell_dates_flags_and_amounts_the_gstn_way() -> None:
     assert day(None) == ""
     assert (yes_no(True), yes_no(False)) == ("Y", "N")
     assert amount(1800) == Decimal("1800.00")
+
+
+def test_a_writers_amount_is_never_minus_zero_so_the_fast_encoder_agrees() -> None:
+    minus_zero = -money(0)
+    assert str(amount(minus_zero)) == "0.00"
+    assert str(amount(Decimal("-0.004"))) == "0.00"  # rounds to a zero: still unsigned
+    doc = {"igst": amount(minus_zero), "val": amount(Decimal("-12.345")), "n": 3, "s": "é"}
+    assert (
+        document_bytes(doc)
+        == to_json_bytes(doc)
+        == '{"igst":0.00,"val":-12.35,"n":3,"s":"é"}'.encode()
+    )
+
+
+def test_amount_refuses_what_is_not_an_amount() -> None:
+    with pytest.raises(TypeError, match="float"):
+        amount(1800.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        amount(Decimal("NaN"))
+    with pytest.raises(ValueError):
+        amount(Decimal("1E+40"))  # more digits than the paisa context holds

@@ -27,7 +27,7 @@ from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Bucket, Group, Gstr2B, Rule37A, Section2B
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Origin, Route
-from gstims.formats.encoding import loads, to_json_bytes
+from gstims.formats.encoding import document_bytes, loads, to_json_bytes
 from gstims.formats.gstr2b import ParsedGstr2B, gstr2b_json, read_gstr2b
 
 ECO = "07AAGFF2194N1Z1"
@@ -550,3 +550,15 @@ def test_kinds_of_written_documents_are_recognisable_when_read() -> None:
     assert kinds["CN-1A"] == "C"
     assert kinds["INV-7"] == "R"
     assert kinds["ISD-C1"] == "ISDC"
+
+
+def test_the_stored_2b_is_byte_for_byte_what_the_strict_encoder_writes() -> None:
+    """`document_bytes` (C speed, no type checks) keeps a 2B: the writers give it nothing
+    that `to_json_bytes` would write otherwise — amounts, -0.00, rates, dates, remarks."""
+    negative = gstr2b(
+        entry(amendment(invoice("INV-9", igst=1800), igst=0), Action.ACCEPT),  # 0 - 1800
+        entry(credit_note("CN-9", igst=Decimal("0.00"), taxable=0), Action.REJECT),
+    )
+    for b in (october_2b(), mixed_2b(), negative):
+        data = gstr2b_json(b)
+        assert document_bytes(data) == to_json_bytes(data)

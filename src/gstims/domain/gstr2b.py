@@ -59,6 +59,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
+from typing import NamedTuple
 
 from gstims.domain.calendar import Period
 from gstims.domain.money import NO_TAX, ZERO, Tax, sum_tax
@@ -127,12 +128,12 @@ _SLOT_OF = {cell: i for i, cell in enumerate(SLOTS)}
 # -- input -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One record the storage layer selected for the 2B, with what the 2B needs beside it.
 
     The supplier's filing date is `record.filed_on`; its period `record.supplier_period`.
-    `route` is `records.route(...)`; `state` is ignored for non-IMS routes.
+    `route` is `records.route(...)`; `state` is ignored for non-IMS routes. (A named tuple,
+    as `DocLine`: a lakh of them are made per 2B, at a third of a frozen dataclass' cost.)
     """
 
     record: Record
@@ -218,8 +219,7 @@ class Placement:
     slot: int
 
 
-@dataclass(frozen=True, slots=True)
-class DocLine:
+class DocLine(NamedTuple):
     """A document of `docdata` / `docRejdata`; `effect` is what it adds to its `itcsumm` cell.
 
     In `othersup` the effect is a positive reduction; an amendment's effect is signed.

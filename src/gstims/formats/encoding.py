@@ -5,7 +5,11 @@ read them as binary floats and, given a `Decimal`, refuse to write it (or write 
 
 - `loads()` reads JSON with `parse_float=Decimal`: `1800.00` arrives as `Decimal('1800.00')`;
   `NaN` and `Infinity` are refused.
-- `to_json_bytes()` writes `Decimal` values as exact JSON number literals, never via `float`.
+- `to_json_bytes()` writes `Decimal` values as exact JSON number literals, never via `float`,
+  and refuses what is not JSON (a float, a date).
+- `document_bytes()` writes a document this package's writers built (amounts through
+  `amount`, dates through `day`) to the same bytes, at C speed, without checking types again:
+  a lakh-document GSTR-2B is 19 MB of JSON.
 
     >>> to_json_bytes({"iamt": Decimal("1800.00"), "inum": "INV-101"})
     b'{"iamt":1800.00,"inum":"INV-101"}'
@@ -20,14 +24,16 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from gstims.domain.money import money
+import msgspec
+
+from gstims.domain.money import PAISA, money
 from gstims.domain.records import Record
 
-__all__ = ["amount", "boe_parts", "day", "loads", "to_json_bytes", "yes_no"]
+__all__ = ["amount", "boe_parts", "day", "document_bytes", "loads", "to_json_bytes", "yes_no"]
 
 
 def loads(data: bytes | str) -> Any:
@@ -80,6 +86,20 @@ def to_json_bytes(obj: Any, *, indent: int | None = None) -> bytes:
     return text.replace(_OPEN, "").replace(_CLOSE, "").encode("utf-8")
 
 
+def document_bytes(obj: Any) -> bytes:
+    """`to_json_bytes(obj)` for a document made by this package's writers, at C speed.
+
+    The writers put every amount through `amount` (a `Decimal` of two places, never -0.00),
+    every date through `day` and every flag through `yes_no`, so the document holds only
+    mappings, lists, strings, ints, bools, None and such `Decimal`s: for those msgspec writes
+    exactly the bytes `to_json_bytes` writes (a test holds the two together), in a tenth of
+    the time. It does not check types again: a float or a date would go out as msgspec
+    spells it, so anything built by hand goes through `to_json_bytes`.
+    """
+    return _DOCUMENT_ENCODER.encode(obj)
+
+
+_DOCUMENT_ENCODER = msgspec.json.Encoder(decimal_format="number")
 _START, _END = "\x00\x01", "\x00\x02"  # JSON writes them as \u0000\u0001 and \u0000\u0002
 _OPEN, _CLOSE = '"\\u0000\\u0001', '\\u0000\\u0002"'
 # a float in the output looks like a number with "." or "e" outside a string; only then do we
@@ -138,30 +158,21 @@ def yes_no(flag: bool) -> str:
 
 
 def amount(value: Decimal | int) -> Decimal:
-    """An amount as written on the wire: a `Decimal` of two places (`1800` → `1800.00`)."""
-    # A finite Decimal's amount depends on its value only (not its exponent), and a zero's on
-    # its sign too (-0.00 == 0.00 but prints apart): kept once per value, so a lakh of
-    # documents quantize a handful of amounts. Any other type goes through `money` (a float
-    # must be refused).
+    """An amount as written on the wire: a `Decimal` of two places (`1800` → `1800.00`);
+    a zero is always `0.00`, never `-0.00`. A float, a NaN or an infinity is refused."""
     if type(value) is Decimal:
-        try:
-            hit = _AMOUNTS.get(value)  # never a zero: both signs would share the key
-        except TypeError:  # a signalling NaN has no hash: `money` refuses it below
-            hit = None
-        if hit is not None:
-            return hit
-        if value.is_finite():
-            if not value:
-                return _MINUS_ZERO if value.is_signed() else _ZERO
-            if len(_AMOUNTS) >= 65536:
-                _AMOUNTS.clear()
-            hit = _AMOUNTS[value] = money(value)
-            return hit
-    return money(value)
+        if not value.is_finite():
+            raise ValueError(f"not an amount: {value}")
+        try:  # a lakh of distinct amounts: one C-level quantize each, no cache to keep
+            result = value.quantize(PAISA, ROUND_HALF_UP)
+        except InvalidOperation:  # more digits than the context holds: `money` says so
+            result = money(value)
+    else:
+        result = money(value)  # refuses a float
+    return result if result else _ZERO
 
 
-_AMOUNTS: dict[Decimal, Decimal] = {}
-_ZERO, _MINUS_ZERO = money(Decimal(0)), money(Decimal("-0"))
+_ZERO = money(Decimal(0))
 
 
 def boe_parts(record: Record) -> tuple[str, str]:

@@ -1,17 +1,18 @@
 """GSTR-2B use cases: generate or recompute (GEN2B), read (GET2B) (R-2B-1..8).
 
 Generation selects, in one query, the recipient's live records not yet consumed whose 2B
-period is at most T, builds the statement with the pure `build_gstr2b`, keeps it as a new
-version, and marks the selection with one UPDATE (which records, with which action) so that
-filing the GSTR-3B consumes exactly what that 2B held (R-3B-3).
+period is at most T, builds the statement with the pure `build_gstr2b` and keeps it as a new
+version, with the records it held by the action it recorded (`members`), so that filing the
+GSTR-3B consumes exactly what that 2B held (R-3B-3). Nothing is written to the records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, not_, select, update
+from sqlalchemy import and_, func, insert, select
 
 from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Entry, Gstr2B, Rule37A, build_gstr2b
@@ -30,13 +31,13 @@ from gstims.formats.gstr2b import gstr2b_json
 from gstims.services.context import cyclic_gc_paused, filing_facts, new_reference, taxpayer
 from gstims.services.errors import Conflict, NotFound
 from gstims.services.rows import (
-    RECORD_COLUMNS,
-    STATE_COLUMNS,
+    DENSE_COLUMNS,
     from_paise,
     period_int,
     period_of,
     record_and_state_of,
     route_of,
+    select_record_rows,
     tax_of,
     to_paise,
 )
@@ -74,11 +75,12 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     refusal = gen2b_refusal(filing_facts(uow, tp), period, today)
     if refusal:
         raise Conflict(refusal.code, refusal.message)
-    selection = _selection(recipient, period)
-    columns = (records.c[c] for c in (*RECORD_COLUMNS, *STATE_COLUMNS, "route"))
-    rows = uow.conn.execute(select(*columns).where(selection)).all()
-    names = _trade_names(uow, {r[0] for r in rows})  # supplier: the first column
-    entries = [Entry(*record_and_state_of(r), route_of(r[-1]), names.get(r[0], "")) for r in rows]
+    rows = select_record_rows(uow.conn, _selection(recipient, period), ("route", "id"))
+    names = _trade_names(uow, {r[0] for r, _ in rows})  # supplier: the first column
+    entries = [
+        Entry(*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], ""))
+        for r, sparse in rows
+    ]
     version = 1 + (
         uow.conn.execute(
             select(func.max(gstr2b.c.version)).where(
@@ -109,14 +111,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
             reference_id=reference,
             content=gstr2b_json(statement),
             table4=table4_json(table4(statement)),
-        )
-    )
-    in_2b = and_(selection, not_(and_(records.c.route == Route.IMS.value, records.c.action == "P")))
-    uow.conn.execute(
-        update(records)
-        .where(in_2b)
-        .values(
-            in_2b_period=period_int(period), in_2b_version=version, in_2b_action=records.c.action
+            members=_members(rows),
         )
     )
     uow.conn.execute(
@@ -132,6 +127,24 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
         )
     )
     return Generated(reference, statement)
+
+
+_ACTION = DENSE_COLUMNS.index("action")
+_PENDING, _IMS = "P", Route.IMS.value
+
+
+def _members(rows: Sequence[tuple[Sequence[Any], Any]]) -> dict[str, list[int]]:
+    """{action: [record ids]} of the selection (`..., route, id` last), but for the IMS
+    records kept Pending, which stay in IMS (R-2B-3): what the 3B will consume."""
+    members: dict[str, list[int]] = {}
+    for row, _ in rows:
+        action = row[_ACTION]
+        if action != _PENDING or row[-2] != _IMS:
+            ids = members.get(action)
+            if ids is None:
+                ids = members[action] = []
+            ids.append(row[-1])
+    return members
 
 
 def _selection(recipient: str, period: Period) -> Any:

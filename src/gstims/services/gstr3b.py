@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from gstims.domain.calendar import (
     Frequency,
@@ -53,7 +53,7 @@ from gstims.services.rows import (
     state_of,
     tax_paise,
 )
-from gstims.store.bulk import update_rows, update_where_in
+from gstims.store.bulk import in_values, update_rows, update_where_in
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import addbacks, itc_adjustments, records, returns, taxpayers
 
@@ -128,7 +128,7 @@ def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
     if refusal or row is None:
         raise Conflict(refusal.code if refusal else "RET2B1023", refusal.message if refusal else "")
     liability = auto_liability(uow, gstin, period)
-    _consume(uow, tp, period, row["version"], today)
+    _consume(uow, tp, period, row["members"], today)
     uow.conn.execute(
         insert(returns).values(
             gstin=gstin,
@@ -155,67 +155,67 @@ def filed_values(liability: AutoLiability) -> dict[str, Any]:
     }
 
 
-def _consume(uow: UnitOfWork, tp: Taxpayer, period: Period, version: int, today: date) -> None:
+def _consume(
+    uow: UnitOfWork, tp: Taxpayer, period: Period, members: Mapping[str, list[int]], today: date
+) -> None:
     """Consume the records the filed 2B held, with the actions it recorded (R-3B-3).
 
-    Set-based: the records that gave their own tax are marked consumed (with that effect)
-    by one UPDATE, those that gave nothing by another, and the rest (amendments,
-    declarations) by one bulk per-row update.
+    `members` is the 2B's {action: [record ids]}. Set-based, an action at a time: the records
+    that gave their own tax are marked consumed (with that effect) by one UPDATE, those that
+    gave nothing by another, and the rest (amendments, declarations) by one bulk per-row
+    update.
     """
-    selection = and_(
-        records.c.recipient == tp.gstin,
-        records.c.in_2b_period == period_int(period),
-        records.c.in_2b_version == version,
-        records.c.consumed_in.is_(None),
-        records.c.live.is_(True),
-    )
-    wanted = (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route", "in_2b_action")
-    rows = uow.conn.execute(select(*(records.c[c] for c in wanted)).where(selection))
     judge = _Judge()
     audit, credit_notes = [], []
-    own_tax: list[int] = []
-    no_tax: list[int] = []
     others: list[dict[str, Any]] = []
-    for row in rows.mappings().all():
-        filed_action = row["in_2b_action"]
-        if filed_action != row["action"]:
-            audit.append(
-                audit_entry(
-                    row,
-                    filed_action,
-                    actor=SYSTEM,
-                    day=today,
-                    note="consumed as the filed 2B held it",
+    wanted = (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route")
+    consumed_in = period_int(period)
+    for filed_action, ids in members.items():
+        rows = uow.conn.execute(
+            select(*(records.c[c] for c in wanted)).where(
+                records.c.recipient == tp.gstin,
+                in_values(uow.conn, records.c.id, ids),
+                records.c.consumed_in.is_(None),
+                records.c.live.is_(True),
+            )
+        )
+        own_tax: list[int] = []
+        no_tax: list[int] = []
+        for row in rows.mappings().all():
+            if filed_action != row["action"]:
+                audit.append(
+                    audit_entry(
+                        row,
+                        filed_action,
+                        actor=SYSTEM,
+                        day=today,
+                        note="consumed as the filed 2B held it",
+                    )
                 )
-            )
-        effect, add_back = judge(row)
-        if effect == tuple(row[h] for h in _HEADS):
-            own_tax.append(row["id"])
-        elif not any(effect):
-            no_tax.append(row["id"])
-        else:
-            others.append(
-                {
-                    "id": row["id"],
-                    "consumed_in": period_int(period),
-                    "consumed_action": filed_action,
-                    "action": filed_action,
-                    **dict(zip(_EFFECT_COLUMNS, effect, strict=True)),
-                }
-            )
-        if not add_back.is_zero():
-            credit_notes.append((row, add_back))
-    consumed = {
-        "consumed_in": period_int(period),
-        "consumed_action": records.c.in_2b_action,
-        "action": records.c.in_2b_action,
-    }
-    own = {e: records.c[h] for e, h in zip(_EFFECT_COLUMNS, _HEADS, strict=True)}
-    if own_tax and not no_tax and not others:  # every record gave its own tax
-        uow.conn.execute(update(records).where(selection).values({**consumed, **own}))
-    else:
+            effect, add_back = judge(row, filed_action)
+            if effect == tuple(row[h] for h in _HEADS):
+                own_tax.append(row["id"])
+            elif not any(effect):
+                no_tax.append(row["id"])
+            else:
+                others.append(
+                    {
+                        "id": row["id"],
+                        "consumed_in": consumed_in,
+                        "consumed_action": filed_action,
+                        "action": filed_action,
+                        **dict(zip(_EFFECT_COLUMNS, effect, strict=True)),
+                    }
+                )
+            if not add_back.is_zero():
+                credit_notes.append((row, add_back))
+        consumed = {"consumed_in": consumed_in, "consumed_action": filed_action}
+        consumed["action"] = filed_action
+        own = {e: records.c[h] for e, h in zip(_EFFECT_COLUMNS, _HEADS, strict=True)}
         update_where_in(uow.conn, records, own_tax, {**consumed, **own})
-    update_where_in(uow.conn, records, no_tax, {**consumed, **dict.fromkeys(_EFFECT_COLUMNS, 0)})
+        update_where_in(
+            uow.conn, records, no_tax, {**consumed, **dict.fromkeys(_EFFECT_COLUMNS, 0)}
+        )
     update_rows(uow.conn, records, others)
     write_audit(uow, audit)
     _add_backs(uow, period, tp, credit_notes)
@@ -233,13 +233,12 @@ def _consume(uow: UnitOfWork, tp: Taxpayer, period: Period, version: int, today:
 _HEADS = ("igst", "cgst", "sgst", "cess")
 _EFFECT_COLUMNS = tuple(f"eff_{h}" for h in _HEADS)
 # Everything `_effect` and `credit_note_add_back` read of a record and the state its 2B
-# filed: the kind, the tax, the route, the filed action and declaration, and the original
-# an amendment amends (its tax, effect, action, consumption).
+# filed (beside the action it filed): the kind, the tax, the route, the declaration, and the
+# original an amendment amends (its tax, effect, action, consumption).
 _JUDGED_COLUMNS = (
     "kind",
     *_HEADS,
     "route",
-    "in_2b_action",
     "itc_red_req",
     "decl_igst",
     "decl_cgst",
@@ -267,17 +266,18 @@ class _Judge:
     def __init__(self) -> None:
         self._known: dict[tuple[Any, ...], tuple[tuple[int, ...], Tax]] = {}
 
-    def __call__(self, row: Mapping[str, Any]) -> tuple[tuple[int, ...], Tax]:
-        facts = tuple(row[c] for c in _JUDGED_COLUMNS)
+    def __call__(self, row: Mapping[str, Any], action: str) -> tuple[tuple[int, ...], Tax]:
+        facts = (action, *(row[c] for c in _JUDGED_COLUMNS))
         found = self._known.get(facts)
         if found is None:
-            found = self._known[facts] = _judge(row)
+            found = self._known[facts] = _judge(row, action)
         return found
 
 
-def _judge(row: Mapping[str, Any]) -> tuple[tuple[int, ...], Tax]:
+def _judge(row: Mapping[str, Any], action: str) -> tuple[tuple[int, ...], Tax]:
+    """The effect and add-back of a record consumed with the `action` its 2B recorded."""
     record = record_of(row)
-    state = state_of(row, row["in_2b_action"])
+    state = state_of(row, action)
     effect = _effect(record, state, row["route"])
     add_back = NO_TAX
     if record.key.kind is Kind.CN and row["route"] == Route.IMS.value:

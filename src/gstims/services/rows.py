@@ -12,12 +12,16 @@ from enum import Enum
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection, and_, not_, select
+
 from gstims.domain.calendar import Frequency, Period
-from gstims.domain.money import Tax
+from gstims.domain.money import ZERO, Tax
 from gstims.domain.records import Action, Kind, Origin, Original, Record, RecordKey, Route
 from gstims.domain.state import Declaration, ImsState
+from gstims.store.tables import records
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 HUNDRED = Decimal(100)
 PAISA = Decimal("0.01")
 
@@ -26,7 +30,6 @@ def to_paise(amount: Decimal) -> int:
     return int(amount * HUNDRED)
 
 
-@lru_cache(maxsize=65536)  # a lakh of rows repeat a few amounts; a Decimal is immutable
 def from_paise(paise: int) -> Decimal:
     """Paise → rupees of two places: `180000` → `Decimal('1800.00')` (exact: paise fit in
     BigInteger's 19 digits, well within Decimal's 28)."""
@@ -47,9 +50,15 @@ def tax_of(row: Mapping[str, Any], prefix: str = "") -> Tax:
     return _tax_paise(row[igst], row[cgst], row[sgst], row[cess])
 
 
-@lru_cache(maxsize=65536)  # a lakh of rows repeat a few taxes; a Tax is immutable
 def _tax_paise(igst: int, cgst: int, sgst: int, cess: int) -> Tax:
-    return Tax(PAISA * igst, PAISA * cgst, PAISA * sgst, PAISA * cess)
+    # a lakh of rows carry a lakh of different amounts (a cache would only cost), but their
+    # zero heads are one shared ZERO
+    return Tax(
+        PAISA * igst if igst else ZERO,
+        PAISA * cgst if cgst else ZERO,
+        PAISA * sgst if sgst else ZERO,
+        PAISA * cess if cess else ZERO,
+    )
 
 
 @cache
@@ -190,31 +199,81 @@ def record_of(row: Mapping[str, Any]) -> Record:
 _decimal = lru_cache(maxsize=256)(Decimal)  # rates and diff_percent: a handful of values
 
 
-def _record_builder() -> Callable[..., Record]:
-    """`Record(*fields)` without the frozen dataclass' `__init__` (one `object.__setattr__`
-    call per field, half the time of a lakh-row load): the same object, its slots filled
-    directly. Falls back to the constructor should `Record` gain a `__post_init__`."""
-    names = [f.name for f in dataclasses.fields(Record)]
-    if hasattr(Record, "__post_init__") or tuple(names) != getattr(Record, "__slots__", ()):
-        return Record
-    setters = tuple(getattr(Record, name).__set__ for name in names)
+def _builder(cls: type[T]) -> Callable[..., T]:
+    """`cls(*fields)` for a frozen, slotted dataclass without its `__init__` (one
+    `object.__setattr__` call per field: for `Record`, half the time of a lakh-row load):
+    the same object, its slots filled directly. Falls back to the constructor should `cls` gain a
+    `__post_init__`."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or tuple(names) != getattr(cls, "__slots__", ()):
+        return cls
+    setters = tuple(getattr(cls, name).__set__ for name in names)
     new = object.__new__
 
-    def build(*values: Any) -> Record:
-        record = new(Record)
+    def build(*values: Any) -> T:
+        made = new(cls)
         for setter, value in zip(setters, values, strict=True):
-            setter(record, value)
-        return record
+            setter(made, value)
+        return made
 
     return build
 
 
-_new_record = _record_builder()
+_new_record = _builder(Record)  # 20 fields; for a few the loop costs what it saves
 
 
-def record_and_state_of(row: Sequence[Any]) -> tuple[Record, ImsState]:
-    """`record_of` and `state_of` of a row selected as `(*RECORD_COLUMNS, *STATE_COLUMNS)`,
-    read by position (a lakh of rows: no mapping per row); columns after those are ignored."""
+# A lakh of rows costs per column fetched, even NULL. Most records fill only the DENSE
+# columns; the SPARSE ones (amendments, e-commerce, bills of entry, remarks, declarations)
+# are read, by a second query, only for the rows that fill any of them.
+DENSE_COLUMNS = (
+    "supplier",
+    "recipient",
+    "kind",
+    "number",
+    "fy",
+    "doc_number",
+    "doc_date",
+    "origin",
+    "source_period",
+    "supplier_frequency",
+    "taxable",
+    "value",
+    "igst",
+    "cgst",
+    "sgst",
+    "cess",
+    "pos",
+    "supply_type",
+    "rchrg",
+    "rate",
+    "filed_on",
+    "time_barred",
+    "action",
+)
+SPARSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c not in DENSE_COLUMNS)
+_NO_SPARSE = (None,) * len(SPARSE_COLUMNS)
+
+
+def select_record_rows(
+    conn: Connection, where: Any, extra: Sequence[str] = ()
+) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+    """The records `where` selects, for `record_and_state_of`: each as (its DENSE columns
+    then the `extra` ones, its SPARSE columns). Two queries: the rows with every sparse
+    column NULL, then (few) the others with them."""
+    plain = and_(*(records.c[c].is_(None) for c in SPARSE_COLUMNS))
+    columns = [records.c[c] for c in (*DENSE_COLUMNS, *extra)]
+    rows: list[tuple[Sequence[Any], Sequence[Any]]] = [
+        (row, _NO_SPARSE) for row in conn.execute(select(*columns).where(where, plain))
+    ]
+    width = len(columns)
+    full = select(*columns, *(records.c[c] for c in SPARSE_COLUMNS)).where(where, not_(plain))
+    rows += [(row[:width], row[width:]) for row in conn.execute(full)]
+    return rows
+
+
+def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Record, ImsState]:
+    """`record_of` and `state_of` of a row of `select_record_rows`, read by position (a
+    lakh of rows: no mapping per row); columns after the dense ones are ignored."""
     (
         supplier,
         recipient,
@@ -235,9 +294,14 @@ def record_and_state_of(row: Sequence[Any]) -> tuple[Record, ImsState]:
         pos,
         supply_type,
         rchrg,
-        diff_percent,
         rate,
         filed_on,
+        time_barred,
+        action,
+        *_,
+    ) = row
+    (
+        diff_percent,
         orig_number,
         orig_date,
         orig_igst,
@@ -253,16 +317,13 @@ def record_and_state_of(row: Sequence[Any]) -> tuple[Record, ImsState]:
         actual_supplier,
         port_code,
         ref_date,
-        time_barred,
-        action,
         remarks,
         itc_red_req,
         decl_igst,
         decl_cgst,
         decl_sgst,
         decl_cess,
-        *_,
-    ) = row
+    ) = sparse
     original = None
     if orig_number is not None:
         original = Original(

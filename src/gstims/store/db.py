@@ -41,19 +41,28 @@ class Database:
         if self.is_sqlite:
             _sqlite_pragmas(self.engine)
 
-    def migrate(self) -> None:
-        """Apply pending Alembic migrations (idempotent)."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
+    def migrate(self, revision: str = "head") -> None:
+        """Apply pending Alembic migrations up to `revision` (idempotent)."""
         with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(_alembic(conn), revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Undo migrations down to `revision` (for tests of a migration's data)."""
+        with self.engine.begin() as conn:
+            command.downgrade(_alembic(conn), revision)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self, write=write)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _alembic(conn: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
 
 
 def _json_dumps(obj: Any) -> str:

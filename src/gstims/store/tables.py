@@ -31,7 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from gstims.formats.encoding import loads, to_json_bytes
+from gstims.formats.encoding import document_bytes, loads
 
 metadata = MetaData(
     naming_convention={
@@ -49,15 +49,16 @@ class CompressedJSON(TypeDecorator[Any]):
 
     A lakh-document GSTR-2B is ~19 MB of JSON: as a JSON column PostgreSQL parses and
     TOAST-compresses all of it on every generation (seconds); compressed here at zlib's
-    fastest level it is ~2 MB of opaque bytes. Amounts stay exact (`to_json_bytes` / `loads`,
-    Decimal both ways). Reads also accept what migration 0002 converted: the plain JSON text.
+    fastest level it is ~2 MB of opaque bytes. What is kept is a document the formats layer
+    wrote (or plain lists of ids): amounts stay exact (`document_bytes` / `loads`, Decimal
+    both ways). Reads also accept what migration 0002 converted: the plain JSON text.
     """
 
     impl = LargeBinary
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
-        return None if value is None else zlib.compress(to_json_bytes(value), 1)
+        return None if value is None else zlib.compress(document_bytes(value), 1)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
@@ -184,9 +185,6 @@ records = Table(
     Column("acted_at", DateTime, nullable=True),
     Column("version", Integer, nullable=False, default=0),
     # consumption by the recipient's GSTR-3B (R-3B-3)
-    Column("in_2b_period", Integer, nullable=True),
-    Column("in_2b_version", Integer, nullable=True),
-    Column("in_2b_action", String(1), nullable=True),  # the action that 2B recorded
     Column("consumed_in", Integer, nullable=True),  # the 3B period that consumed it
     Column("consumed_action", String(1), nullable=True),
     opt_paise("eff_igst"),  # the ITC effect it gave when consumed (R-2B-5)
@@ -231,6 +229,9 @@ gstr2b = Table(
     Column("reference_id", String(40), nullable=True),
     Column("content", CompressedJSON, nullable=False),  # the GSTN GSTR-2B data object
     Column("table4", JSON, nullable=False),  # R-3B-1 rows, for AUTOLIAB
+    # the records it held, by the action it recorded: {"A": [record ids], "N": [...], ...};
+    # filing the 3B consumes exactly these (R-3B-3)
+    Column("members", CompressedJSON, nullable=False),
 )
 
 # Rule 37A reversals and reclaims (R-2B-8), one row per recipient, supplier and period.
