@@ -30,7 +30,7 @@ from typing import Any
 
 import msgspec
 
-from gstims.domain.money import PAISA, money
+from gstims.domain.money import PAISA, ZERO, money
 from gstims.domain.records import Record
 
 __all__ = ["amount", "boe_parts", "day", "document_bytes", "loads", "to_json_bytes", "yes_no"]
@@ -160,6 +160,8 @@ def yes_no(flag: bool) -> str:
 def amount(value: Decimal | int) -> Decimal:
     """An amount as written on the wire: a `Decimal` of two places (`1800` → `1800.00`);
     a zero is always `0.00`, never `-0.00`. A float, a NaN or an infinity is refused."""
+    if value is ZERO:  # the zero heads of a lakh of records: one shared object
+        return ZERO
     if type(value) is Decimal:
         if not value.is_finite():
             raise ValueError(f"not an amount: {value}")
@@ -169,10 +171,7 @@ def amount(value: Decimal | int) -> Decimal:
             result = money(value)
     else:
         result = money(value)  # refuses a float
-    return result if result else _ZERO
-
-
-_ZERO = money(Decimal(0))
+    return result if result else ZERO
 
 
 def boe_parts(record: Record) -> tuple[str, str]:

@@ -53,7 +53,7 @@ def tax_of(row: Mapping[str, Any], prefix: str = "") -> Tax:
 def _tax_paise(igst: int, cgst: int, sgst: int, cess: int) -> Tax:
     # a lakh of rows carry a lakh of different amounts (a cache would only cost), but their
     # zero heads are one shared ZERO
-    return Tax(
+    return _new_tax(
         PAISA * igst if igst else ZERO,
         PAISA * cgst if cgst else ZERO,
         PAISA * sgst if sgst else ZERO,
@@ -219,7 +219,29 @@ def _builder(cls: type[T]) -> Callable[..., T]:
     return build
 
 
-_new_record = _builder(Record)  # 20 fields; for a few the loop costs what it saves
+_new_record = _builder(Record)
+
+
+def _tax_builder() -> Callable[[Decimal, Decimal, Decimal, Decimal], Tax]:
+    """`Tax(igst, cgst, sgst, cess)` as `_builder` makes it, unrolled (for four fields the
+    loop would cost what it saves)."""
+    if _builder(Tax) is Tax:
+        return Tax
+    igst_, cgst_, sgst_, cess_ = (getattr(Tax, h).__set__ for h in ("igst", "cgst", "sgst", "cess"))
+    new = object.__new__
+
+    def build(igst: Decimal, cgst: Decimal, sgst: Decimal, cess: Decimal) -> Tax:
+        tax = new(Tax)
+        igst_(tax, igst)
+        cgst_(tax, cgst)
+        sgst_(tax, sgst)
+        cess_(tax, cess)
+        return tax
+
+    return build
+
+
+_new_tax = _tax_builder()
 
 
 # A lakh of rows costs per column fetched, even NULL. Most records fill only the DENSE
@@ -263,11 +285,11 @@ def select_record_rows(
     plain = and_(*(records.c[c].is_(None) for c in SPARSE_COLUMNS))
     columns = [records.c[c] for c in (*DENSE_COLUMNS, *extra)]
     rows: list[tuple[Sequence[Any], Sequence[Any]]] = [
-        (row, _NO_SPARSE) for row in conn.execute(select(*columns).where(where, plain))
+        (row, _NO_SPARSE) for row in conn.execute(select(*columns).where(where, plain)).all()
     ]
     width = len(columns)
     full = select(*columns, *(records.c[c] for c in SPARSE_COLUMNS)).where(where, not_(plain))
-    rows += [(row[:width], row[width:]) for row in conn.execute(full)]
+    rows += [(row[:width], row[width:]) for row in conn.execute(full).all()]
     return rows
 
 
