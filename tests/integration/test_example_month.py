@@ -5,7 +5,10 @@ from decimal import Decimal
 import pytest
 from tests.integration.harness import S1, S2, R, Sandbox, doc, section_docs
 
+from gstims.domain.calendar import Period
 from gstims.domain.records import Kind
+from gstims.formats.encoding import to_json_bytes
+from gstims.services import gstr2b
 
 
 @pytest.fixture
@@ -91,6 +94,15 @@ def test_r_2b_3_the_2b_and_3b_of_october(month):
 
     s1 = month.autoliab("102024", gstin=S1)
     assert s1.outward.taxable == 14000 and s1.outward.tax.igst == 2220
+
+
+def test_r_2b_7_get2b_serves_the_kept_json_text_as_the_strict_encoder_writes_it(month):
+    month.today("10-11-2024")
+    month.act("INV-102", "R", remarks="not ordered")
+    month.today("14-11-2024")
+    kept = month.run(gstr2b.get_2b_json, R, Period(2024, 10), write=False)
+    assert kept == to_json_bytes(month.get2b("102024"))
+    assert b'"remarks":"not ordered"' in kept and b'"igst":1800.00' in kept
 
 
 def test_r_3b_3_the_next_month_consumes_october_and_keeps_the_pending_invoice(month):

@@ -32,6 +32,11 @@ def ok(data: Any) -> JsonResponse:
     return JsonResponse({"status_cd": "1", "data": data})
 
 
+def ok_json(data: bytes) -> Response:
+    """`ok` of a data object that is already JSON text (a kept GSTR-2B)."""
+    return Response(b'{"status_cd":"1","data":' + data + b"}", media_type="application/json")
+
+
 def failure(
     status: int,
     code: str,

@@ -11,11 +11,12 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from gstims.api import examples
 from gstims.api.auth import Caller, authenticate
 from gstims.api.body import read_json
-from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
+from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok, ok_json
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.records import Action, Kind, Record, Section
 from gstims.formats import ims as ims_json
@@ -227,14 +228,14 @@ async def gstr2b_get(
     gstin: str = Query(...),
     rtnprd: str | None = Query(None),
     int_tran_id: str | None = Query(None, max_length=40),
-) -> JsonResponse:
+) -> Response:
     caller = await _caller(request)
     caller.require(gstin)
     if action == "GET2B":
         content = await _run(
-            request, gstr2b.get_2b, caller.gstin, _period(rtnprd, "rtnprd"), write=False
+            request, gstr2b.get_2b_json, caller.gstin, _period(rtnprd, "rtnprd"), write=False
         )
-        return ok(content)
+        return ok_json(content)
     if not int_tran_id:
         raise BadRequest("int_tran_id is required")
     status_ = await _run(request, ims.request_status, caller.gstin, int_tran_id, write=False)

@@ -61,10 +61,13 @@ class CompressedJSON(TypeDecorator[Any]):
         return None if value is None else zlib.compress(document_bytes(value), 1)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        data = value.encode() if isinstance(value, str) else bytes(value)
-        return loads(zlib.decompress(data) if data[:1] == _ZLIB else data)
+        return None if value is None else loads(json_text(value))
+
+
+def json_text(kept: bytes | str) -> bytes:
+    """The JSON text a `CompressedJSON` column keeps (read as bytes, not decoded)."""
+    data = kept.encode() if isinstance(kept, str) else bytes(kept)
+    return zlib.decompress(data) if data[:1] == _ZLIB else data
 
 
 _ZLIB = b"\x78"  # zlib's first byte (deflate, 32K window); JSON text starts with "{" or space
