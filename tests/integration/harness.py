@@ -144,6 +144,15 @@ class Sandbox:
         return self.run(gstr3b.file_3b, gstin, Period.parse(period))
 
 
+def supplier_and_recipient(db: Database, today: str = "05-11-2024") -> Sandbox:
+    """A sandbox with S1 and R registered, on `today`."""
+    box = Sandbox(db)
+    box.register(S1)
+    box.register(R)
+    box.today(today)
+    return box
+
+
 def section_docs(content: dict[str, Any], part: str, section: str) -> dict[str, list[str]]:
     """{supplier: [document numbers]} of one section of docdata / docRejdata."""
     out: dict[str, list[str]] = {}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.integration.harness import S1, R, Sandbox, doc
+from tests.integration.harness import S1, R, Sandbox, doc, supplier_and_recipient
 
 from gstims.domain.records import Action
 from gstims.services import ims
@@ -28,11 +28,7 @@ def count(db, table=records) -> int:
 
 @pytest.fixture
 def box(db):
-    box = Sandbox(db)
-    box.register(S1)
-    box.register(R)
-    box.today("05-11-2024")
-    return box
+    return supplier_and_recipient(db)
 
 
 def test_saving_the_same_payload_again_changes_nothing(box, db):

@@ -2,16 +2,21 @@
 
 A SAVE or RESET is one transaction that decides every record on its own (R-ACT-9): the rule
 table `gstims.domain.actions` says yes (a new state) or no (a refusal with its code). The
-accepted changes are written with one UPDATE statement over the selection and one audit
-INSERT (R-ACT-11); the refusals go to the request's error report (REQSTS `PE`).
+accepted changes are written set-based: one UPDATE per group of records that end in the same
+state, and their audit entries (R-ACT-11) copied from the records by one INSERT ... SELECT
+per group that made the same change. The refusals go to the request's error report (REQSTS
+`PE`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from operator import itemgetter
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select
@@ -47,6 +52,7 @@ from gstims.services.context import (
     new_reference,
     taxpayer,
     write_audit,
+    write_audit_of,
 )
 from gstims.services.errors import NotFound
 from gstims.services.rows import (
@@ -57,7 +63,7 @@ from gstims.services.rows import (
     state_columns,
     state_of,
 )
-from gstims.store.bulk import in_values, update_many
+from gstims.store.bulk import in_values, update_grouped
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import audit_log, records, requests
 
@@ -228,102 +234,114 @@ def _act(
     uow.lock([recipient])
     today = uow.today()
     reference = new_reference()
-    found = _find(uow, recipient, items)
-    changes: dict[int, dict[str, Any]] = {}  # record id → its new columns
-    times: Counter[int] = Counter()  # how many changes each record had (its version steps)
-    audit: list[dict[str, Any]] = []
-    errors: list[ItemError] = []
-    judged: dict[tuple[Any, ...], ImsState | Refusal] = {}
-    for item, match in zip(items, found, strict=True):
-        outcome = _judged(judged, item, match, tp, today, kind)
-        if isinstance(outcome, Refusal):
-            errors.append(_error(item, outcome.code.value, outcome.message, match))
-            continue
-        row = match.row if match is not None else None
-        if row is None or outcome == state_of(row):  # _outcome refuses unknown records
-            continue
-        columns = state_columns(outcome)
-        changes[row["id"]] = columns
-        times[row["id"]] += 1
-        audit.append(
-            audit_entry(
-                row,
-                outcome.action.value,
-                actor=actor,
-                day=today,
-                remarks=outcome.remarks,
-                request_id=reference,
-                note="reset" if kind == "RESET" else None,
-            )
-        )
-        row.update(columns)  # a later item naming the same record sees it
+    changes, errors = _judge_all(uow, items, _find(uow, recipient, items), tp, today, kind)
     if changes:
         now = datetime.now()
-        update_many(
-            uow.conn,
-            records,
-            [
-                {"id": i, **columns, "acted_by": actor, "acted_at": now, "version": times[i]}
-                for i, columns in changes.items()
-            ],
-            increment=("version",),
+        steps = Counter(match for match, _, _ in changes)  # each record's version steps
+        _write_states(uow, changes, steps, actor, now)
+        note = "reset" if kind == "RESET" else None
+        _write_audit(
+            uow, changes, steps, actor=actor, day=today, at=now, request=reference, note=note
         )
-        write_audit(uow, audit)
         bump_ims_version(uow, [recipient])
     _record_request(uow, reference, recipient, kind, len(items), errors, today)
     uow.commit()
-    return ActionResult(reference, len(audit), errors)
+    return ActionResult(reference, len(changes), errors)
+
+
+# A change the request makes: the record, its action before, its new state (in item order).
+_Change = tuple["_Match", str, ImsState]
+
+
+def _judge_all(
+    uow: UnitOfWork,
+    items: Sequence[ActionItem],
+    found: Sequence[_Match | None],
+    tp: Taxpayer,
+    today: date,
+    kind: str,
+) -> tuple[list[_Change], list[ItemError]]:
+    """Each item judged in order, a later item on a record seeing what the earlier ones did.
+
+    What `_outcome` reads of a record beyond `_find`'s columns is read first, in one query,
+    for the records it will be asked about (`_judged_in_full`); the others share an answer.
+    """
+    questions = list(map(_question, items, found))
+    _read_facts(uow, _judged_in_full(found, questions))
+    judged: dict[tuple[Any, ...], tuple[ImsState | Refusal, bool]] = {}
+    changes: list[_Change] = []
+    errors: list[ItemError] = []
+    for item, match, question in zip(items, found, questions, strict=True):
+        again = match is not None and match.named > 1
+        if again:  # its state, so its question, may have changed on the way
+            question = _question(item, match)
+        outcome, changed = _judged(judged, question, item, match, tp, today, kind)
+        if isinstance(outcome, Refusal):
+            errors.append(_error(item, outcome.code.value, outcome.message, match))
+        elif changed and match is not None:
+            changes.append((match, match.action, outcome))
+            if again:  # a record no other item names is not read again
+                match.become(outcome)
+    return changes, errors
 
 
 def _judged(
-    judged: dict[tuple[Any, ...], ImsState | Refusal],
+    judged: dict[tuple[Any, ...], tuple[ImsState | Refusal, bool]],
+    question: tuple[Any, ...] | None,
     item: ActionItem,
     match: _Match | None,
     tp: Taxpayer,
     today: date,
     kind: str,
-) -> ImsState | Refusal:
-    """The rule table's answer, asked once per distinct question.
+) -> tuple[ImsState | Refusal, bool]:
+    """The rule table's answer, and whether it changes the record, asked once per question.
 
     A record that amends nothing is judged on its kind, its 2B period, its state and the
     item's request (its tax only when a declaration is checked against it), so a bulk accept of
     thousands of invoices asks `decide` a handful of times. Amendments are judged one by one.
     """
-    row = match.row if match is not None else None
-    if row is None or row["orig_number"] is not None:
-        return _outcome(item, match, tp, today, kind)
-    key = (
-        row["kind"],
-        row["supplier"] == "",
-        row["period_2b"],
-        row["filed_on"] is None,  # an unfiled record's 2B period follows today: it's fixed below
-        row["source_period"],
-        row["origin"],
-        row["supplier_frequency"],
-        row["route"],
-        row["consumed_in"] is None,
-        *(row[c] for c in _STATE_KEY),
-        item.action,
-        item.prev_status,
-        item.remarks,
-        item.declaration,
-        *((row["igst"], row["cgst"], row["sgst"], row["cess"]) if item.declaration else ()),
-    )
-    outcome = judged.get(key)
-    if outcome is None:
-        outcome = judged[key] = _outcome(item, match, tp, today, kind)
-    return outcome
+    answer = judged.get(question) if question is not None else None
+    if answer is None:
+        outcome = _outcome(item, match, tp, today, kind)
+        changed = (
+            match is not None
+            and not isinstance(outcome, Refusal)
+            and outcome != state_of(match.row)
+        )
+        answer = (outcome, changed)
+        if question is not None:
+            judged[question] = answer
+    return answer
 
 
-_STATE_KEY = (
-    "action",
-    "remarks",
-    "itc_red_req",
-    "decl_igst",
-    "decl_cgst",
-    "decl_sgst",
-    "decl_cess",
-)
+def _question(item: ActionItem, match: _Match | None) -> tuple[Any, ...] | None:
+    """What `_outcome` answers for the item, as a memo key; None when it is asked alone."""
+    if match is None or (key := match.key) is None:
+        return None
+    if item.declaration is None:
+        return (key, item.action, item.prev_status, item.remarks, None)
+    row = match.row
+    taxes = (row["igst"], row["cgst"], row["sgst"], row["cess"])
+    return (key, item.action, item.prev_status, item.remarks, item.declaration, taxes)
+
+
+def _judged_in_full(
+    found: Sequence[_Match | None], questions: Sequence[tuple[Any, ...] | None]
+) -> list[_Match]:
+    """The records whose facts `_outcome` will read: an amendment, a record more than one item
+    names (its state, so its question, changes on the way), and of the others the first to ask
+    each question (the rest share its answer)."""
+    asked: set[tuple[Any, ...]] = set()
+    wanted: list[_Match] = []
+    for match, question in zip(found, questions, strict=True):
+        if match is None:
+            continue
+        if question is None or match.named > 1:
+            wanted.append(match)
+        elif question not in asked:
+            asked.add(question)
+            wanted.append(match)
+    return wanted
 
 
 def _outcome(
@@ -360,34 +378,120 @@ def _error(item: ActionItem, code: str, message: str, match: _Match | None = Non
 
 
 class _Match:
-    """An item's record: its row (updated as the request acts on it) and, when asked, its facts."""
+    """An item's record: what `_find` read of it, in the state the request has left it."""
 
-    __slots__ = ("_record", "row")
+    __slots__ = ("_key", "_record", "_row", "facts", "id", "named", "section", "values")
 
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.row = row
+    def __init__(self, values: Sequence[Any]) -> None:
+        self.values = values  # by `_MATCH_NAMES`: a lakh of records, no mapping made for each
+        self.id: int = values[0]
+        self.facts: Sequence[Any] | None = None  # by `_FACT_NAMES`, once `_read_facts` reads them
+        self.named = 0  # by how many of the request's items
+        self._row: dict[str, Any] | None = None
         self._record: Record | None = None
+        self._key: tuple[Any, ...] | EllipsisType | None = ...  # ...: not yet worked out
+        kind = values[_AT["kind"]]
+        amends_consumed = bool(values[_AT["orig_consumed"]])
+        sez = kind == _BOE and values[_AT["supplier"]] != ""
+        self.section = _SECTION_OF_ROW[(kind, amends_consumed, sez)]
+
+    @property
+    def action(self) -> str:
+        return self.values[_AT["action"]]
+
+    @property
+    def row(self) -> dict[str, Any]:
+        """The record's columns by name, its facts among them once read."""
+        if self._row is None:
+            self._row = dict(zip(_MATCH_NAMES, self.values, strict=True))
+            if self.facts is not None:
+                self._row.update(zip(_FACT_NAMES, self.facts, strict=True))
+        return self._row
 
     @property
     def record(self) -> Record:
+        """The record's facts (read them first: see `_read_facts`)."""
         if self._record is None:
             self._record = record_of(self.row)
         return self._record
 
     @property
-    def section(self) -> Section:
-        row = self.row
-        kind = Kind(row["kind"])
-        return SECTIONS[
-            (kind, bool(row["orig_consumed"]), kind is Kind.BOE and row["supplier"] != "")
-        ]
+    def key(self) -> tuple[Any, ...] | None:
+        """What judging reads of the record, as the record's part of a memo key: its kind, 2B
+        period and state (its tax is the item's part); None for an amendment, judged alone."""
+        if self._key is ...:
+            values = self.values
+            self._key = None
+            if values[_AT["orig_number"]] is None:
+                self._key = (
+                    *_KEY_VALUES(values),
+                    values[_AT["supplier"]] == "",
+                    values[_AT["filed_on"]] is None,  # an unfiled record's 2B period follows today
+                    values[_AT["consumed_in"]] is None,
+                )
+        return self._key
+
+    def read(self, facts: Sequence[Any]) -> None:
+        self.facts = facts
+        self._row = None
+
+    def become(self, state: ImsState) -> None:
+        """The request changed the record: a later item naming it sees its new state."""
+        values = list(self.values)
+        for name, value in _columns(state).items():
+            values[_AT[name]] = value
+        self.values = values
+        self._row = None
+        self._key = ...
 
 
-# what judging an item needs: the record, its state, where it is, and the audit's key
-_MATCH_COLUMNS = [
-    records.c[c]
-    for c in (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route", "period_2b", "consumed_in")
-]
+_BOE = Kind.BOE.value
+_SECTION_OF_ROW = {(k.value, amends, sez): s for (k, amends, sez), s in SECTIONS.items()}
+_columns = lru_cache(maxsize=256)(state_columns)  # a handful of states; the dicts are only read
+
+# What finding, judging and auditing an item read of each candidate: its identity, where it
+# is, its state, and its tax (a declaration is checked against it). The rest of the record's
+# facts are read by `_read_facts`, for the few records judged in full.
+_MATCH_NAMES = (
+    "id",  # first: a candidate's values[0]
+    "recipient",
+    "supplier",
+    "kind",
+    "number",
+    "fy",
+    "doc_number",
+    "doc_date",
+    "source_period",
+    "origin",
+    "supplier_frequency",
+    "filed_on",
+    "period_2b",
+    "route",
+    "consumed_in",
+    "orig_number",
+    "orig_consumed",
+    "igst",
+    "cgst",
+    "sgst",
+    "cess",
+    *STATE_COLUMNS,
+)
+_FACT_NAMES = tuple(c for c in RECORD_COLUMNS if c not in _MATCH_NAMES)
+_AT = {name: at for at, name in enumerate(_MATCH_NAMES)}
+_KEY_VALUES = itemgetter(
+    *(
+        _AT[c]
+        for c in (
+            "kind",
+            "period_2b",
+            "source_period",
+            "origin",
+            "supplier_frequency",
+            "route",
+            *STATE_COLUMNS,
+        )
+    )
+)
 
 
 def _find(uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]) -> list[_Match | None]:
@@ -398,59 +502,133 @@ def _find(uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]) -> list[
     numbers, plus the (few) amendments, whose key number is their original's. The exact
     identity is then matched here, as before.
     """
-    kinds = sorted({SECTION_KIND[i.section][0].value for i in items})
-    numbers = sorted({normalise_number(i.number) for i in items})
+    kind_of_section = {s: SECTION_KIND[s][0].value for s in {i.section for i in items}}
+    numbers = [normalise_number(i.number) for i in items]
     suppliers = sorted({i.supplier for i in items})
     candidates = uow.conn.execute(
-        select(*_MATCH_COLUMNS).where(
+        select(*(records.c[c] for c in _MATCH_NAMES)).where(
             records.c.recipient == recipient,
             in_values(uow.conn, records.c.supplier, suppliers),
-            records.c.kind.in_(kinds),
+            records.c.kind.in_(sorted(set(kind_of_section.values()))),
             or_(
-                in_values(uow.conn, records.c.number, numbers),
+                in_values(uow.conn, records.c.number, sorted(set(numbers))),
                 records.c.orig_number.is_not(None),
             ),
             records.c.live.is_(True),
         )
-    )
-    keys = list(candidates.keys())
-    supplier_at, kind_at, number_at, date_at, consumed_at, id_at = (
-        keys.index(k) for k in ("supplier", "kind", "doc_number", "doc_date", "consumed_in", "id")
-    )
-    by_identity: dict[tuple[str, str, str, date], Any] = {}
-    for values in candidates.all():
-        ident = (
-            values[supplier_at],
-            values[kind_at],
-            values[number_at].strip().upper(),
-            values[date_at],
-        )
-        current = by_identity.get(ident)
-        if current is None or (current[consumed_at] is not None and values[consumed_at] is None):
-            by_identity[ident] = values
-    kind_of_section = {s: SECTION_KIND[s][0].value for s in {i.section for i in items}}
+    ).all()
+    by_identity = _by_identity(candidates)
     matches: dict[int, _Match] = {}
     found: list[_Match | None] = []
-    for item in items:
+    for item, number in zip(items, numbers, strict=True):
         values = by_identity.get(
-            (
-                item.supplier,
-                kind_of_section[item.section],
-                normalise_number(item.number),
-                item.doc_date,
-            )
+            (item.supplier, kind_of_section[item.section], number, item.doc_date)
         )
         if values is None:
             found.append(None)
             continue
-        match = matches.get(values[id_at])
-        if match is None:
-            row = dict(zip(keys, values, strict=True))
-            match = matches[row["id"]] = _Match(row)  # one per record: later items see earlier ones
-        if match.row["consumed_in"] is None and match.section is not item.section:
-            match = None
+        match = matches.get(values[0])
+        if match is None:  # one per record: later items see what earlier ones did
+            match = matches[values[0]] = _Match(values)
+        if values[_AT["consumed_in"]] is None and match.section is not item.section:
+            found.append(None)
+            continue
+        match.named += 1
         found.append(match)
     return found
+
+
+def _by_identity(candidates: Sequence[Sequence[Any]]) -> dict[tuple[Any, ...], Sequence[Any]]:
+    """The candidates by (supplier, kind, normalised number, date); of two live records with
+    one identity (a consumed original and its amendment), the unconsumed one."""
+    if not candidates:
+        return {}
+    columns = list(zip(*candidates, strict=True))
+    supplier, kind, number, day = (columns[_MATCH_NAMES.index(c)] for c in _IDENTITY)
+    normalised = map(str.upper, map(str.strip, number))
+    idents = list(zip(supplier, kind, normalised, day, strict=True))
+    by_identity = dict(zip(idents, candidates, strict=True))
+    if len(by_identity) == len(candidates):
+        return by_identity
+    consumed_at = _MATCH_NAMES.index("consumed_in")
+    by_identity = {}
+    for ident, values in zip(idents, candidates, strict=True):
+        current = by_identity.get(ident)
+        if current is None or (current[consumed_at] is not None and values[consumed_at] is None):
+            by_identity[ident] = values
+    return by_identity
+
+
+_IDENTITY = ("supplier", "kind", "doc_number", "doc_date")
+
+
+def _read_facts(uow: UnitOfWork, matches: Iterable[_Match]) -> None:
+    """Read the rest of what `record_of` reads for these records, in one query."""
+    wanted = {match.id: match for match in matches}
+    if not wanted:
+        return
+    facts = select(records.c.id, *(records.c[c] for c in _FACT_NAMES)).where(
+        in_values(uow.conn, records.c.id, list(wanted))
+    )
+    for record_id, *values in uow.conn.execute(facts):
+        wanted[record_id].read(values)
+
+
+def _write_states(
+    uow: UnitOfWork, changes: Sequence[_Change], steps: Counter[_Match], actor: str, now: datetime
+) -> None:
+    """Each changed record's last state, its version stepped once per change (IMSSAV0010):
+    one UPDATE per group of records that end alike."""
+    last = {match: state for match, _, state in changes}
+    groups: dict[tuple[ImsState, int], list[int]] = {}
+    for match, state in last.items():
+        groups.setdefault((state, steps[match]), []).append(match.id)
+    update_grouped(
+        uow.conn,
+        records,
+        {
+            (*_columns(state).items(), ("acted_by", actor), ("acted_at", now), ("version", n)): ids
+            for (state, n), ids in groups.items()
+        },
+        increment=("version",),
+    )
+
+
+def _write_audit(
+    uow: UnitOfWork,
+    changes: Sequence[_Change],
+    steps: Counter[_Match],
+    *,
+    actor: str,
+    day: date,
+    at: datetime,
+    request: str,
+    note: str | None,
+) -> None:
+    """R-ACT-11, one entry per change. The records that made the same single change (most of
+    a bulk SAVE) are audited set-based, a statement per group; the others entry by entry, in
+    item order, so a record changed more than once keeps its entries in the order it went."""
+    alike: dict[tuple[str, ImsState], list[int]] = {}
+    for match, old, state in changes:
+        if steps[match] == 1:
+            alike.setdefault((old, state), []).append(match.id)
+    shared = {change: ids for change, ids in alike.items() if len(ids) >= _SHARED}
+    stamp = {"actor": actor, "day": day, "at": at, "request_id": request, "note": note}
+    for (old, state), ids in shared.items():
+        write_audit_of(uow, ids, old, state.action.value, remarks=state.remarks, **stamp)
+    write_audit(
+        uow,
+        [
+            audit_entry(
+                match.row, state.action.value, old_action=old, remarks=state.remarks, **stamp
+            )
+            for match, old, state in changes
+            if steps[match] > 1 or (old, state) not in shared
+        ],
+    )
+
+
+_SHARED = 50  # records that made one change alike: from this many, audited by one statement
 
 
 def _record_request(

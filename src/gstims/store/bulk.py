@@ -13,7 +13,7 @@ for a lakh). These helpers hand the driver plain tuples instead:
 
     insert_rows(conn, records, rows)             INSERT every row
     update_rows(conn, records, rows)             UPDATE each row by its key
-    update_many(conn, records, rows)             the same, set-based for rows that share values
+    update_grouped(conn, records, groups)        the same, set-based: rows grouped by new values
     update_where_in(conn, records, ids, values)  one UPDATE ... WHERE id IN (...), same values
     in_values(conn, column, values)              `column IN (values)` with one parameter
     fetch_dicts(conn, query)                     a query's rows as plain dicts
@@ -36,6 +36,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Executable,
+    Integer,
     Table,
     any_,
     func,
@@ -43,12 +44,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import UserDefinedType
 
 Row = Mapping[str, Any]
 _Processor = Callable[[Any], Any] | None
 STAGE_FROM = 1000  # PostgreSQL: from this many rows, COPY into a staging table
-_GROUP = 50  # update_many: smaller groups of equal values go in the per-row write
+_GROUP = 50  # update_grouped: smaller groups of equal values go in the per-row write
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
@@ -114,20 +115,17 @@ def update_rows(
     conn.exec_driver_sql(f"UPDATE {target} SET {sets} WHERE {_quote(conn, key)} = {mark}", data)
 
 
-def update_many(
+def update_grouped(
     conn: Connection,
     table: Table,
-    rows: Sequence[Row],
+    groups: Mapping[tuple[tuple[str, Any], ...], Sequence[Any]],
     key: str = "id",
     increment: Sequence[str] = (),
 ) -> None:
-    """`update_rows`, set-based where it can be: the rows that get the same values are written
-    by one UPDATE ... WHERE key IN (...); the rows of small groups (nearly unique values) go
-    together through `update_rows`. The statement count stays below rows / `_GROUP` + 1."""
-    groups: dict[tuple[Any, ...], list[Any]] = {}
-    for row in rows:
-        values = tuple((n, v) for n, v in row.items() if n != key)
-        groups.setdefault(values, []).append(row[key])
+    """UPDATE rows grouped by their new values (`((name, value), ...)` → keys): a group of at
+    least `_GROUP` keys is one UPDATE ... WHERE key IN (...); the rows of smaller groups
+    (nearly unique values) go together through `update_rows`. The statement count stays
+    below rows / `_GROUP` + 1."""
     rest: list[Row] = []
     for values, keys in groups.items():
         if len(keys) < _GROUP:
@@ -159,11 +157,12 @@ def in_values(conn: Connection, column: ColumnElement[Any], values: Sequence[Any
 
     Core's `in_()` binds one parameter per value (tens of microseconds each to compile and
     process, and SQLite allows at most 32,766 of them). Here the values travel as one array
-    (PostgreSQL, `= ANY(...)`) or one JSON array read by `json_each` (SQLite). For strings
-    and integers, which compare the same way on both sides.
+    text (PostgreSQL, `= ANY(...)`, see `_ArrayText`) or one JSON array read by `json_each`
+    (SQLite). For strings and integers, which compare the same way on both sides.
     """
     if conn.dialect.name == "postgresql":
-        return column == any_(literal(list(values), ARRAY(column.type)))
+        integers = isinstance(column.type, Integer)
+        return column == any_(literal(list(values), _ArrayText(integers)))
     listed = func.json_each(literal(json.dumps(list(values)))).table_valued("value")
     return column.in_(select(listed.c.value))
 
@@ -276,3 +275,40 @@ def _mark(conn: Connection) -> str:
 
 def _quote(conn: Connection, name: str) -> str:
     return str(conn.dialect.identifier_preparer.quote(name))
+
+
+# -- long lists ---------------------------------------------------------------------------------
+
+
+class _ArrayText(UserDefinedType[list[Any]]):
+    """A list bound as ONE text parameter, `'{...}'::BIGINT[]` or `'{"..."}'::VARCHAR[]`.
+
+    psycopg dumps a Python list element by element (a lakh of values: a tenth of a second); the
+    text is one `str.join`, and the server reads it as the declared type: a constant, so
+    `= ANY(...)` is still hashed. (Not `CAST(text AS ...[])`: the planner does not fold that
+    cast, and `= ANY` then searches the whole array for every row.)
+    """
+
+    cache_ok = True
+    render_bind_cast = True
+
+    def __init__(self, integers: bool) -> None:
+        self.integers = integers
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "BIGINT[]" if self.integers else "VARCHAR[]"
+
+    def bind_processor(self, dialect: Any) -> Callable[[list[Any] | None], str | None]:
+        return _integers_text if self.integers else _strings_text
+
+
+def _integers_text(values: list[int] | None) -> str | None:
+    return None if values is None else "{" + ",".join(map(str, map(int, values))) + "}"
+
+
+def _strings_text(values: list[str] | None) -> str | None:
+    """Every element quoted, its `\\` and `"` escaped: no value reads as NULL or splits."""
+    if values is None:
+        return None
+    quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return '{"' + '","'.join(quoted) + '"}' if values else "{}"
