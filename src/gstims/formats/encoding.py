@@ -160,9 +160,9 @@ def yes_no(flag: bool) -> str:
 def amount(value: Decimal | int) -> Decimal:
     """An amount as written on the wire: a `Decimal` of two places (`1800` → `1800.00`);
     a zero is always `0.00`, never `-0.00`. A float, a NaN or an infinity is refused."""
-    if value is ZERO:  # the zero heads of a lakh of records: one shared object
-        return ZERO
     if type(value) is Decimal:
+        if value.same_quantum(PAISA):  # two places already (what storage gives): no new object
+            return value if value or not value.is_signed() else ZERO
         if not value.is_finite():
             raise ValueError(f"not an amount: {value}")
         try:  # a lakh of distinct amounts: one C-level quantize each, no cache to keep

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import LargeBinary, and_, func, insert, select, type_coerce
@@ -78,7 +79,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     rows = select_record_rows(uow.conn, _selection(recipient, period), ("route", "id"))
     names = _trade_names(uow, {r[0] for r, _ in rows})  # supplier: the first column
     entries = [
-        Entry(*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], ""))
+        _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
         for r, sparse in rows
     ]
     version = 1 + (
@@ -129,6 +130,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     return Generated(reference, statement)
 
 
+_entry = partial(tuple.__new__, Entry)  # Entry(record, state, route, trade name), a lakh times
 _ACTION = DENSE_COLUMNS.index("action")
 _PENDING, _IMS = "P", Route.IMS.value
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, not_, select
+from sqlalchemy import Boolean, Connection, Date, Integer, String, and_, not_, select, type_coerce
 
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.money import ZERO, Tax
@@ -281,16 +282,41 @@ def select_record_rows(
 ) -> list[tuple[Sequence[Any], Sequence[Any]]]:
     """The records `where` selects, for `record_and_state_of`: each as (its DENSE columns
     then the `extra` ones, its SPARSE columns). Two queries: the rows with every sparse
-    column NULL, then (few) the others with them."""
+    column NULL, then (few) the others with them. On SQLite, dates and flags come as stored
+    (text, 0/1) and `record_and_state_of` reads them: Core would convert every cell."""
+    raw = conn.dialect.name == "sqlite"
     plain = and_(*(records.c[c].is_(None) for c in SPARSE_COLUMNS))
-    columns = [records.c[c] for c in (*DENSE_COLUMNS, *extra)]
+    columns = [_as_stored(records.c[c], raw) for c in (*DENSE_COLUMNS, *extra)]
     rows: list[tuple[Sequence[Any], Sequence[Any]]] = [
         (row, _NO_SPARSE) for row in conn.execute(select(*columns).where(where, plain)).all()
     ]
     width = len(columns)
-    full = select(*columns, *(records.c[c] for c in SPARSE_COLUMNS)).where(where, not_(plain))
+    sparse = (_as_stored(records.c[c], raw) for c in SPARSE_COLUMNS)
+    full = select(*columns, *sparse).where(where, not_(plain))
     rows += [(row[:width], row[width:]) for row in conn.execute(full).all()]
     return rows
+
+
+def _as_stored(column: Any, raw: bool) -> Any:
+    if raw and isinstance(column.type, Date):
+        return type_coerce(column, String)
+    if raw and isinstance(column.type, Boolean):
+        return type_coerce(column, Integer)
+    return column
+
+
+class _Dates(dict[Any, date | None]):
+    """A date column's value → `date`: itself, or parsed from SQLite's stored text once per
+    distinct day (a lakh of rows carry a few hundred)."""
+
+    def __missing__(self, value: Any) -> date | None:
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+        if len(self) < 65536:
+            self[value] = day
+        return day
+
+
+_date = _Dates().__getitem__
 
 
 def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Record, ImsState]:
@@ -350,7 +376,7 @@ def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Reco
     if orig_number is not None:
         original = Original(
             number=orig_number,
-            doc_date=orig_date,
+            doc_date=_date(orig_date),
             tax=_tax_paise(orig_igst, orig_cgst, orig_sgst, orig_cess),
             consumed=bool(orig_consumed),
             action=_action(orig_action or "N"),
@@ -361,7 +387,7 @@ def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Reco
     record = _new_record(
         RecordKey(supplier, recipient, _kind(kind), number, fy),
         doc_number,
-        doc_date,
+        _date(doc_date),
         _origin(origin),
         period_of(source_period),
         _frequency(supplier_frequency),
@@ -373,14 +399,17 @@ def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Reco
         bool(rchrg),
         _decimal(diff_percent) if diff_percent else None,
         _decimal(rate) if rate else None,
-        filed_on,
+        _date(filed_on),
         original,
         actual_supplier,
         port_code,
-        ref_date,
+        _date(ref_date),
         bool(time_barred),
     )
-    state = _state(action, remarks, itc_red_req, decl_igst, decl_cgst, decl_sgst, decl_cess)
+    if sparse is _NO_SPARSE:
+        state = _plain_state(action)
+    else:
+        state = _state(action, remarks, itc_red_req, decl_igst, decl_cgst, decl_sgst, decl_cess)
     return record, state
 
 
@@ -395,6 +424,12 @@ def state_of(row: Mapping[str, Any], action: str | None = None) -> ImsState:
         row["decl_sgst"],
         row["decl_cess"],
     )
+
+
+@lru_cache(maxsize=16)
+def _plain_state(action: str) -> ImsState:
+    """The state of a record with no remarks and no declaration."""
+    return _state(action, None, None, None, None, None, None)
 
 
 @lru_cache(maxsize=4096)  # a lakh of records hold a handful of distinct states
