@@ -29,7 +29,7 @@ from gstims.services.context import (
     SYSTEM,
     Taxpayer,
     bump_ims_version,
-    filing_facts,
+    filing_facts_of,
     taxpayers_by_gstin,
 )
 from gstims.services.errors import Conflict
@@ -304,8 +304,9 @@ def draft_2bs(uow: UnitOfWork, day: date) -> str:
     for g, p in uow.conn.execute(select(gstr2b.c.recipient, gstr2b.c.period).distinct()):
         have[g].add(p)
     made = []
+    facts_of = filing_facts_of(uow, tps)
     for tp in tps.values():
-        facts = filing_facts(uow, tp)
+        facts = facts_of[tp.gstin]
         period = return_period(tp.first_month, tp.frequency)
         while gstr2b_date(period) <= day:
             if period_int(period) not in have[tp.gstin] and period not in facts.gstr3b_filed:
