@@ -124,6 +124,8 @@ _LAYOUTS: Mapping[str, _Layout] = {
 }
 SECTIONS = frozenset(_LAYOUTS)
 """The GSTR-1 sections whose documents reach a recipient's IMS."""
+AMENDMENT_SECTIONS = frozenset(s for s, layout in _LAYOUTS.items() if layout.is_amendment)
+"""Those of them that carry amendments (b2ba, cdnra, ecomab2b)."""
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -268,7 +270,7 @@ class ReturnContext:
 # -- the checks -------------------------------------------------------------------------------
 #
 # Each check appends (GSTN field, message) findings to `out`; the usual document has none, and
-# appending keeps 100,000 documents at about a second.
+# appending keeps 100,000 documents at about a third of a second.
 
 _Finding = tuple[str, str]
 
@@ -298,25 +300,28 @@ def validate_documents(docs: Sequence[SupplierDocument], ctx: ReturnContext) -> 
 
 
 class _Checker:
-    """One pass over a request: remembers the numbers seen and caches GSTIN checks."""
+    """One pass over a request: remembers the numbers seen, and checks GSTINs and places
+    once each (a lakh of documents name a handful of them)."""
 
     def __init__(self, ctx: ReturnContext) -> None:
         self.ctx = ctx
         self._last_day = ctx.period_last_day
         self._gstin: dict[str, list[str]] = {}
-        self._seen: set[tuple[NumberKey, bool]] = set()
+        self._parties_of: dict[tuple[str, str, str, str | None, bool], list[_Finding]] = {}
+        self._places: dict[tuple[str, str, Decimal | None, str], _Place] = {}
+        self._seen: set[tuple[str, Kind, str, int, bool]] = set()
 
     def check(self, doc: SupplierDocument) -> list[_Finding]:
         layout, key, ctx = _LAYOUTS[doc.section], doc.key, self.ctx
-        out: list[_Finding] = []
-        self._check_parties(doc, layout, out)
+        out = self._parties(doc, layout)
         _check_number(doc.number, layout.number, out)
         self._check_uniqueness(doc, layout, key, out)
         if doc.delete:
             return out
         _check_dates(doc, layout, ctx, self._last_day, out)
-        _check_place(doc, out)
-        _check_amounts(doc, self._origin_state(doc), out)
+        place = self._place(doc)
+        out += place.findings
+        _check_amounts(doc, place.regime, place.factor, out)
         _check_amendment(doc, layout, key, ctx, out)
         return out
 
@@ -325,6 +330,15 @@ class _Checker:
         if found is None:
             found = self._gstin[gstin] = _gstin_problems(gstin)
         return found
+
+    def _parties(self, doc: SupplierDocument, layout: _Layout) -> list[_Finding]:
+        """The findings of `_check_parties` (a new list), once per distinct set of parties."""
+        parties = (doc.section, doc.supplier, doc.recipient, doc.actual_supplier, doc.delete)
+        found = self._parties_of.get(parties)
+        if found is None:
+            found = self._parties_of[parties] = []
+            self._check_parties(doc, layout, found)
+        return found.copy()
 
     def _check_parties(self, doc: SupplierDocument, layout: _Layout, out: list[_Finding]) -> None:
         """Check characters; the filer; a registered recipient; the actual e-commerce supplier."""
@@ -354,17 +368,19 @@ class _Checker:
         self, doc: SupplierDocument, layout: _Layout, key: RecordKey, out: list[_Finding]
     ) -> None:
         """Once in the request; not filed for another recipient; a filed one only amended."""
-        number_key = NumberKey.of(key)
-        seen = (number_key, layout.is_amendment)
+        seen = (key.supplier, key.kind, key.number, key.fy, layout.is_amendment)
         if seen in self._seen:
             out.append((layout.number, _twice(doc, key)))
         self._seen.add(seen)
         if layout.is_amendment:
             if not doc.delete:
-                self._check_new_number(doc, layout, number_key, out)
+                self._check_new_number(doc, layout, NumberKey.of(key), out)
             return
+        ctx = self.ctx
+        if not ctx.filed_originals and not ctx.taken_numbers:
+            return  # the usual request: nothing it names is filed yet
         noun = _NOUNS[doc.kind]
-        if key in self.ctx.filed_originals:
+        if key in ctx.filed_originals:
             change = "cannot be deleted" if doc.delete else "changes only through an amendment"
             message = (
                 f"{noun} {doc.number} ({_fy_label(key.fy)}) to {doc.recipient} is already filed: "
@@ -372,7 +388,7 @@ class _Checker:
             )
             out.append((layout.number, message))
             return
-        holder = self.ctx.taken_numbers.get(number_key)
+        holder = ctx.taken_numbers.get(NumberKey.of(key))
         if holder is not None and holder != doc.recipient and not doc.delete:
             message = (
                 f"{noun} number {doc.number} is already used in {_fy_label(key.fy)} for recipient "
@@ -396,11 +412,20 @@ class _Checker:
             )
             out.append((layout.number, message))
 
-    def _origin_state(self, doc: SupplierDocument) -> str:
-        """The state the supply leaves from: the actual supplier's for e-commerce."""
-        if doc.kind is Kind.ECO:
-            return (doc.actual_supplier or "")[:2]
-        return self.ctx.supplier_state
+    def _place(self, doc: SupplierDocument) -> _Place:
+        """The place checks and tax regime of the document's POS, supply type, diff_percent
+        and origin state (the actual supplier's for e-commerce)."""
+        origin = (
+            (doc.actual_supplier or "")[:2] if doc.kind is Kind.ECO else self.ctx.supplier_state
+        )
+        facts = (doc.pos, doc.supply_type, doc.diff_percent, origin)
+        place = self._places.get(facts)
+        if place is None:
+            findings: list[_Finding] = []
+            _check_place(doc, findings)
+            regime = _regime(doc, origin)
+            place = self._places[facts] = _Place(tuple(findings), regime, _factor(doc.diff_percent))
+        return place
 
 
 def _twice(doc: SupplierDocument, key: RecordKey) -> str:
@@ -506,13 +531,21 @@ def _factor(diff_percent: Decimal | None) -> Decimal | None:
     return CONCESSION if diff_percent == CONCESSION else None
 
 
-def _check_amounts(doc: SupplierDocument, origin_state: str, out: list[_Finding]) -> None:
+class _Place(NamedTuple):
+    """What a document's POS, supply type, diff_percent and origin state decide."""
+
+    findings: tuple[_Finding, ...]
+    regime: _Regime | None
+    factor: Decimal | None
+
+
+def _check_amounts(
+    doc: SupplierDocument, regime: _Regime | None, factor: Decimal | None, out: list[_Finding]
+) -> None:
     if doc.value < 0:
         out.append(("val", f"document value {doc.value:.2f} is negative"))
     if not doc.items:
         out.append(("itms", "a document needs at least one item (itms)"))
-    regime = _regime(doc, origin_state)
-    factor = _factor(doc.diff_percent)
     for index, item in enumerate(doc.items):
         _check_item(item, index, regime, factor, out)
 
@@ -524,7 +557,7 @@ def _check_item(
     tax = item.tax
     if item.taxable < 0:
         out.append((f"itms[{index}].txval", f"taxable value {item.taxable:.2f} is negative"))
-    if min(tax.heads) < 0:
+    if tax.igst < 0 or tax.cgst < 0 or tax.sgst < 0 or tax.cess < 0:
         for (field, head), amount in zip(_HEADS, tax.heads, strict=True):
             if amount < 0:
                 out.append((f"itms[{index}].{field}", f"{head} {amount:.2f} is negative"))
@@ -560,7 +593,7 @@ def _check_rate(
     item: Item, index: int, igst_only: bool, factor: Decimal, out: list[_Finding]
 ) -> None:
     """IGST within ₹1 of rate × taxable / 100; CGST and SGST each within ₹1 of half that."""
-    full = item.rate * item.taxable / 100
+    full = (item.rate * item.taxable).scaleb(-2)  # / 100, exactly
     if factor is not _FULL:
         full *= factor
     tax = item.tax

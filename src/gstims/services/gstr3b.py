@@ -11,12 +11,12 @@ liability (R-3B-4).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, and_, func, insert, not_, or_, select, update
 
 from gstims.domain.calendar import (
     Frequency,
@@ -33,13 +33,12 @@ from gstims.domain.state import ImsState
 from gstims.services.context import (
     SYSTEM,
     Taxpayer,
-    audit_entry,
     bump_ims_version,
     filing_facts,
     gc_paused,
     taxpayer,
     taxpayers_by_gstin,
-    write_audit,
+    write_audit_of,
 )
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
@@ -51,9 +50,10 @@ from gstims.services.rows import (
     period_of,
     record_of,
     state_of,
+    tax_of,
     tax_paise,
 )
-from gstims.store.bulk import in_values, update_rows, update_where_in
+from gstims.store.bulk import fetch_dicts, in_values, update_rows
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import addbacks, itc_adjustments, records, returns, taxpayers
 
@@ -160,66 +160,41 @@ def _consume(
 ) -> None:
     """Consume the records the filed 2B held, with the actions it recorded (R-3B-3).
 
-    `members` is the 2B's {action: [record ids]}. Set-based, an action at a time: the records
-    that gave their own tax are marked consumed (with that effect) by one UPDATE, those that
-    gave nothing by another, and the rest (amendments, declarations) by one bulk per-row
-    update.
+    `members` is the 2B's {action: [record ids]}. Set-based, an action at a time, without
+    reading a lakh of rows (`_Judge`): the records that gave their own tax are marked consumed
+    (with that effect) by one UPDATE, those that gave nothing by another, and the rest
+    (amendments, declarations) by one bulk per-row update.
     """
-    judge = _Judge()
-    audit, credit_notes = [], []
+    conn = uow.conn
+    judge = _Judge(conn)
     others: list[dict[str, Any]] = []
-    wanted = (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route")
-    consumed_in = period_int(period)
+    credit_notes: list[tuple[Mapping[str, Any], Tax]] = []
     for filed_action, ids in members.items():
-        rows = uow.conn.execute(
-            select(*(records.c[c] for c in wanted)).where(
-                records.c.recipient == tp.gstin,
-                in_values(uow.conn, records.c.id, ids),
-                records.c.consumed_in.is_(None),
-                records.c.live.is_(True),
-            )
+        held = and_(
+            records.c.recipient == tp.gstin,
+            in_values(conn, records.c.id, ids),
+            records.c.consumed_in.is_(None),
+            records.c.live.is_(True),
         )
-        own_tax: list[int] = []
-        no_tax: list[int] = []
-        for row in rows.mappings().all():
-            if filed_action != row["action"]:
-                audit.append(
-                    audit_entry(
-                        row,
-                        filed_action,
-                        actor=SYSTEM,
-                        day=today,
-                        note="consumed as the filed 2B held it",
-                    )
-                )
-            effect, add_back = judge(row, filed_action)
-            if effect == tuple(row[h] for h in _HEADS):
-                own_tax.append(row["id"])
-            elif not any(effect):
-                no_tax.append(row["id"])
-            else:
-                others.append(
-                    {
-                        "id": row["id"],
-                        "consumed_in": consumed_in,
-                        "consumed_action": filed_action,
-                        "action": filed_action,
-                        **dict(zip(_EFFECT_COLUMNS, effect, strict=True)),
-                    }
-                )
-            if not add_back.is_zero():
-                credit_notes.append((row, add_back))
-        consumed = {"consumed_in": consumed_in, "consumed_action": filed_action}
-        consumed["action"] = filed_action
-        own = {e: records.c[h] for e, h in zip(_EFFECT_COLUMNS, _HEADS, strict=True)}
-        update_where_in(uow.conn, records, own_tax, {**consumed, **own})
-        update_where_in(
-            uow.conn, records, no_tax, {**consumed, **dict.fromkeys(_EFFECT_COLUMNS, 0)}
-        )
-    update_rows(uow.conn, records, others)
-    write_audit(uow, audit)
+        found = conn.execute(select(*_CLASS_COLUMNS).where(held).distinct()).all()
+        _audit_overridden(uow, held, {row.action for row in found}, filed_action, today)
+        verdicts = judge(held, found, filed_action)  # every read before the first write
+        consumed = {
+            "consumed_in": period_int(period),
+            "consumed_action": filed_action,
+            "action": filed_action,
+        }
+        for gave, effect in ((verdicts.own_tax, _OWN_EFFECT), (verdicts.no_tax, _NO_EFFECT)):
+            if gave:
+                conn.execute(update(records).where(held, or_(*gave)).values(**consumed, **effect))
+        others += [
+            {"id": i, **consumed, **dict(zip(_EFFECT_COLUMNS, effect, strict=True))}
+            for i, effect in verdicts.other
+        ]
+        credit_notes += verdicts.add_backs
+    update_rows(conn, records, others)
     _add_backs(uow, period, tp, credit_notes)
-    uow.conn.execute(
+    conn.execute(
         update(itc_adjustments)
         .where(
             itc_adjustments.c.recipient == tp.gstin,
@@ -230,8 +205,26 @@ def _consume(
     )
 
 
+def _audit_overridden(
+    uow: UnitOfWork, held: ColumnElement[bool], actions: set[str], filed: str, today: date
+) -> None:
+    """An action changed since the 2B is overridden by the filed one, with an audit entry."""
+    at = datetime.now()
+    for old in sorted(actions - {filed}):
+        query = select(records.c.id).where(held, records.c.action == old)
+        ids = list(uow.conn.execute(query).scalars())
+        note = "consumed as the filed 2B held it"
+        write_audit_of(uow, ids, old, filed, actor=SYSTEM, day=today, at=at, note=note)
+
+
 _HEADS = ("igst", "cgst", "sgst", "cess")
 _EFFECT_COLUMNS = tuple(f"eff_{h}" for h in _HEADS)
+_OWN_EFFECT = {e: records.c[h] for e, h in zip(_EFFECT_COLUMNS, _HEADS, strict=True)}
+_NO_EFFECT = dict.fromkeys(_EFFECT_COLUMNS, 0)
+# A plain record amends nothing and carries no declaration.
+_PLAIN = and_(records.c.orig_number.is_(None), records.c.itc_red_req.is_(None))
+_CARRIES_TAX = or_(*(records.c[h] != 0 for h in _HEADS))
+_CLASS_COLUMNS = (records.c.kind, records.c.route, _PLAIN.label("plain"), records.c.action)
 # Everything `_effect` and `credit_note_add_back` read of a record and the state its 2B
 # filed (beside the action it filed): the kind, the tax, the route, the declaration, and the
 # original an amendment amends (its tax, effect, action, consumption).
@@ -256,17 +249,95 @@ _JUDGED_COLUMNS = (
     "orig_eff_sgst",
     "orig_eff_cess",
 )
+_FULL = [records.c[c] for c in (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route")]
+
+
+@dataclass
+class _Verdicts:
+    """What the records consumed with one action gave: their own tax, or nothing (each
+    entry a condition on the records), or another effect (in paise, by record id); and the
+    credit notes' add-backs."""
+
+    own_tax: list[ColumnElement[bool]] = field(default_factory=list)
+    no_tax: list[ColumnElement[bool]] = field(default_factory=list)
+    other: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    add_backs: list[tuple[Mapping[str, Any], Tax]] = field(default_factory=list)
 
 
 class _Judge:
-    """A consumed record's ITC effect (in paise) and credit-note add-back, judged once per
-    distinct set of the facts they depend on (`_JUDGED_COLUMNS`): invoices of the same tax
-    and action share one judgement, and the rules stay in the domain."""
+    """The ITC effect and credit-note add-back of consumed records, the rules from the domain.
 
-    def __init__(self) -> None:
+    A plain record gives, by `itc_effect` and `credit_note_add_back`, its own tax or nothing
+    whatever its amounts: which of the two depends on its kind, route and action alone. The
+    plain records of one kind and route are judged as a class, on one of them that carries
+    tax, and are not read. Any other record (an amendment, a declaration) is read and judged
+    once per distinct set of the facts its judgement depends on (`_JUDGED_COLUMNS`).
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
         self._known: dict[tuple[Any, ...], tuple[tuple[int, ...], Tax]] = {}
 
-    def __call__(self, row: Mapping[str, Any], action: str) -> tuple[tuple[int, ...], Tax]:
+    def __call__(
+        self, held: ColumnElement[bool], found: Sequence[Row[Any]], action: str
+    ) -> _Verdicts:
+        """Judge the `held` records, of the (kind, route, plain, action) classes `found`."""
+        verdicts = _Verdicts()
+        one_by_one = [] if all(row.plain for row in found) else [not_(_PLAIN)]
+        for kind, route in sorted({(row.kind, row.route) for row in found if row.plain}):
+            cls = and_(_PLAIN, records.c.kind == kind, records.c.route == route)
+            if not self._by_class(held, cls, action, verdicts):
+                one_by_one.append(cls)
+        rows = [
+            row
+            for where in one_by_one
+            for row in fetch_dicts(self.conn, select(*_FULL).where(held, where))
+        ]
+        self._one_by_one(rows, action, verdicts)
+        return verdicts
+
+    def _by_class(
+        self, held: ColumnElement[bool], cls: ColumnElement[bool], action: str, verdicts: _Verdicts
+    ) -> bool:
+        """Judge the held records of a class of plain ones on one of them; False when the
+        judgement is not simply their own tax or nothing (they are then judged one by one)."""
+        query = select(*_FULL).where(held, cls).limit(1)
+        sample = (
+            fetch_dicts(self.conn, query.where(_CARRIES_TAX)) or fetch_dicts(self.conn, query)
+        )[0]
+        effect, add_back = self._judged(sample, action)
+        gives_own = effect == tuple(sample[h] for h in _HEADS)
+        adds_own = add_back == tax_of(sample)
+        if not (gives_own or not any(effect)) or not (adds_own or add_back.is_zero()):
+            return False
+        (verdicts.own_tax if gives_own else verdicts.no_tax).append(cls)
+        if not add_back.is_zero():  # each adds back its own tax
+            notes = select(records.c.id, records.c.supplier, *(records.c[h] for h in _HEADS))
+            rows = fetch_dicts(self.conn, notes.where(held, cls, _CARRIES_TAX))
+            verdicts.add_backs += [(row, tax_of(row)) for row in rows]
+        return True
+
+    def _one_by_one(
+        self, rows: Sequence[Mapping[str, Any]], action: str, verdicts: _Verdicts
+    ) -> None:
+        own: list[int] = []
+        nothing: list[int] = []
+        for row in rows:
+            effect, add_back = self._judged(row, action)
+            if effect == tuple(row[h] for h in _HEADS):
+                own.append(row["id"])
+            elif not any(effect):
+                nothing.append(row["id"])
+            else:
+                verdicts.other.append((row["id"], effect))
+            if not add_back.is_zero():
+                verdicts.add_backs.append((row, add_back))
+        if own:
+            verdicts.own_tax.append(in_values(self.conn, records.c.id, own))
+        if nothing:
+            verdicts.no_tax.append(in_values(self.conn, records.c.id, nothing))
+
+    def _judged(self, row: Mapping[str, Any], action: str) -> tuple[tuple[int, ...], Tax]:
         facts = (action, *(row[c] for c in _JUDGED_COLUMNS))
         found = self._known.get(facts)
         if found is None:

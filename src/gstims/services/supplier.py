@@ -27,6 +27,7 @@ from gstims.domain.calendar import (
     section_16_4_limit,
 )
 from gstims.domain.documents import (
+    AMENDMENT_SECTIONS,
     NumberKey,
     Problem,
     ReturnContext,
@@ -139,17 +140,15 @@ def _existing_rows(
     latest: dict[tuple[str, str, str, int], dict[str, Any]] = {}
     if not numbers:
         return latest
-    rows = uow.conn.execute(
-        select(records).where(
-            records.c.supplier == gstin,
-            records.c.kind.in_(kinds),  # with the supplier, leads the record-key index
-            in_values(uow.conn, records.c.number, numbers),
-        )
-    ).mappings()
-    for row in rows:
+    query = select(records).where(
+        records.c.supplier == gstin,
+        records.c.kind.in_(kinds),  # with the supplier, leads the record-key index
+        in_values(uow.conn, records.c.number, numbers),
+    )
+    for row in fetch_dicts(uow.conn, query):
         k = (row["supplier"], row["kind"], row["number"], row["fy"])
         if k not in latest or row["amend_no"] > latest[k]["amend_no"]:
-            latest[k] = dict(row)
+            latest[k] = row
     return latest
 
 
@@ -229,7 +228,8 @@ def _plan(
 ) -> _Plan:
     plan = _Plan([], [], [], [], [], set())
     origin, source = FORMS[form], period_int(period)
-    facts = _ReturnFacts(origin.value, source, supplier.frequency.value)
+    amends = not AMENDMENT_SECTIONS.isdisjoint({doc.section for doc in docs})
+    facts = _ReturnFacts(origin.value, source, supplier.frequency.value, amends)
     derive = Derivations(recipients, today)
     for doc in docs:
         row = existing.get(_key_tuple(doc)) if existing else None
@@ -249,13 +249,14 @@ def _plan(
                 if row["action"] != "N":
                     plan.audit.append(_system_audit(row, today, "deleted by the supplier"))
             continue
-        values = _row_values(doc, facts, row)
+        digest = document_hash(doc)
+        if ours and row is not None and row["hash"] == digest:
+            plan.unchanged += 1
+            continue
+        values = _row_values(doc, facts, row, digest)
         values.update(derive(values))
         if ours and row is not None:
-            if row["hash"] == values["hash"]:
-                plan.unchanged += 1
-                continue
-            plan.updates.append({"id": row["id"], **values, **_reset_columns()})
+            plan.updates.append({"id": row["id"], **_NO_ORIGINAL, **values, **_reset_columns()})
             plan.recipients |= {row["recipient"], doc.recipient}
             if row["action"] != "N":
                 plan.audit.append(_system_audit(row, today, "changed by the supplier"))
@@ -310,24 +311,27 @@ def document_hash(doc: SupplierDocument) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _ReturnFacts:
-    """What every row of one return shares."""
+    """What every row of one save request shares; `amends`: whether any of its documents is
+    an amendment (only then do its rows carry the `orig_*` columns, NULL otherwise)."""
 
     origin: str
     source_period: int
     supplier_frequency: str
+    amends: bool
 
 
 def _row_values(
-    doc: SupplierDocument, facts: _ReturnFacts, previous: Mapping[str, Any] | None
+    doc: SupplierDocument, facts: _ReturnFacts, previous: Mapping[str, Any] | None, digest: str
 ) -> dict[str, Any]:
-    """The row of a document, but for its derived columns (`Derivations`)."""
+    """The row of a document, but for its derived columns (`Derivations`) and, when the
+    request amends nothing, its `orig_*` columns. Its `hash` is `digest`."""
     key = doc.key
     items = doc.items
     rates = {item.rate for item in items}
     # one item (the usual document): its own amounts, the same paise as the summed ones
     tax, taxable = (items[0].tax, items[0].taxable) if len(items) == 1 else (doc.tax, doc.taxable)
     diff_percent = doc.diff_percent
-    return {
+    values = {
         "recipient": doc.recipient,
         "supplier": key.supplier,
         "kind": str(key.kind),
@@ -355,12 +359,14 @@ def _row_values(
         "actual_supplier": doc.actual_supplier,
         "port_code": None,
         "ref_date": None,
-        "hash": document_hash(doc),
+        "hash": digest,
         "time_barred": False,
         "action": "N",
         "version": 0,
-        **_original_columns(doc, previous),
     }
+    if facts.amends:
+        values.update(_original_columns(doc, previous))
+    return values
 
 
 _HEADS = ("igst", "cgst", "sgst", "cess")
@@ -394,8 +400,9 @@ def _original_columns(
 
 
 def derived_columns(values: Mapping[str, Any], recipient: Taxpayer, today: date) -> dict[str, Any]:
-    """Route, 2B period, specified flag, pending deadline and 16(4) limit of a row."""
-    record: Record = record_of({**values, "id": 0})
+    """Route, 2B period, specified flag, pending deadline and 16(4) limit of a row (one
+    without `orig_*` columns amends nothing)."""
+    record: Record = record_of({**_NO_ORIGINAL, **values, "id": 0})
     p2b = period_2b(record, recipient.frequency, today)
     where = route(record, recipient.state, p2b, today)
     view = view_of(record, NO_ACTION, p2b, recipient.frequency, recipient.state)
@@ -433,7 +440,7 @@ SIGNATURE_COLUMNS = (
 def derivation_signature(values: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """The facts that decide a row's derived columns (None for an amendment, derived alone):
     rows sharing them share the result."""
-    if values["orig_number"] is not None:
+    if values.get("orig_number") is not None:
         return None
     return (
         values["recipient"],

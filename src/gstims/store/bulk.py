@@ -8,8 +8,9 @@ for a lakh). These helpers hand the driver plain tuples instead:
   through its type's own bind processor, so a value is stored exactly as Core stores it (a
   `Date` is the text Core writes and reads back).
 - PostgreSQL: a per-row `executemany` costs a statement execution per row on the server, so
-  a large batch is COPYed into a temporary table of the same columns and written by ONE
-  `INSERT ... SELECT` / `UPDATE ... FROM` (the usual staging-table load).
+  a large batch is COPYed into a temporary table of the same columns (in binary, for an
+  insert) and written by ONE `INSERT ... SELECT` / `UPDATE ... FROM` (the usual staging-table
+  load).
 
     insert_rows(conn, records, rows)             INSERT every row
     update_rows(conn, records, rows)             UPDATE each row by its key
@@ -57,7 +58,8 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
 
     A column missing from the rows gets its scalar Python-side default, as Core would give
     it. A column that is NULL in every row is left out: it is NULL anyway (no column has a
-    server default), and sending a lakh of NULLs is measurable time.
+    server default), and sending a lakh of NULLs is measurable time. Each value is of its
+    column's Python type (a large PostgreSQL batch travels in binary, see `_stage`).
     """
     if not rows:
         return
@@ -68,7 +70,7 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     columns = ", ".join(_quote(conn, n) for n in names)
     target = _quote(conn, table.name)
     if _stages(conn, rows):
-        stage = _stage(conn, table, rows, names)
+        stage = _stage(conn, table, rows, names, binary=True)
         conn.exec_driver_sql(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {stage}")
         conn.exec_driver_sql(f"DROP TABLE {stage}")
         return
@@ -203,9 +205,16 @@ def _stages(conn: Connection, rows: Sequence[Row]) -> bool:
     return conn.dialect.name == "postgresql" and len(rows) >= STAGE_FROM
 
 
-def _stage(conn: Connection, table: Table, rows: Sequence[Row], names: Sequence[str]) -> str:
+def _stage(
+    conn: Connection, table: Table, rows: Sequence[Row], names: Sequence[str], binary: bool = False
+) -> str:
     """COPY the rows' `names` columns into a new temporary table of the same column types
-    (no constraints, no indexes); answers its name. The caller drops it."""
+    (no constraints, no indexes); answers its name. The caller drops it.
+
+    `binary`: each value goes in the binary format of its column's type as the server reports
+    it (half the client's time of the text format); a value must then be of its column's
+    Python type (an `int` for an integer, a `date` for a date: no text is cast).
+    """
     stage = f"stage_{table.name}_{uuid.uuid4().hex[:12]}"
     columns = ", ".join(_quote(conn, n) for n in names)
     conn.exec_driver_sql(
@@ -214,9 +223,18 @@ def _stage(conn: Connection, table: Table, rows: Sequence[Row], names: Sequence[
     )
     get = _getter(names)
     raw = conn.connection.dbapi_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
-        for row in rows:
-            copy.write_row(get(row))
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        types = None
+        if binary:
+            cursor.execute(f"SELECT {columns} FROM {stage} LIMIT 0")
+            types = [column.type_code for column in cursor.description]
+        with cursor.copy(
+            f"COPY {stage} ({columns}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
+        ) as copy:
+            if types is not None:
+                copy.set_types(types)
+            for row in rows:
+                copy.write_row(get(row))
     return stage
 
 
