@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 from tests.integration.harness import S1, doc, supplier_and_recipient
 
+from gstims.services.errors import Invalid
 from gstims.store.tables import records
 
 
@@ -53,3 +54,20 @@ def test_a_request_without_amendments_leaves_an_earlier_amendment_as_it_was(box,
         ("INV-1A", 1, True, "INV-1", 180000, 180000),
         ("INV-2", 0, True, None, None, 54000),
     ]
+
+
+def test_saving_the_same_amendment_again_changes_nothing(box, db):
+    """Rule: R-IN-2 — idempotent re-save, also while the amendment itself is unfiled."""
+    november = doc("INV-1A", "05-11-2024", taxable=5000, original=("INV-1", "10-10-2024"))
+    box.save(S1, "112024", november)
+    before = rows(db)
+    box.save(S1, "112024", november)  # the chain's latest row is the unfiled amendment
+    assert rows(db) == before
+
+
+def test_an_original_amended_but_unfiled_is_still_filed_for_a_new_invoice(box):
+    """Rule: R-IN-2 — a filed invoice changes only through an amendment, even once one is
+    saved: a plain invoice of its number and year is refused."""
+    box.save(S1, "112024", doc("INV-1A", "05-11-2024", original=("INV-1", "10-10-2024")))
+    with pytest.raises(Invalid, match="already filed"):
+        box.save(S1, "112024", doc("INV-1", "12-10-2024", taxable=700))

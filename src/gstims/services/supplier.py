@@ -79,9 +79,9 @@ def save_return(
     supplier = taxpayer(uow, gstin)
     today = uow.today()
     _check_open(uow, supplier, form, period)
-    existing = _existing_rows(uow, gstin, docs)
+    existing, filed = _existing_rows(uow, gstin, docs)
     recipients = taxpayers_by_gstin(uow, {d.recipient for d in docs})
-    ctx = _context(supplier, period, today, recipients, existing, form)
+    ctx = _context(supplier, period, today, recipients, filed)
     problems = validate_documents(docs, ctx) + _cross_return_problems(docs, existing, form, period)
     if problems:
         raise Invalid(problems)
@@ -130,16 +130,21 @@ def _key_tuple(doc: SupplierDocument) -> tuple[str, str, str, int]:
     return (key.supplier, str(key.kind), key.number, key.fy)  # str() of a StrEnum: its value
 
 
+_Rows = dict[tuple[str, str, str, int], dict[str, Any]]
+
+
 def _existing_rows(
     uow: UnitOfWork, gstin: str, docs: Sequence[SupplierDocument]
-) -> dict[tuple[str, str, str, int], dict[str, Any]]:
-    """The latest row of each record key the request names (one query)."""
+) -> tuple[_Rows, _Rows]:
+    """The latest row of each record key the request names, and its latest FILED row (one
+    query): while an amendment is saved, unfiled, its chain's filed original still counts."""
     keys = [d.key for d in docs]
     numbers = sorted({k.number for k in keys})
     kinds = sorted({str(k.kind) for k in keys})
-    latest: dict[tuple[str, str, str, int], dict[str, Any]] = {}
+    latest: _Rows = {}
+    filed: _Rows = {}
     if not numbers:
-        return latest
+        return latest, filed
     query = select(records).where(
         records.c.supplier == gstin,
         records.c.kind.in_(kinds),  # with the supplier, leads the record-key index
@@ -149,7 +154,11 @@ def _existing_rows(
         k = (row["supplier"], row["kind"], row["number"], row["fy"])
         if k not in latest or row["amend_no"] > latest[k]["amend_no"]:
             latest[k] = row
-    return latest
+        if row["filed_on"] is not None and (
+            k not in filed or row["amend_no"] > filed[k]["amend_no"]
+        ):
+            filed[k] = row
+    return latest, filed
 
 
 def _context(
@@ -157,12 +166,10 @@ def _context(
     period: Period,
     today: date,
     recipients: Mapping[str, Taxpayer],
-    existing: Mapping[tuple[str, str, str, int], Mapping[str, Any]],
-    form: str,
+    filed: Mapping[tuple[str, str, str, int], Mapping[str, Any]],
 ) -> ReturnContext:
     quarterly_return = supplier.frequency is Frequency.QUARTERLY and period.is_quarter_end
     months = months_of(period, supplier.frequency) if quarterly_return else [period]
-    filed = {k: r for k, r in existing.items() if r["filed_on"] is not None}
     return ReturnContext(
         supplier=supplier.gstin,
         supplier_state=supplier.state,
