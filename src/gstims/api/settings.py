@@ -24,3 +24,8 @@ class Settings:
     session_secret: str = field(
         default_factory=lambda: os.environ.get("GSTIMS_SESSION_SECRET") or secrets.token_urlsafe(32)
     )
+    # the dashboard's session cookie only over HTTPS: set GSTIMS_SECURE_COOKIES=1 behind TLS
+    # (the sandbox on http://127.0.0.1 needs it off)
+    secure_cookies: bool = field(
+        default_factory=lambda: os.environ.get("GSTIMS_SECURE_COOKIES", "") in ("1", "true", "yes")
+    )

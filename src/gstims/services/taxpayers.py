@@ -78,10 +78,17 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
 
 
 def password_matches(password: str, stored: str | None) -> bool:
+    """Whether `password` is the one `stored` hashes. Without a stored hash (an unknown user,
+    a user without a password) the password is still hashed once, so the answer takes as long
+    as for a known user: its timing does not tell which names exist."""
     if not stored or not stored.startswith("scrypt$"):
+        password_hash(password, _NO_SALT)
         return False
     _, salt, _digest = stored.split("$")
     return hmac.compare_digest(password_hash(password, bytes.fromhex(salt)), stored)
+
+
+_NO_SALT = bytes(16)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         session_cookie="gstims_session",
         max_age=SESSION_HOURS * 3600,
         same_site="lax",
+        https_only=settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_handlers(app)
