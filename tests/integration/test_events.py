@@ -23,13 +23,19 @@ def file_recipient_months(box: Sandbox, first: Period, last: Period) -> None:
         box.file3b(p.code)
 
 
-@pytest.fixture
-def year(db):
-    """S1 reports Oct 2024 (INV-1 accepted, RCM-1, INV-P pending) and never files its 3B."""
+def three_taxpayers(db) -> Sandbox:
+    """S1, S2 and R registered on 01-10-2024, the clock on 31-10-2024."""
     box = Sandbox(db)
     for gstin in (S1, S2, R):
         box.register(gstin)
     box.today("31-10-2024")
+    return box
+
+
+@pytest.fixture
+def year(db):
+    """S1 reports Oct 2024 (INV-1 accepted, RCM-1, INV-P pending) and never files its 3B."""
+    box = three_taxpayers(db)
     box.save(
         S1,
         "102024",
@@ -103,3 +109,27 @@ def test_r_act_11_a_pending_expiry_is_audited_as_the_systems_and_keeps_the_remar
             ).order_by(audit_log.c.id)
         ).all()
     assert entries[-1] == ("system", "P", "N", "pending period expired")
+
+
+def test_r_2b_8_rule_37a_reverses_each_recipients_itc_once_in_one_pass(db):
+    """Rule: R-2B-8 — one reversal per recipient of the unfiled supplier, none again later."""
+    box = three_taxpayers(db)
+    box.save(
+        S1,
+        "102024",
+        doc("INV-R", "10-10-2024", taxable=10000),
+        doc("INV-S", "11-10-2024", taxable=5000, to=S2),
+    )
+    box.today("05-11-2024")
+    box.file(S1, "102024")  # S1 never files its 3B
+    for p in Period(2024, 10).months_through(Period(2025, 8)):
+        box.today(p.next().day(14).strftime("%d-%m-%Y"))
+        for recipient in (R, S2):
+            box.file(recipient, p.code)
+            box.file3b(p.code, gstin=recipient)
+    box.today("30-09-2025")
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(itc_adjustments.c.recipient, itc_adjustments.c.igst).order_by("recipient")
+        ).all()
+    assert sorted(rows) == sorted([(R, 180000), (S2, 90000)])

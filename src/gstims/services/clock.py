@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, insert, literal, select, update
 
@@ -35,6 +34,7 @@ from gstims.services.context import (
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import generate
 from gstims.services.rows import period_int
+from gstims.store.bulk import in_values
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import (
     audit_log,
@@ -189,7 +189,7 @@ def rule_37a(uow: UnitOfWork, day: date) -> str:
         return ""
     fy = day.year - 1
     fy_months = Period(fy, 4).months_through(Period(fy + 1, 3))
-    suppliers = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
+    tps = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
     filed: defaultdict[str, set[int]] = defaultdict(set)
     for g, p in uow.conn.execute(
         select(returns.c.gstin, returns.c.period).where(
@@ -197,18 +197,48 @@ def rule_37a(uow: UnitOfWork, day: date) -> str:
         )
     ):
         filed[g].add(p)
-    entries = []
-    for tp in suppliers.values():
-        unfiled = {
+    unfiled = {
+        tp.gstin: {
             month: period
             for period in _return_periods(tp, fy_months)
             if period_int(period) not in filed[tp.gstin]
             for month in (period_int(m) for m in months_of(period, tp.frequency))
         }
-        if unfiled:
-            given = _itc_given(uow, tp.gstin, unfiled)
-            for period, by_recipient in given.items():
-                entries += _reversals(uow, tp, period, by_recipient, day)
+        for tp in tps.values()
+    }
+    unfiled = {g: months for g, months in unfiled.items() if months}
+    if not unfiled:
+        return ""
+    reversed_already = {
+        tuple(r)
+        for r in uow.conn.execute(
+            select(
+                itc_adjustments.c.recipient,
+                itc_adjustments.c.supplier,
+                itc_adjustments.c.supplier_period,
+            ).where(
+                itc_adjustments.c.kind == "reversal",
+                in_values(uow.conn, itc_adjustments.c.supplier, sorted(unfiled)),
+            )
+        )
+    }
+    entries = []
+    for (supplier, period, recipient), amounts in _itc_given(uow, unfiled).items():
+        tp = tps.get(recipient)
+        if sum(amounts) <= 0 or tp is None:
+            continue
+        if (recipient, supplier, period_int(period)) in reversed_already:
+            continue
+        entries.append(
+            {
+                "recipient": recipient,
+                "supplier": supplier,
+                "supplier_period": period_int(period),
+                "kind": "reversal",
+                "period_2b": period_int(return_period(Period.of(day), tp.frequency)),
+                **dict(zip(("igst", "cgst", "sgst", "cess"), amounts, strict=True)),
+            }
+        )
     if not entries:
         return ""
     uow.conn.execute(insert(itc_adjustments), entries)
@@ -217,16 +247,17 @@ def rule_37a(uow: UnitOfWork, day: date) -> str:
 
 
 def _itc_given(
-    uow: UnitOfWork, supplier: str, unfiled: dict[int, Period]
-) -> dict[Period, dict[str, list[int]]]:
-    """ITC (paise by head) each recipient got from the supplier's records of unfiled periods."""
+    uow: UnitOfWork, unfiled: dict[str, dict[int, Period]]
+) -> dict[tuple[str, Period, str], list[int]]:
+    """ITC (paise by head) each recipient got from each supplier's records of its unfiled
+    periods, by (supplier, period, recipient): one query over the suppliers."""
     rows = uow.conn.execute(
         select(
+            records.c.supplier,
             records.c.recipient,
             records.c.kind,
             records.c.number,
             records.c.fy,
-            records.c.amend_no,
             records.c.source_period,
             records.c.eff_igst,
             records.c.eff_cgst,
@@ -234,25 +265,25 @@ def _itc_given(
             records.c.eff_cess,
         )
         .where(
-            records.c.supplier == supplier,
+            in_values(uow.conn, records.c.supplier, sorted(unfiled)),
             records.c.consumed_in.is_not(None),
             records.c.route == Route.IMS.value,
         )
         .order_by(records.c.amend_no)
     ).all()
-    first_period: dict[tuple[str, str, int], int] = {}
-    latest: dict[tuple[str, str, int], tuple[str, str, list[int]]] = {}
-    for recipient, kind, number, fy, _amend_no, source, *effect in rows:
-        chain = (kind, number, fy)
+    first_period: dict[tuple[str, str, str, int], int] = {}
+    latest: dict[tuple[str, str, str, int], tuple[str, str, list[int]]] = {}
+    for supplier, recipient, kind, number, fy, source, *effect in rows:
+        chain = (supplier, kind, number, fy)
         first_period.setdefault(chain, source)
         latest[chain] = (recipient, kind, [int(e or 0) for e in effect])
-    given: dict[Period, dict[str, list[int]]] = defaultdict(dict)
+    given: dict[tuple[str, Period, str], list[int]] = {}
     for chain, (recipient, kind, effect) in latest.items():
-        period = unfiled.get(first_period[chain])
+        period = unfiled[chain[0]].get(first_period[chain])
         if period is None:
             continue
         sign = -1 if kind == Kind.CN.value else 1
-        total = given[period].setdefault(recipient, [0, 0, 0, 0])
+        total = given.setdefault((chain[0], period, recipient), [0, 0, 0, 0])
         for head, amount in enumerate(effect):
             total[head] += sign * amount
     return given
@@ -262,39 +293,6 @@ def _return_periods(tp: Taxpayer, months: list[Period]) -> list[Period]:
     first = return_period(tp.first_month, tp.frequency)
     periods = sorted({return_period(m, tp.frequency) for m in months})
     return [p for p in periods if p >= first]
-
-
-def _reversals(
-    uow: UnitOfWork, supplier: Taxpayer, period: Period, given: dict[str, list[int]], day: date
-) -> list[dict[str, Any]]:
-    recipients = taxpayers_by_gstin(uow, set(given))
-    out = []
-    for recipient, amounts in given.items():
-        if sum(amounts) <= 0 or recipient not in recipients:
-            continue
-        exists = uow.conn.execute(
-            select(itc_adjustments.c.id).where(
-                itc_adjustments.c.recipient == recipient,
-                itc_adjustments.c.supplier == supplier.gstin,
-                itc_adjustments.c.supplier_period == period_int(period),
-                itc_adjustments.c.kind == "reversal",
-            )
-        ).first()
-        if exists:
-            continue
-        out.append(
-            {
-                "recipient": recipient,
-                "supplier": supplier.gstin,
-                "supplier_period": period_int(period),
-                "kind": "reversal",
-                "period_2b": period_int(
-                    return_period(Period.of(day), recipients[recipient].frequency)
-                ),
-                **dict(zip(("igst", "cgst", "sgst", "cess"), amounts, strict=True)),
-            }
-        )
-    return out
 
 
 def draft_2bs(uow: UnitOfWork, day: date) -> str:
