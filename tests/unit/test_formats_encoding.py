@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gstims.domain.money import money
 from gstims.domain.records import Action
-from gstims.formats.encoding import amount, day, document_bytes, loads, to_json_bytes, yes_no
+from gstims.formats.encoding import (
+    _standard_loads,
+    amount,
+    day,
+    document_bytes,
+    loads,
+    to_json_bytes,
+    yes_no,
+)
 
 
 def test_an_amount_is_written_as_the_exact_number_it_is_never_via_float() -> None:
@@ -95,3 +106,61 @@ def test_amount_refuses_what_is_not_an_amount() -> None:
         amount(Decimal("NaN"))
     with pytest.raises(ValueError):
         amount(Decimal("1E+40"))  # more digits than the paisa context holds
+
+
+# -- loads: msgspec first, the standard library for the rest --------------------------------
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=2)
+    | st.text()
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+def _same_answer(text: bytes | str) -> None:
+    try:
+        expected = _standard_loads(text)
+    except ValueError as exc:
+        with pytest.raises(ValueError) as raised:
+            loads(text)
+        assert str(raised.value) == str(exc)  # the standard library's words: line and column
+        return
+    assert loads(text) == expected
+    assert to_json_bytes(loads(text)) == to_json_bytes(expected)  # Decimals keep their places
+
+
+@given(_values)
+def test_loads_reads_every_json_value_as_the_standard_library_does(value) -> None:
+    text = to_json_bytes(value)
+    _same_answer(text)
+    _same_answer(text.decode())
+    _same_answer(json.dumps(json.loads(text, parse_float=str), indent=1))  # other spacing
+
+
+@given(st.binary(max_size=40) | st.text(max_size=40))
+def test_loads_refuses_what_the_standard_library_refuses_in_the_same_words(text) -> None:
+    _same_answer(text)
+
+
+def test_loads_reads_what_only_the_standard_library_reads() -> None:
+    assert loads('"\\ud800"') == "\ud800"  # a lone surrogate escape
+    assert loads('{"inum": "é"}'.encode("utf-16")) == {"inum": "é"}
+    assert loads(b'{"a": 1, "a": 2.50}') == {"a": Decimal("2.50")}  # the last key wins
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(b"01", b'"a\x01b"', b"1.", b".5", b"+1", b"[1 2]", b'{"a" 1}', b'"\\x"', b"-", b"1e"),
+        *(b" 1 ", b"\xef\xbb\xbf1", b"Infinity", b"-Infinity", b"[1,2", b"tru", b"1E5", b"-0.0"),
+    ],
+)
+def test_loads_answers_the_edge_cases_of_json_as_the_standard_library(text) -> None:
+    _same_answer(text)
