@@ -32,7 +32,9 @@ from gstims.formats.gstr2b import gstr2b_json
 from gstims.services.context import cyclic_gc_paused, filing_facts, new_reference, taxpayer
 from gstims.services.errors import Conflict, NotFound
 from gstims.services.rows import (
+    DECLARED_COLUMNS,
     DENSE_COLUMNS,
+    SPARSE_COLUMNS,
     from_paise,
     period_int,
     period_of,
@@ -113,6 +115,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
             content=gstr2b_json(statement),
             table4=table4_json(table4(statement)),
             members=_members(rows),
+            declarations=_declarations(rows),
         )
     )
     uow.conn.execute(
@@ -147,6 +150,19 @@ def _members(rows: Sequence[tuple[Sequence[Any], Any]]) -> dict[str, list[int]]:
                 ids = members[action] = []
             ids.append(row[-1])
     return members
+
+
+_DECLARATION = [SPARSE_COLUMNS.index(c) for c in ("itc_red_req", *DECLARED_COLUMNS)]
+
+
+def _declarations(rows: Sequence[tuple[Sequence[Any], Sequence[Any]]]) -> dict[str, list[Any]]:
+    """{record id: [Y/N, igst, cgst, sgst, cess]} of the selected records with a declaration:
+    what the 3B consumes them with (R-3B-3). Only sparse rows can have one."""
+    return {
+        str(row[-1]): [sparse[i] for i in _DECLARATION]
+        for row, sparse in rows
+        if sparse[_DECLARATION[0]] is not None
+    }
 
 
 def _selection(recipient: str, period: Period) -> Any:

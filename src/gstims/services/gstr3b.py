@@ -33,16 +33,19 @@ from gstims.domain.state import ImsState
 from gstims.services.context import (
     SYSTEM,
     Taxpayer,
+    audit_entry,
     bump_ims_version,
     filing_facts,
     gc_paused,
     taxpayer,
     taxpayers_by_gstin,
+    write_audit,
     write_audit_of,
 )
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
 from gstims.services.rows import (
+    DECLARED_COLUMNS,
     RECORD_COLUMNS,
     STATE_COLUMNS,
     from_paise,
@@ -128,6 +131,7 @@ def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
     if refusal or row is None:
         raise Conflict(refusal.code if refusal else "RET2B1023", refusal.message if refusal else "")
     liability = auto_liability(uow, gstin, period)
+    _restore_declarations(uow, tp, row["members"], row["declarations"], today)
     _consume(uow, tp, period, row["members"], today)
     uow.conn.execute(
         insert(returns).values(
@@ -203,6 +207,46 @@ def _consume(
         )
         .values(consumed_in=period_int(period))
     )
+
+
+def _restore_declarations(
+    uow: UnitOfWork,
+    tp: Taxpayer,
+    members: Mapping[str, list[int]],
+    declared: Mapping[str, list[Any]] | None,
+    today: date,
+) -> None:
+    """A declaration changed since the 2B goes back to the one the 2B was computed with, with
+    an audit entry: the 3B consumes each record as the filed 2B held it (R-3B-3), and the
+    declaration decides its effect and add-back (R-ACT-7, R-3B-4). A generation made before
+    migration 0005 kept none (`declared` None): its records keep the one they have."""
+    if declared is None:
+        return
+    columns = ("itc_red_req", *DECLARED_COLUMNS)
+    ids = [i for held in members.values() for i in held]
+    changed = select(
+        *(records.c[c] for c in ("id", "recipient", "supplier", "kind", "number", "fy")),
+        records.c.action,
+        *(records.c[c] for c in columns),
+    ).where(
+        records.c.recipient == tp.gstin,
+        in_values(uow.conn, records.c.id, ids),
+        records.c.consumed_in.is_(None),
+        or_(
+            records.c.itc_red_req.is_not(None),
+            in_values(uow.conn, records.c.id, [int(i) for i in declared]),
+        ),
+    )
+    restored, audit = [], []
+    for row in fetch_dicts(uow.conn, changed):
+        then = dict(zip(columns, declared.get(str(row["id"]), [None] * len(columns)), strict=True))
+        if all(row[c] == then[c] for c in columns):
+            continue
+        restored.append({"id": row["id"], **then})
+        note = "declaration as the filed 2B held it"
+        audit.append(audit_entry(row, row["action"], actor=SYSTEM, day=today, note=note))
+    update_rows(uow.conn, records, restored)
+    write_audit(uow, audit)
 
 
 def _audit_overridden(

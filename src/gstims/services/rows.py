@@ -149,15 +149,8 @@ RECORD_COLUMNS = (
     "ref_date",
     "time_barred",
 )
-STATE_COLUMNS = (
-    "action",
-    "remarks",
-    "itc_red_req",
-    "decl_igst",
-    "decl_cgst",
-    "decl_sgst",
-    "decl_cess",
-)
+DECLARED_COLUMNS = ("decl_igst", "decl_cgst", "decl_sgst", "decl_cess")  # paise, or all NULL
+STATE_COLUMNS = ("action", "remarks", "itc_red_req", *DECLARED_COLUMNS)
 
 
 def record_of(row: Mapping[str, Any]) -> Record:

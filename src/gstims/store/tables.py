@@ -235,6 +235,9 @@ gstr2b = Table(
     # the records it held, by the action it recorded: {"A": [record ids], "N": [...], ...};
     # filing the 3B consumes exactly these (R-3B-3)
     Column("members", CompressedJSON, nullable=False),
+    # the declarations of the records it held that had one: {record id: [Y/N, igst, cgst,
+    # sgst, cess]} (paise or null); NULL for generations before migration 0005 (R-3B-3, R-3B-4)
+    Column("declarations", CompressedJSON, nullable=True),
 )
 
 # Rule 37A reversals and reclaims (R-2B-8), one row per recipient, supplier and period.
