@@ -25,7 +25,7 @@ from gstims.domain.money import Tax
 from gstims.domain.records import Kind, Origin, normalise_number
 from gstims.services.context import bump_ims_version, taxpayers_by_gstin
 from gstims.services.errors import Invalid
-from gstims.services.rows import period_int, tax_paise, to_paise
+from gstims.services.rows import ORIGINAL_COLUMNS, period_int, tax_paise, to_paise
 from gstims.services.supplier import Derivations, document_hash
 from gstims.store.bulk import insert_rows
 from gstims.store.db import UnitOfWork
@@ -165,12 +165,7 @@ def _base(
         "taxable": to_paise(taxable),
         **tax_paise(tax),
         "filed_on": None,
-        "orig_number": None,
-        "orig_date": None,
-        "orig_consumed": None,
-        "orig_action": None,
-        **{f"orig_{h}": None for h in ("igst", "cgst", "sgst", "cess")},
-        **{f"orig_eff_{h}": None for h in ("igst", "cgst", "sgst", "cess")},
+        **dict.fromkeys(ORIGINAL_COLUMNS),
         "actual_supplier": None,
         "port_code": None,
         "ref_date": None,

@@ -46,6 +46,7 @@ from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
 from gstims.services.rows import (
     DECLARED_COLUMNS,
+    ORIGINAL_COLUMNS,
     RECORD_COLUMNS,
     STATE_COLUMNS,
     from_paise,
@@ -272,27 +273,7 @@ _CLASS_COLUMNS = (records.c.kind, records.c.route, _PLAIN.label("plain"), record
 # Everything `_effect` and `credit_note_add_back` read of a record and the state its 2B
 # filed (beside the action it filed): the kind, the tax, the route, the declaration, and the
 # original an amendment amends (its tax, effect, action, consumption).
-_JUDGED_COLUMNS = (
-    "kind",
-    *_HEADS,
-    "route",
-    "itc_red_req",
-    "decl_igst",
-    "decl_cgst",
-    "decl_sgst",
-    "decl_cess",
-    "orig_number",
-    "orig_igst",
-    "orig_cgst",
-    "orig_sgst",
-    "orig_cess",
-    "orig_consumed",
-    "orig_action",
-    "orig_eff_igst",
-    "orig_eff_cgst",
-    "orig_eff_sgst",
-    "orig_eff_cess",
-)
+_JUDGED_COLUMNS = ("kind", *_HEADS, "route", "itc_red_req", *DECLARED_COLUMNS, *ORIGINAL_COLUMNS)
 _FULL = [records.c[c] for c in (*RECORD_COLUMNS, *STATE_COLUMNS, "id", "route")]
 
 

@@ -107,6 +107,15 @@ _kind, _origin, _frequency, _action = (
 route_of = _members(Route)
 
 
+# What an amendment remembers of its original: number, date, tax, consumption, action, effect.
+ORIGINAL_COLUMNS = (
+    "orig_number",
+    "orig_date",
+    *(f"orig_{h}" for h in ("igst", "cgst", "sgst", "cess")),
+    "orig_consumed",
+    "orig_action",
+    *(f"orig_eff_{h}" for h in ("igst", "cgst", "sgst", "cess")),
+)
 # The columns `record_of` and `state_of` read: select these (not the whole row) when a lakh
 # of records is loaded only to be judged.
 RECORD_COLUMNS = (
@@ -132,18 +141,7 @@ RECORD_COLUMNS = (
     "diff_percent",
     "rate",
     "filed_on",
-    "orig_number",
-    "orig_date",
-    "orig_igst",
-    "orig_cgst",
-    "orig_sgst",
-    "orig_cess",
-    "orig_consumed",
-    "orig_action",
-    "orig_eff_igst",
-    "orig_eff_cgst",
-    "orig_eff_sgst",
-    "orig_eff_cess",
+    *ORIGINAL_COLUMNS,
     "actual_supplier",
     "port_code",
     "ref_date",
@@ -228,32 +226,18 @@ _new_tax = _builder(Tax)
 # A lakh of rows costs per column fetched, even NULL. Most records fill only the DENSE
 # columns; the SPARSE ones (amendments, e-commerce, bills of entry, remarks, declarations)
 # are read, by a second query, only for the rows that fill any of them.
-DENSE_COLUMNS = (
-    "supplier",
-    "recipient",
-    "kind",
-    "number",
-    "fy",
-    "doc_number",
-    "doc_date",
-    "origin",
-    "source_period",
-    "supplier_frequency",
-    "taxable",
-    "value",
-    "igst",
-    "cgst",
-    "sgst",
-    "cess",
-    "pos",
-    "supply_type",
-    "rchrg",
-    "rate",
-    "filed_on",
-    "time_barred",
-    "action",
-)
-SPARSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c not in DENSE_COLUMNS)
+_SPARSE = {
+    "diff_percent",
+    *ORIGINAL_COLUMNS,
+    "actual_supplier",
+    "port_code",
+    "ref_date",
+    "remarks",
+    "itc_red_req",
+    *DECLARED_COLUMNS,
+}
+DENSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c not in _SPARSE)
+SPARSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c in _SPARSE)
 _NO_SPARSE = (None,) * len(SPARSE_COLUMNS)
 
 

@@ -52,6 +52,7 @@ from gstims.services.context import (
 )
 from gstims.services.errors import Conflict, Invalid
 from gstims.services.rows import (
+    ORIGINAL_COLUMNS,
     period_int,
     record_of,
     to_paise,
@@ -377,14 +378,7 @@ def _row_values(
 
 
 _HEADS = ("igst", "cgst", "sgst", "cess")
-_NO_ORIGINAL: Mapping[str, Any] = {
-    "orig_number": None,
-    "orig_date": None,
-    "orig_consumed": None,
-    "orig_action": None,
-    **{f"orig_{h}": None for h in _HEADS},
-    **{f"orig_eff_{h}": None for h in _HEADS},
-}
+_NO_ORIGINAL: Mapping[str, Any] = dict.fromkeys(ORIGINAL_COLUMNS)
 
 
 def _original_columns(
