@@ -164,3 +164,12 @@ def test_loads_reads_what_only_the_standard_library_reads() -> None:
 )
 def test_loads_answers_the_edge_cases_of_json_as_the_standard_library(text) -> None:
     _same_answer(text)
+
+
+@pytest.mark.parametrize("text", ["\x00\x01", "\x00\x02", "\x00\x01a\x00\x02", "a\x00\x02"])
+def test_to_json_bytes_writes_a_string_that_carries_the_number_marker_as_it_is(text) -> None:
+    value = {text: None, "iamt": Decimal("1800.00"), "inum": text}
+    assert loads(to_json_bytes(value)) == value
+    assert to_json_bytes(value) == json.dumps(
+        {text: None, "iamt": 0, "inum": text}, ensure_ascii=False, separators=(",", ":")
+    ).replace('"iamt":0', '"iamt":1800.00').encode()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -73,17 +74,33 @@ def to_json_bytes(obj: Any, *, indent: int | None = None) -> bytes:
 
     The standard library's C encoder does the work (a lakh-document GSTR-2B is megabytes):
     each Decimal goes out as a marked string that one regular-expression pass turns back into
-    a bare number. The marker starts with a NUL character, which no accepted input carries
-    (request bodies with NUL are refused) and which JSON must escape as `\\u0000`.
+    a bare number. The marker starts with a NUL character, which JSON must escape as `\\u0000`;
+    should a string of the caller's carry it too (the marker is counted), the text is written
+    again with a fresh random marker.
     """
+    text = _marked_dumps(obj, indent, _START, _END)
+    if text is None:  # a string of the caller's carries the marker: mark with a fresh one
+        nonce = uuid.uuid4().hex
+        text = _marked_dumps(obj, indent, f"\x00{nonce}\x01", f"\x00{nonce}\x02")
+        if text is None:  # pragma: no cover - a caller's string guessed a fresh uuid
+            raise ValueError("a string collides with the number marker")
+    return text.encode("utf-8")
+
+
+def _marked_dumps(obj: Any, indent: int | None, start: str, end: str) -> str | None:
+    """The JSON text with each Decimal's marked string turned into its bare number; None when
+    the text holds the marker more often than we wrote it (a string of the caller's has it)."""
     marked: dict[int, str] = {}  # id of a value → its marked text
     alive: list[Any] = []  # the values marked, kept alive so that no id is reused
+    uses = 0
 
     def default(value: Any) -> str:
+        nonlocal uses
+        uses += 1
         # amounts repeat (one Decimal object per distinct amount): mark each object once
         text = marked.get(id(value))
         if text is None:
-            text = marked[id(value)] = _marked_number(value)
+            text = marked[id(value)] = start + _number_text(value) + end
             alive.append(value)
         return text
 
@@ -98,7 +115,10 @@ def to_json_bytes(obj: Any, *, indent: int | None = None) -> bytes:
     )
     if any(hint.search(text) for hint in _FLOAT_HINTS) and _contains_float(obj):
         raise TypeError("refusing to write a float: pass a Decimal")
-    return text.replace(_OPEN, "").replace(_CLOSE, "").encode("utf-8")
+    opening, closing = json.dumps(start)[:-1], json.dumps(end)[1:]  # '"\u0000\u0001' ...
+    if text.count(opening) != uses or text.count(closing) != uses:
+        return None
+    return text.replace(opening, "").replace(closing, "")
 
 
 def document_bytes(obj: Any) -> bytes:
@@ -116,7 +136,6 @@ def document_bytes(obj: Any) -> bytes:
 
 _DOCUMENT_ENCODER = msgspec.json.Encoder(decimal_format="number")
 _START, _END = "\x00\x01", "\x00\x02"  # JSON writes them as \u0000\u0001 and \u0000\u0002
-_OPEN, _CLOSE = '"\\u0000\\u0001', '\\u0000\\u0002"'
 # a float in the output looks like a number with "." or "e" outside a string; only then do we
 # pay for the exact check (amounts are Decimals and go out marked); one pattern per opening
 # character, as a literal first character is searched far faster than a character class
@@ -125,12 +144,12 @@ _FLOAT_HINTS = tuple(
 )
 
 
-def _marked_number(value: Any) -> str:
+def _number_text(value: Any) -> str:
     if isinstance(value, Decimal):
         text = str(value)
         if "E" in text or text == "-0.00" or not value.is_finite():
             text = _number(value)
-        return _START + text + _END
+        return text
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
