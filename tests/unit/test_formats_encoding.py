@@ -170,6 +170,11 @@ def test_loads_answers_the_edge_cases_of_json_as_the_standard_library(text) -> N
 def test_to_json_bytes_writes_a_string_that_carries_the_number_marker_as_it_is(text) -> None:
     value = {text: None, "iamt": Decimal("1800.00"), "inum": text}
     assert loads(to_json_bytes(value)) == value
-    assert to_json_bytes(value) == json.dumps(
-        {text: None, "iamt": 0, "inum": text}, ensure_ascii=False, separators=(",", ":")
-    ).replace('"iamt":0', '"iamt":1800.00').encode()
+    assert (
+        to_json_bytes(value)
+        == json.dumps(
+            {text: None, "iamt": 0, "inum": text}, ensure_ascii=False, separators=(",", ":")
+        )
+        .replace('"iamt":0', '"iamt":1800.00')
+        .encode()
+    )
