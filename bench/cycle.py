@@ -92,16 +92,16 @@ def baseline(db: Database, rows: list[dict[str, Any]]) -> float:
 
 def run(db: Database, n: int) -> None:
     db.migrate()
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.set_start_date(uow, date(2024, 11, 1))
     for g in (S, R):
-        with db.uow() as uow:
+        with db.transaction() as uow:
             taxpayers.register_taxpayer(uow, g, g, Frequency.MONTHLY, date(2024, 10, 1))
     docs = documents(n)
     p = Period(2024, 10)
 
     def ingest() -> None:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             supplier.save_return(uow, S, "GSTR1", p, docs)
 
     t_ingest = timed("save GSTR-1 (validate + insert)", n, ingest)
@@ -114,7 +114,7 @@ def run(db: Database, n: int) -> None:
     )
 
     def file() -> None:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             supplier.file_return(uow, S, "GSTR1", p)
 
     timed("file GSTR-1", n, file)
@@ -124,24 +124,24 @@ def run(db: Database, n: int) -> None:
     ]
 
     def save() -> None:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             result = ims.save_actions(uow, R, items, "bench")
         assert result.applied == len(items), result.errors[:3]
 
     timed(f"SAVE accept {len(items):,}", len(items), save)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         clock.set_today_without_events(uow, date(2024, 11, 14))
 
     def gen() -> None:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             gstr2b.generate_2b(uow, R, p)
 
     timed("generate GSTR-2B", n, gen)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         supplier.file_return(uow, R, "GSTR1", p)
 
     def file3b() -> None:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             gstr3b.file_3b(uow, R, p)
 
     timed("file GSTR-3B (consume)", n, file3b)

@@ -87,12 +87,12 @@ def _note(n: int, pos: str) -> str:
 def prepare(url: str, parties: list[str]) -> None:
     db = Database(url)
     db.migrate()
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.set_start_date(uow, date(2024, 10, 1))
     for gstin in [SUPPLIER, *parties]:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             taxpayers.register_taxpayer(uow, gstin, gstin, Frequency.MONTHLY, date(2024, 10, 1))
-    with db.uow() as uow:
+    with db.transaction() as uow:
         clock.advance_clock(uow, date(2024, 11, 1))
     db.dispose()
 

@@ -74,27 +74,27 @@ def documents(gstin: str, start: int, count: int) -> list[SupplierDocument]:
 
 def seed(db: Database, total: int, suppliers: int) -> float:
     started = time.perf_counter()
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.set_start_date(uow, date(2025, 10, 1))
     gstins = [supplier_gstin(n) for n in range(suppliers)]
     for n, gstin in enumerate([R, *gstins]):
-        with db.uow() as uow:
+        with db.transaction() as uow:
             taxpayers.register_taxpayer(
                 uow, gstin, f"Trader {n}", Frequency.MONTHLY, date(2025, 9, 1), f"Trade {n:03d}"
             )
     per = total // suppliers
     for n, gstin in enumerate(gstins):
         count = per if n < suppliers - 1 else total - per * (suppliers - 1)
-        with db.uow() as uow:
+        with db.transaction() as uow:
             supplier.save_return(
                 uow, gstin, "GSTR1", Period(2025, 9), documents(gstin, n * per, count)
             )
         if n % 10:  # every tenth supplier leaves its return saved, not filed
-            with db.uow() as uow:
+            with db.transaction() as uow:
                 supplier.file_return(uow, gstin, "GSTR1", Period(2025, 9))
-    with db.uow() as uow:
+    with db.transaction() as uow:
         clock.set_today_without_events(uow, date(2025, 10, 15))
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.create_user(uow, "bench", [R], PASSWORD)
     return time.perf_counter() - started
 

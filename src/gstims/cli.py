@@ -427,7 +427,7 @@ def users_create(
     from gstims.services.taxpayers import create_user
 
     db = _open(database_url)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         made = create_user(uow, name, [g.strip().upper() for g in gstin], password, is_admin=admin)
     typer.echo(f"user {made.name} created; auth-token: {made.token}")
 
@@ -453,7 +453,7 @@ def taxpayers_add(
         raise typer.BadParameter(f"{frequency!r}: write M (monthly) or Q (quarterly)")
     on = _day(registered, "registration date", "--registered")
     db = _open(database_url)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         day = register_taxpayer(
             uow, gstin.strip().upper(), name, Frequency(frequency.upper()), on, trade_name
         )
@@ -482,7 +482,7 @@ def clock_set(
     target = _date(day, hint="DAY")
     db = _open(database_url)
     console = _console()
-    with console.status(f"moving the clock to {target:%d-%m-%Y}..."), db.uow() as uow:
+    with console.status(f"moving the clock to {target:%d-%m-%Y}..."), db.transaction() as uow:
         runs = advance_clock(uow, target)
     table = Table(title=f"Events up to {target:%d-%m-%Y}", title_justify="left")
     for column in ("day", "event", "what happened"):

@@ -53,10 +53,10 @@ def seed(db: Database) -> World:
     sb.today("15-10-2025")
     sb.save(S1, "102025", doc("CN-951", "05-10-2025", kind=Kind.CN, taxable=10000))
     users = {"firm": "ca-firm", "supplier": "sharma", "other": "outsider"}
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.create_user(uow, users["firm"], [R, R2], PASSWORD)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.create_user(uow, users["supplier"], [S1], PASSWORD)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.create_user(uow, users["other"], [S2], PASSWORD)
     return World(sb, users)

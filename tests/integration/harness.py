@@ -69,11 +69,11 @@ def doc(
 class Sandbox:
     def __init__(self, db: Database, today: str = "01-10-2024") -> None:
         self.db = db
-        with db.uow() as uow:
+        with db.transaction() as uow:
             taxpayers.set_start_date(uow, d(today))
 
     def run(self, fn: Any, *args: Any, write: bool = True, **kw: Any) -> Any:
-        with self.db.uow(write=write) as uow:
+        with self.db.transaction(write=write) as uow:
             return fn(uow, *args, **kw)
 
     def register(self, gstin: str, freq: str = "M", on: str = "01-10-2024", name: str = "") -> None:

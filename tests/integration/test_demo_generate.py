@@ -17,9 +17,9 @@ from gstims.domain.documents import Item, ReturnContext, SupplierDocument, valid
 from gstims.domain.records import Kind
 from gstims.services import clock, gstr2b, ims
 from gstims.services.context import taxpayers_by_gstin
-from gstims.services.rows import record_of
 from gstims.services.supplier import derived_columns, document_hash
 from gstims.store.db import Database
+from gstims.store.records.mapping import record_of
 from gstims.store.tables import records, returns
 
 PLAN = Plan(records=3_000, recipients=3, suppliers=7, period=Period(2025, 10), seed=7)
@@ -107,7 +107,7 @@ def test_generated_records_reach_ims_and_a_2b_that_passes_the_totals_check(db):
     with db.uow(write=False) as uow:
         in_ims = ims.list_records(uow, recipient)
     assert in_ims and all(r.record.filed_on == date(2025, 11, 10) for r in in_ims)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         clock.advance_clock(uow, date(2025, 11, 14))
     with db.uow(write=False) as uow:
         content = gstr2b.get_2b(uow, recipient, PLAN.period)
@@ -118,7 +118,7 @@ def test_generated_records_reach_ims_and_a_2b_that_passes_the_totals_check(db):
 def test_the_totals_check_catches_a_group_that_is_not_the_sum_of_its_sections(db):
     generate_filings(db, PLAN)
     recipient = monthly_recipient(db)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         clock.advance_clock(uow, date(2025, 11, 14))
     with db.uow(write=False) as uow:
         content = gstr2b.get_2b(uow, recipient, PLAN.period)

@@ -107,7 +107,7 @@ def test_two_simultaneous_saves_on_one_record_one_applies_the_other_is_stale(pg_
     def save(action: Action) -> None:
         item = ActionItem(rec.section, S1, "INV-1", rec.record.doc_date, action, Action.NO_ACTION)
         barrier.wait()
-        with pg_db.uow() as uow:
+        with pg_db.transaction() as uow:
             results[action] = ims.save_actions(uow, R, [item], f"user-{action.value}")
 
     threads = [threading.Thread(target=save, args=(a,)) for a in (Action.ACCEPT, Action.REJECT)]
@@ -135,10 +135,10 @@ CHILD = textwrap.dedent(
     from gstims.store.db import Database
 
     db = Database(sys.argv[1])
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.set_start_date(uow, date(2024, 11, 5))
     for g in ("27AAPFU0939F1ZV", "29AABCR1718E1ZL"):
-        with db.uow() as uow:
+        with db.transaction() as uow:
             taxpayers.register_taxpayer(uow, g, g, Frequency.MONTHLY, date(2024, 10, 1))
     tax = Tax.of(igst=1800)
     docs = [
@@ -154,7 +154,7 @@ CHILD = textwrap.dedent(
             print("INSERTING", flush=True)
 
     print("READY", flush=True)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         supplier.save_return(uow, "27AAPFU0939F1ZV", "GSTR1", Period(2024, 10), docs)
     print("COMMITTED", flush=True)
     """

@@ -22,7 +22,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     database = db or Database(settings.database_url)
     database.migrate()
     if settings.sandbox:
-        with database.uow() as uow:
+        with database.transaction() as uow:
             start_clock(uow, settings.start_date or DEFAULT_TODAY)
     app = FastAPI(title="gstims", version=__version__, description=DESCRIPTION)
     app.state.db = database

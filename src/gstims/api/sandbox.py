@@ -36,7 +36,7 @@ async def _run(request: Request, fn: Callable[..., Any], *args: Any, **kw: Any) 
     db = request.app.state.db
 
     def work() -> Any:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             return fn(uow, *args, **kw)
 
     return await run_in_threadpool(work)

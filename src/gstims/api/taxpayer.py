@@ -44,7 +44,7 @@ async def _run(request: Request, fn: Callable[..., Any], *args: Any, write: bool
     db = request.app.state.db
 
     def work() -> Any:
-        with db.uow(write=write) as uow:
+        with db.transaction(write=write) as uow:
             return fn(uow, *args)
 
     return await run_in_threadpool(work)

@@ -50,9 +50,9 @@ from gstims.domain.documents import Item, ReturnContext, SupplierDocument, valid
 from gstims.domain.money import Tax
 from gstims.domain.records import Kind
 from gstims.services.context import Taxpayer, bump_ims_version
-from gstims.services.rows import from_paise, period_int
 from gstims.services.supplier import derivation_signature, derived_columns, document_hash
 from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import from_paise, period_int
 from gstims.store.tables import records, returns
 
 CHUNK = 20_000  # documents generated while the previous chunk is stored

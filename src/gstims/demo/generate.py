@@ -27,8 +27,8 @@ from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
 from gstims.domain.gstin import make_gstin
 from gstims.services import clock, taxpayers
 from gstims.services.context import taxpayers_by_gstin
-from gstims.services.rows import period_int
 from gstims.store.db import Database, UnitOfWork
+from gstims.store.records.mapping import period_int
 from gstims.store.tables import returns
 
 MAX_RECORDS = 5_000_000
@@ -78,7 +78,7 @@ def generate_filings(db: Database, plan: Plan) -> Generated:
     filed_on = _prepare(db, plan, recipients + suppliers)
     setup = time.perf_counter() - started
     started = time.perf_counter()
-    with db.uow() as uow:
+    with db.transaction() as uow:
         _refuse_refiling(uow, plan.period, suppliers)
         known = taxpayers_by_gstin(uow, [p.gstin for p in recipients + suppliers])
         write_filed_gstr1(
@@ -90,7 +90,6 @@ def generate_filings(db: Database, plan: Plan) -> Generated:
             [known[p.gstin] for p in recipients],
             rng,
         )
-        uow.commit()
     return Generated(
         plan.records,
         len(recipients),
@@ -155,15 +154,15 @@ def _prepare(db: Database, plan: Plan, parties: list[_Party]) -> date:
     """Register whoever is missing and bring the clock to the filing day."""
     filing_day = plan.period.next().day(10)
     registered = plan.period.first_day
-    with db.uow() as uow:
+    with db.transaction() as uow:
         taxpayers.start_clock(uow, filing_day)  # a fresh database starts on the filing day
     with db.uow(write=False) as uow:
         known = set(taxpayers_by_gstin(uow, [p.gstin for p in parties]))
     for p in parties:
         if p.gstin not in known:
-            with db.uow() as uow:
+            with db.transaction() as uow:
                 taxpayers.register_taxpayer(uow, p.gstin, p.name, p.frequency, registered, p.name)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         if uow.today() < filing_day:
             clock.advance_clock(uow, filing_day)
     with db.uow(write=False) as uow:

@@ -144,7 +144,7 @@ class _Network:
         self.desks = {r.gstin: Desk(random.Random(self.rng.random())) for r in self.cast.recipients}
 
     def run(self, fn: Callable[..., Any], *args: Any, write: bool = True) -> Any:
-        with self.db.uow(write=write) as uow:
+        with self.db.transaction(write=write) as uow:
             return fn(uow, *args)
 
     # -- the calendar --------------------------------------------------------------------------
@@ -174,7 +174,7 @@ class _Network:
         return stops
 
     def move_to(self, day: date) -> None:
-        with self.db.uow() as uow:
+        with self.db.transaction() as uow:
             if uow.today() < day:
                 clock.advance_clock(uow, day)
 

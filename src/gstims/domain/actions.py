@@ -31,7 +31,7 @@ from enum import StrEnum
 
 from gstims.domain.calendar import Era, Frequency, Period, era_of, gstr3b_due, next_return_period
 from gstims.domain.money import Tax
-from gstims.domain.records import Action, Kind, Record, is_specified_record
+from gstims.domain.records import Action, Kind, Record, Route, is_specified_record
 from gstims.domain.state import NO_ACTION, Declaration, ImsState
 
 MAX_REMARKS = 250
@@ -71,7 +71,8 @@ class RecordView:
     era: Era
     specified: bool
     pending_until: date | None  # R-ACT-4 deadline of a specified record in era E2
-    consumed: bool = False
+    consumed: bool = False  # a filed GSTR-3B consumed it (R-3B-3)
+    route: Route = Route.IMS  # R-IN-5: off the IMS route, no action applies
 
 
 def pending_deadline(period_2b: Period, frequency: Frequency, state_code: str) -> date:
@@ -86,6 +87,7 @@ def view_of(
     recipient_frequency: Frequency,
     recipient_state: str,
     consumed: bool = False,
+    route: Route = Route.IMS,
 ) -> RecordView:
     era = era_of(period_2b)
     specified = is_specified_record(record)
@@ -94,7 +96,7 @@ def view_of(
         if specified and era is Era.E2
         else None
     )
-    return RecordView(record, state, period_2b, era, specified, until, consumed)
+    return RecordView(record, state, period_2b, era, specified, until, consumed, route)
 
 
 def pending_blocked(view: RecordView, today: date) -> bool:
@@ -146,9 +148,11 @@ def reset(view: RecordView, prev_status: Action | None) -> ImsState | Refusal:
 def _check_change(
     view: RecordView, wanted: ImsState, prev_status: Action | None
 ) -> ImsState | Refusal | None:
-    """Consumed records are frozen; asking for the state held is a no-op; else prev_status."""
-    if view.consumed:
-        return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
+    """Consumed and non-IMS records cannot change; asking for the state held is a no-op; else
+    prev_status."""
+    refusal = cannot_act(view.consumed, view.route)
+    if refusal is not None:
+        return refusal
     if wanted == view.state:
         return view.state
     if prev_status is None:
@@ -159,6 +163,24 @@ def _check_change(
             f"prev_status {prev_status.value} differs from the current action "
             f"{view.state.action.value}: the record changed since it was read",
         )
+    return None
+
+
+_NOT_IN_IMS = {
+    Route.REVERSE_CHARGE: "a reverse-charge record goes straight to GSTR-2B (R-IN-5a)",
+    Route.POS_INELIGIBLE: "ITC is not available by place of supply (R-IN-5e)",
+    Route.TIME_BARRED: "past the section 16(4) limit: ITC not available (R-IN-5f)",
+    Route.IMPORTS: "a bill of entry before October 2025 goes straight to GSTR-2B",
+}
+
+
+def cannot_act(consumed: bool, route: Route) -> Refusal | None:
+    """Why no action applies to a record whatever is asked, or None: a record a filed GSTR-3B
+    consumed can no longer change (R-3B-3); one off the IMS route never was in IMS (R-IN-5)."""
+    if consumed:
+        return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
+    if route is not Route.IMS:
+        return Refusal(Code.NOT_IN_IMS, _NOT_IN_IMS.get(route, "the record is not in IMS"))
     return None
 
 

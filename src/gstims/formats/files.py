@@ -15,9 +15,8 @@ passes, so a million documents fit in bounded memory:
    every batch, each with the document's JSON path; if there is any, the transaction rolls
    back and the file is refused with all of them.
 
-**Stopgap, pending a services change**: `save_return` commits its unit of work. To keep the
-batches in one transaction, `store.db.OneTransaction` is a unit of work whose `commit()`
-(called by each use case) waits for `finish()`. The same holds for an actions file, whose SAVE
+Use cases never commit: the batches share one `Database.transaction()`, which commits after the
+last (and rolls back when the file is refused). The same holds for an actions file, whose SAVE
 and RESET lines are applied in one transaction.
 
 Example: `import_gstr1(db, "GSTR-1-27AAPFU0939F1ZV-102024.json")` stores the October GSTR-1
@@ -49,7 +48,7 @@ from gstims.formats.stream import CountingReader, Gstr1Stream
 from gstims.services import gstr2b, gstr3b, ims, supplier
 from gstims.services.errors import Invalid
 from gstims.services.ims import ActionItem, ImsFilter, ImsRecord, ItemError
-from gstims.store.db import Database, OneTransaction, UnitOfWork
+from gstims.store.db import Database, UnitOfWork
 
 __all__ = [
     "ActionsImport",
@@ -150,7 +149,7 @@ def import_gstr1(
     """
     size = Path(path).stat().st_size
     filer, return_period, documents = _check_structure(path, gstin, period, size, progress)
-    with OneTransaction(db, write=True) as uow, open(path, "rb") as raw:
+    with db.transaction() as uow, open(path, "rb") as raw:
         save = _BatchedSave(uow, filer, form, return_period, batch_size)
         stream = Gstr1Stream(CountingReader(raw, _reporter(progress, "storing", size)), filer=filer)
         for chunk in stream.chunks():
@@ -160,7 +159,6 @@ def import_gstr1(
         save.flush()
         if save.problems:
             raise save.problems.refuse(path)
-        uow.finish()
     return Gstr1Import(filer, form, return_period, documents, *save.totals)
 
 
@@ -316,7 +314,7 @@ def import_actions(db: Database, gstin: str, path: Path | str, *, actor: str) ->
         problems.append(Problem("file", "", "rtin", f"the file is for {source.rtin}, not {gstin}"))
     if problems:
         raise FileRefused(path, problems)
-    with OneTransaction(db, write=True) as uow:
+    with db.transaction() as uow:
         current = {_identity(r): r for r in ims.list_records(uow, gstin)}
         saves, resets, errors, unchanged = _plan(source, current)
         results = []
@@ -324,7 +322,6 @@ def import_actions(db: Database, gstin: str, path: Path | str, *, actor: str) ->
             results.append(ims.save_actions(uow, gstin, [line.item for line in saves], actor))
         if resets:
             results.append(ims.reset_actions(uow, gstin, [line.item for line in resets], actor))
-        uow.finish()
     where = {_label(line.item): line.where for line in (*saves, *resets)}
     for result in results:
         errors += [(where.get(_label(e), ""), e) for e in result.errors]

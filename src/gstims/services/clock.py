@@ -33,9 +33,9 @@ from gstims.services.context import (
 )
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import generate
-from gstims.services.rows import period_int
 from gstims.store.bulk import in_values
 from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import period_int
 from gstims.store.tables import (
     audit_log,
     clock,
@@ -71,14 +71,12 @@ def advance_clock(uow: UnitOfWork, target: date) -> list[EventRun]:
         if summary:
             runs.append(EventRun(day, event, summary))
     _set_today(uow, target)
-    uow.commit()
     return runs
 
 
 def set_today_without_events(uow: UnitOfWork, day: date) -> None:
     """Benchmarks only: place the clock without running the days' events."""
     _set_today(uow, day)
-    uow.commit()
 
 
 def _set_today(uow: UnitOfWork, day: date) -> None:

@@ -17,9 +17,9 @@ from sqlalchemy import insert, literal, select, update
 from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
 from gstims.domain.sequence import FilingFacts
 from gstims.services.errors import NotFound
-from gstims.services.rows import period_int, period_of
 from gstims.store.bulk import in_values, insert_rows
 from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import period_int, period_of
 from gstims.store.tables import audit_log, records, returns, taxpayers
 
 P = ParamSpec("P")

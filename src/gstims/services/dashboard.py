@@ -41,9 +41,9 @@ from gstims.domain.records import SECTION_KIND, SECTIONS, Action, Kind, Route, S
 from gstims.services.context import Taxpayer, return_status, taxpayer, taxpayers_by_gstin
 from gstims.services.gstr2b import latest, table4_of
 from gstims.services.ims import ActionItem, ImsRecord, history, ims_record
-from gstims.services.rows import from_paise, period_int, period_of, to_paise
 from gstims.services.taxpayers import Principal
 from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import from_paise, period_int, period_of, to_paise
 from gstims.store.tables import grants, gstr2b, records, taxpayers, users
 
 CHUNK = 500

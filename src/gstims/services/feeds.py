@@ -25,10 +25,10 @@ from gstims.domain.money import Tax
 from gstims.domain.records import Kind, Origin, normalise_number
 from gstims.services.context import bump_ims_version, taxpayers_by_gstin
 from gstims.services.errors import Invalid
-from gstims.services.rows import ORIGINAL_COLUMNS, period_int, tax_paise, to_paise
 from gstims.services.supplier import Derivations, document_hash
 from gstims.store.bulk import insert_rows
 from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import ORIGINAL_COLUMNS, period_int, tax_paise, to_paise
 from gstims.store.tables import records
 
 
@@ -246,5 +246,4 @@ def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> in
     if fresh:
         insert_rows(uow.conn, records, fresh)
         bump_ims_version(uow, {r["recipient"] for r in fresh})
-    uow.commit()
     return len(fresh)

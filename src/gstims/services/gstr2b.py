@@ -31,7 +31,8 @@ from gstims.domain.sequence import NOT_GENERATED, gen2b_refusal
 from gstims.formats.gstr2b import gstr2b_json
 from gstims.services.context import cyclic_gc_paused, filing_facts, new_reference, taxpayer
 from gstims.services.errors import Conflict, NotFound
-from gstims.services.rows import (
+from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import (
     DECLARED_COLUMNS,
     DENSE_COLUMNS,
     SPARSE_COLUMNS,
@@ -44,7 +45,6 @@ from gstims.services.rows import (
     tax_of,
     to_paise,
 )
-from gstims.store.db import UnitOfWork
 from gstims.store.tables import gstr2b, itc_adjustments, json_text, records, requests, taxpayers
 
 HEADS = ("igst", "cgst", "sgst", "cess")
@@ -59,9 +59,7 @@ class Generated:
 def generate_2b(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     """GEN2B: (re)compute the 2B of a period (R-2B-1), answering IMS2B009 / IMS2B007."""
     uow.lock([recipient])
-    generated = generate(uow, recipient, period)
-    uow.commit()
-    return generated
+    return generate(uow, recipient, period)
 
 
 def generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:

@@ -44,7 +44,9 @@ from gstims.services.context import (
 )
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
-from gstims.services.rows import (
+from gstims.store.bulk import fetch_dicts, in_values, update_rows
+from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import (
     DECLARED_COLUMNS,
     ORIGINAL_COLUMNS,
     RECORD_COLUMNS,
@@ -57,8 +59,6 @@ from gstims.services.rows import (
     tax_of,
     tax_paise,
 )
-from gstims.store.bulk import fetch_dicts, in_values, update_rows
-from gstims.store.db import UnitOfWork
 from gstims.store.tables import addbacks, itc_adjustments, records, returns, taxpayers
 
 NO_ITC_ROUTES = {Route.POS_INELIGIBLE.value, Route.TIME_BARRED.value}
@@ -147,7 +147,6 @@ def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
     )
     _rule_37a_reclaims(uow, tp, period, today)
     bump_ims_version(uow, [gstin])
-    uow.commit()
     return today
 
 

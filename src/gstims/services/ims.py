@@ -55,16 +55,17 @@ from gstims.services.context import (
     write_audit_of,
 )
 from gstims.services.errors import NotFound
-from gstims.services.rows import (
+from gstims.store.bulk import in_values, update_grouped
+from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import (
     RECORD_COLUMNS,
     STATE_COLUMNS,
     period_of,
     record_of,
+    route_of,
     state_columns,
     state_of,
 )
-from gstims.store.bulk import in_values, update_grouped
-from gstims.store.db import UnitOfWork
 from gstims.store.tables import audit_log, records, requests
 
 
@@ -245,7 +246,6 @@ def _act(
         )
         bump_ims_version(uow, [recipient])
     _record_request(uow, reference, recipient, kind, len(items), errors, today)
-    uow.commit()
     return ActionResult(reference, len(changes), errors)
 
 
@@ -350,23 +350,12 @@ def _outcome(
     if match is None:
         return Refusal(Code.UNKNOWN_RECORD, "no such record in this recipient's IMS")
     row = match.row
-    if row["consumed_in"] is not None:
-        return Refusal(Code.CONSUMED, "the record is in a filed GSTR-3B and can no longer change")
-    if row["route"] != Route.IMS.value:
-        return Refusal(Code.NOT_IN_IMS, _NOT_IN_IMS.get(row["route"], "the record is not in IMS"))
     period = current_period_2b(row, match.record, tp, today)
-    view = view_of(match.record, state_of(row), period, tp.frequency, tp.state)
+    consumed, route = row["consumed_in"] is not None, route_of(row["route"])
+    view = view_of(match.record, state_of(row), period, tp.frequency, tp.state, consumed, route)
     if kind == "RESET":
         return reset(view, item.prev_status)
     return decide(view, item.action, item.prev_status, item.remarks, item.declaration, today)
-
-
-_NOT_IN_IMS = {
-    Route.REVERSE_CHARGE.value: "a reverse-charge record goes straight to GSTR-2B (R-IN-5a)",
-    Route.POS_INELIGIBLE.value: "ITC is not available by place of supply (R-IN-5e)",
-    Route.TIME_BARRED.value: "past the section 16(4) limit: ITC not available (R-IN-5f)",
-    Route.IMPORTS.value: "a bill of entry before October 2025 goes straight to GSTR-2B",
-}
 
 
 def _error(item: ActionItem, code: str, message: str, match: _Match | None = None) -> ItemError:

@@ -51,14 +51,14 @@ from gstims.services.context import (
     write_audit,
 )
 from gstims.services.errors import Conflict, Invalid
-from gstims.services.rows import (
+from gstims.store.bulk import fetch_dicts, in_values, insert_rows, update_rows, update_where_in
+from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import (
     ORIGINAL_COLUMNS,
     period_int,
     record_of,
     to_paise,
 )
-from gstims.store.bulk import fetch_dicts, in_values, insert_rows, update_rows, update_where_in
-from gstims.store.db import UnitOfWork
 from gstims.store.tables import records, returns
 
 FORMS = {"GSTR1": Origin.GSTR1, "GSTR1A": Origin.GSTR1A}
@@ -89,7 +89,6 @@ def save_return(
     uow.lock([gstin, *recipients])
     plan = _plan(docs, existing, supplier, form, period, recipients, today)
     _apply(uow, plan, gstin, form, period, today)
-    uow.commit()
     return SaveResult(new_reference(), plan.saved, len(plan.deletes), plan.unchanged)
 
 
@@ -107,7 +106,6 @@ def file_return(uow: UnitOfWork, gstin: str, form: str, period: Period) -> date:
     uow.lock([gstin])
     _upsert_return(uow, gstin, form, period, status="filed", filed_on=today)
     _file_records(uow, supplier, FORMS[form], period, today)
-    uow.commit()
     return today
 
 

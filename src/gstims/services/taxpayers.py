@@ -62,7 +62,6 @@ def register_taxpayer(
             ims_version=0,
         )
     )
-    uow.commit()
     return day
 
 
@@ -130,7 +129,6 @@ def create_user(
         uow.conn.execute(
             insert(grants), [{"user_id": user_id, "gstin": g} for g in sorted(set(gstins))]
         )
-    uow.commit()
     return NewUser(name, token)
 
 
@@ -176,7 +174,6 @@ def set_start_date(uow: UnitOfWork, today: date) -> None:
         uow.conn.execute(insert(clock).values(id=1, today=today))
     elif found != today:
         raise ServiceError("GSTIMS409", "the clock is already running; move it with the clock API")
-    uow.commit()
 
 
 def start_clock(uow: UnitOfWork, today: date) -> date:
@@ -184,6 +181,5 @@ def start_clock(uow: UnitOfWork, today: date) -> date:
     found = uow.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
     if found is None:
         uow.conn.execute(insert(clock).values(id=1, today=today))
-        uow.commit()
         return today
     return found

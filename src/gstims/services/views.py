@@ -11,8 +11,8 @@ from gstims.domain.calendar import Period
 from gstims.domain.records import Kind, Origin, Record
 from gstims.domain.state import ImsState
 from gstims.services.context import return_status, taxpayer
-from gstims.services.rows import period_int, record_of, state_of
 from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import period_int, record_of, state_of
 from gstims.store.tables import records
 
 FORM_ORIGIN = {"GSTR1": Origin.GSTR1, "GSTR1A": Origin.GSTR1A}

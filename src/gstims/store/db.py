@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.formats.encoding import loads, to_json_bytes
+from gstims.store.records import Audit, Records
 from gstims.store.tables import clock
 
 DEFAULT_URL = "sqlite:///gstims.db"
@@ -53,6 +55,14 @@ class Database:
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self, write=write)
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[UnitOfWork]:
+        """The edge's unit of work: committed when the block ends normally, rolled back when it
+        raises. API routes, web handlers and CLI commands open one; use cases never commit."""
+        with self.uow(write=write) as uow:
+            yield uow
+            uow.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -100,7 +110,7 @@ class UnitOfWork:
         self.write = write
         self._committed = False
 
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         conn = self.db.engine.connect()
         if self.db.is_sqlite and self.write:
             conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
@@ -121,8 +131,18 @@ class UnitOfWork:
             self.conn.close()
 
     def commit(self) -> None:
+        """End the transaction, keeping its writes. Only the edge calls it (an API route, a web
+        handler, a CLI command): use cases never commit, so several compose in one transaction."""
         self._tx.commit()
         self._committed = True
+
+    @property
+    def records(self) -> Records:
+        return Records(self.conn)
+
+    @property
+    def audit(self) -> Audit:
+        return Audit(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""
@@ -135,17 +155,3 @@ class UnitOfWork:
     def today(self) -> date:
         day = self.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
         return day or DEFAULT_TODAY
-
-
-class OneTransaction(UnitOfWork):
-    """Several use cases in one transaction: each one's `commit()` waits for `finish()`.
-
-    For work that a single request cannot hold in memory — a million-document GSTR-1 file saved
-    batch by batch — but that must still store all or nothing.
-    """
-
-    def commit(self) -> None:
-        """Deferred: the transaction ends at `finish()` (or rolls back on leaving without it)."""
-
-    def finish(self) -> None:
-        UnitOfWork.commit(self)

@@ -102,7 +102,7 @@ def _bulk_action(request: Request, gstin: str, form: FormData) -> Response:
     if not items:
         flash(request, "No record was selected: tick some rows or choose all matching.", "error")
         return redirect(back)
-    with db.uow() as uow:
+    with db.transaction() as uow:
         change = ims.reset_actions if action is Action.NO_ACTION else ims.save_actions
         outcome = change(uow, gstin, items, user.name)
     return redirect(
@@ -179,7 +179,7 @@ def _record_action(request: Request, gstin: str, record_id: int, form: FormData)
         remarks=_remarks(form),
         declaration=declaration if isinstance(declaration, Declaration) else None,
     )
-    with db.uow() as uow:
+    with db.transaction() as uow:
         change = ims.reset_actions if action is Action.NO_ACTION else ims.save_actions
         outcome = change(uow, gstin, [item], user.name)
     for error in outcome.errors:

@@ -163,7 +163,7 @@ def _recompute(request: Request, gstin: str, form: FormData) -> Response:
     db = request.app.state.db
     gstin, period = _posted_form(request, gstin, form)
     try:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             made = gstr2b.generate_2b(uow, gstin, period)
         flash(
             request,
@@ -231,7 +231,7 @@ def _file_3b(request: Request, gstin: str, form: FormData) -> Response:
     db = request.app.state.db
     gstin, period = _posted_form(request, gstin, form)
     try:
-        with db.uow() as uow:
+        with db.transaction() as uow:
             day = gstr3b.file_3b(uow, gstin, period)
         flash(request, f"GSTR-3B for {period_label(period)} filed on {day:%d-%m-%Y}.")
     except ServiceError as exc:

@@ -225,8 +225,36 @@ _new_tax = _builder(Tax)
 
 # A lakh of rows costs per column fetched, even NULL. Most records fill only the DENSE
 # columns; the SPARSE ones (amendments, e-commerce, bills of entry, remarks, declarations)
-# are read, by a second query, only for the rows that fill any of them.
-_SPARSE = {
+# are read, by a second query, only for the rows that fill any of them. Both are spelled out in
+# the order `record_and_state_of` unpacks them (it unpacks exactly these widths, so a column
+# added to one list and not to the unpacking fails at once instead of shifting its neighbours);
+# `tests/unit/test_mapping.py` holds them to RECORD_COLUMNS + STATE_COLUMNS.
+DENSE_COLUMNS = (
+    "supplier",
+    "recipient",
+    "kind",
+    "number",
+    "fy",
+    "doc_number",
+    "doc_date",
+    "origin",
+    "source_period",
+    "supplier_frequency",
+    "taxable",
+    "value",
+    "igst",
+    "cgst",
+    "sgst",
+    "cess",
+    "pos",
+    "supply_type",
+    "rchrg",
+    "rate",
+    "filed_on",
+    "time_barred",
+    "action",
+)
+SPARSE_COLUMNS = (
     "diff_percent",
     *ORIGINAL_COLUMNS,
     "actual_supplier",
@@ -235,9 +263,8 @@ _SPARSE = {
     "remarks",
     "itc_red_req",
     *DECLARED_COLUMNS,
-}
-DENSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c not in _SPARSE)
-SPARSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c in _SPARSE)
+)
+_DENSE_WIDTH = len(DENSE_COLUMNS)
 _NO_SPARSE = (None,) * len(SPARSE_COLUMNS)
 
 
@@ -285,7 +312,7 @@ _date = _Dates().__getitem__
 
 def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Record, ImsState]:
     """`record_of` and `state_of` of a row of `select_record_rows`, read by position (a
-    lakh of rows: no mapping per row); columns after the dense ones are ignored."""
+    lakh of rows: no mapping per row); the `extra` columns after the dense ones are ignored."""
     (
         supplier,
         recipient,
@@ -310,8 +337,7 @@ def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Reco
         filed_on,
         time_barred,
         action,
-        *_,
-    ) = row
+    ) = row[:_DENSE_WIDTH]
     (
         diff_percent,
         orig_number,

@@ -1,0 +1,164 @@
+"""`Records`: the one owner of the `records` table's reads and writes for the IMS use cases.
+
+Reached as `uow.records`. Every method is one set-based statement (or two) over a selection
+named in `selections`; every write that changes what a recipient's IMS shows bumps that
+recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is stale).
+
+    in_ims(recipient, ...)        GETINV rows: open in IMS, filtered, paged, in id order
+    count_in_ims(recipient)       GETCNT: (kind, amends consumed, SEZ, action, count)
+    candidates(recipient, ...)    the live records a SAVE/RESET's items may name
+    facts(ids, columns)           more columns of a few records, by id
+    set_states(groups)            one UPDATE per group of records that end alike
+    expire_pending(day, ...)      R-ACT-4 expiry with its audit entries
+    time_bar(day)                 R-ACT-5 / R-IN-5f: records leave IMS as time-barred
+    bump_ims_version(recipients)  their IMS changed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, or_, select, update
+
+from gstims.domain.records import Action, Route, Section
+from gstims.store.bulk import in_values, update_grouped
+from gstims.store.records import selections
+from gstims.store.records.audit import Audit
+from gstims.store.tables import records, taxpayers
+
+
+class Records:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def in_ims(
+        self,
+        recipient: str,
+        *,
+        section: Section | None = None,
+        supplier: str | None = None,
+        action: Action | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Mapping[str, Any]]:
+        query = select(records).where(selections.open_in_ims(recipient)).order_by(records.c.id)
+        if section is not None:
+            query = query.where(selections.in_section(section))
+        if supplier:
+            query = query.where(records.c.supplier == supplier)
+        if action is not None:
+            query = query.where(records.c.action == action.value)
+        if limit:
+            query = query.limit(limit).offset(offset)
+        return list(self.conn.execute(query).mappings())
+
+    def count_in_ims(self, recipient: str) -> list[tuple[str, bool, bool, str, int]]:
+        """The recipient's IMS records counted by kind, whether they amend a consumed
+        original, whether the supplier is set (a SEZ bill of entry) and action."""
+        amends = func.coalesce(records.c.orig_consumed, False)
+        has_supplier = records.c.supplier != ""
+        rows = self.conn.execute(
+            select(records.c.kind, amends, has_supplier, records.c.action, func.count())
+            .where(selections.open_in_ims(recipient))
+            .group_by(records.c.kind, amends, has_supplier, records.c.action)
+        ).all()
+        return [(k, bool(a), bool(s), act, n) for k, a, s, act, n in rows]
+
+    def candidates(
+        self,
+        recipient: str,
+        columns: Sequence[str],
+        *,
+        suppliers: Sequence[str],
+        kinds: Sequence[str],
+        numbers: Sequence[str],
+    ) -> Sequence[Row[Any]]:
+        """The live records of these suppliers and kinds whose key number is one of `numbers`,
+        and the (few) amendments, whose key number is their original's — by the record-key
+        index, in one query."""
+        return self.conn.execute(
+            select(*(records.c[c] for c in columns)).where(
+                records.c.recipient == recipient,
+                in_values(self.conn, records.c.supplier, suppliers),
+                records.c.kind.in_(kinds),
+                or_(
+                    in_values(self.conn, records.c.number, numbers),
+                    records.c.orig_number.is_not(None),
+                ),
+                records.c.live.is_(True),
+            )
+        ).all()
+
+    def facts(self, ids: Sequence[int], columns: Sequence[str]) -> Sequence[Row[Any]]:
+        """(id, *columns) of these records, in one query."""
+        return self.conn.execute(
+            select(records.c.id, *(records.c[c] for c in columns)).where(
+                in_values(self.conn, records.c.id, ids)
+            )
+        ).all()
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def set_states(
+        self,
+        recipient: str,
+        groups: Mapping[tuple[tuple[str, Any], ...], list[int]],
+        *,
+        increment: tuple[str, ...] = ("version",),
+    ) -> None:
+        """Each group's records get the group's values (one UPDATE per group; the columns
+        in `increment` are stepped by the given amount)."""
+        update_grouped(self.conn, records, groups, increment=increment)
+        self.bump_ims_version([recipient])
+
+    def expire_pending(self, day: date, *, actor: str, at: datetime, note: str) -> int:
+        """R-ACT-4: the expired Pending records back to No action, each with its entry."""
+        expired = selections.pending_expired(day)
+        recipients = self._recipients(expired)
+        if not recipients:
+            return 0
+        Audit(self.conn).copy_where(
+            expired, Action.NO_ACTION.value, actor=actor, day=day, at=at, note=note
+        )
+        count = self.conn.execute(
+            update(records)
+            .where(expired)
+            .values(
+                action=Action.NO_ACTION.value,
+                acted_by=actor,
+                acted_at=at,
+                version=records.c.version + 1,
+            )
+        ).rowcount
+        self.bump_ims_version(recipients)
+        return count
+
+    def time_bar(self, day: date) -> int:
+        """R-ACT-5, R-IN-5f: past the 16(4) limit, the records leave IMS as time-barred."""
+        barred = selections.time_barred(day)
+        recipients = self._recipients(barred)
+        if not recipients:
+            return 0
+        count = self.conn.execute(
+            update(records).where(barred).values(route=Route.TIME_BARRED.value, time_barred=True)
+        ).rowcount
+        self.bump_ims_version(recipients)
+        return count
+
+    def bump_ims_version(self, recipients: Iterable[str]) -> None:
+        wanted = sorted(set(recipients))
+        for start in range(0, len(wanted), 1000):
+            self.conn.execute(
+                update(taxpayers)
+                .where(taxpayers.c.gstin.in_(wanted[start : start + 1000]))
+                .values(ims_version=taxpayers.c.ims_version + 1)
+            )
+
+    def _recipients(self, where: Any) -> list[str]:
+        return [
+            r for (r,) in self.conn.execute(select(records.c.recipient).where(where).distinct())
+        ]
