@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, insert, literal, select, update
+from sqlalchemy import insert, select, update
 
 from gstims.domain.calendar import (
     Period,
@@ -27,7 +27,6 @@ from gstims.domain.sequence import gen2b_refusal
 from gstims.services.context import (
     SYSTEM,
     Taxpayer,
-    bump_ims_version,
     filing_facts_of,
     taxpayers_by_gstin,
 )
@@ -37,7 +36,6 @@ from gstims.store.bulk import in_values
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import period_int
 from gstims.store.tables import (
-    audit_log,
     clock,
     clock_runs,
     gstr2b,
@@ -89,90 +87,16 @@ def expire_pending(uow: UnitOfWork, day: date) -> str:
 
     Their remarks stay **(decision)**: they still explain the record to the supplier and in 2B.
     """
-    expired = and_(
-        records.c.action == "P",
-        records.c.filed_on.is_not(None),  # an unfiled record's deadline is always ahead
-        records.c.pending_until < day,
-        records.c.live.is_(True),
-        records.c.consumed_in.is_(None),
-        records.c.route == Route.IMS.value,
+    count = uow.records.expire_pending(
+        day, actor=SYSTEM, at=datetime.now(), note="pending period expired"
     )
-    recipients = [
-        r for (r,) in uow.conn.execute(select(records.c.recipient).where(expired).distinct())
-    ]
-    if not recipients:
-        return ""
-    now = datetime.now()
-    uow.conn.execute(
-        insert(audit_log).from_select(
-            [
-                "recipient",
-                "at",
-                "day",
-                "actor",
-                "record_id",
-                "supplier",
-                "kind",
-                "number",
-                "fy",
-                "old_action",
-                "new_action",
-                "remarks",
-                "request_id",
-                "note",
-            ],
-            select(
-                records.c.recipient,
-                literal(now),
-                literal(day),
-                literal(SYSTEM),
-                records.c.id,
-                records.c.supplier,
-                records.c.kind,
-                records.c.number,
-                records.c.fy,
-                records.c.action,
-                literal("N"),
-                records.c.remarks,
-                literal(None),
-                literal("pending period expired"),
-            ).where(expired),
-        )
-    )
-    count = uow.conn.execute(
-        update(records)
-        .where(expired)
-        .values(action="N", acted_by=SYSTEM, acted_at=now, version=records.c.version + 1)
-    ).rowcount
-    bump_ims_version(uow, recipients)
-    return f"{count} pending record(s) expired"
+    return f"{count} pending record(s) expired" if count else ""
 
 
 def time_bar(uow: UnitOfWork, day: date) -> str:
     """R-ACT-5, R-IN-5f: past the 16(4) limit, pending and unfiled records leave IMS."""
-    barred = and_(
-        records.c.route == Route.IMS.value,
-        records.c.live.is_(True),
-        records.c.consumed_in.is_(None),
-        records.c.limit_16_4 < day,
-        (
-            and_(records.c.specified.is_(False), records.c.action == "P")
-            | and_(
-                records.c.filed_on.is_(None),
-                records.c.kind.in_([Kind.INV.value, Kind.DN.value, Kind.ECO.value]),
-            )
-        ),
-    )
-    recipients = [
-        r for (r,) in uow.conn.execute(select(records.c.recipient).where(barred).distinct())
-    ]
-    if not recipients:
-        return ""
-    count = uow.conn.execute(
-        update(records).where(barred).values(route=Route.TIME_BARRED.value, time_barred=True)
-    ).rowcount
-    bump_ims_version(uow, recipients)
-    return f"{count} record(s) time-barred by section 16(4)"
+    count = uow.records.time_bar(day)
+    return f"{count} record(s) time-barred by section 16(4)" if count else ""
 
 
 def rule_37a(uow: UnitOfWork, day: date) -> str:
@@ -240,7 +164,7 @@ def rule_37a(uow: UnitOfWork, day: date) -> str:
     if not entries:
         return ""
     uow.conn.execute(insert(itc_adjustments), entries)
-    bump_ims_version(uow, {e["recipient"] for e in entries})
+    uow.records.bump_ims_version({e["recipient"] for e in entries})
     return f"{len(entries)} Rule 37A reversal(s)"
 
 

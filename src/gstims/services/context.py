@@ -6,21 +6,21 @@ import functools
 import gc
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import select
 
 from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
 from gstims.domain.sequence import FilingFacts
 from gstims.services.errors import NotFound
-from gstims.store.bulk import in_values, insert_rows
+from gstims.store.bulk import in_values
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import period_int, period_of
-from gstims.store.tables import audit_log, records, returns, taxpayers
+from gstims.store.tables import returns, taxpayers
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -115,90 +115,6 @@ def return_status(
         .mappings()
         .first()
     )
-
-
-def bump_ims_version(uow: UnitOfWork, recipients: Iterable[str]) -> None:
-    wanted = sorted(set(recipients))
-    for start in range(0, len(wanted), 1000):
-        uow.conn.execute(
-            update(taxpayers)
-            .where(taxpayers.c.gstin.in_(wanted[start : start + 1000]))
-            .values(ims_version=taxpayers.c.ims_version + 1)
-        )
-
-
-def write_audit(uow: UnitOfWork, entries: list[dict[str, Any]]) -> None:
-    """R-ACT-11: one append-only entry per change of action (one bulk INSERT)."""
-    insert_rows(uow.conn, audit_log, entries)
-
-
-def write_audit_of(
-    uow: UnitOfWork,
-    record_ids: Sequence[int],
-    old_action: str,
-    new_action: str,
-    *,
-    actor: str,
-    day: date,
-    at: datetime,
-    remarks: str | None = None,
-    request_id: str | None = None,
-    note: str | None = None,
-) -> None:
-    """R-ACT-11 for records that made the same change: their entries, as `audit_entry` makes
-    them, by ONE `INSERT ... SELECT` that copies each record's identity from its row (a lakh
-    of entries without a lakh of rows shipped)."""
-    common = {
-        "at": at,
-        "day": day,
-        "actor": actor,
-        "old_action": old_action,
-        "new_action": new_action,
-        "remarks": remarks,
-        "request_id": request_id,
-        "note": note,
-    }
-    copied = [records.c[c] for c in _AUDIT_IDENTITY] + [records.c.id]
-    entries = select(
-        *copied, *(literal(value, audit_log.c[name].type) for name, value in common.items())
-    ).where(in_values(uow.conn, records.c.id, record_ids))
-    columns = [*_AUDIT_IDENTITY, "record_id", *common]
-    uow.conn.execute(insert(audit_log).from_select(columns, entries))
-
-
-_AUDIT_IDENTITY = ("recipient", "supplier", "kind", "number", "fy")  # a record's, on its entry
-
-
-def audit_entry(
-    row: Mapping[str, Any],
-    new_action: str,
-    *,
-    actor: str,
-    day: date,
-    remarks: str | None = None,
-    request_id: str | None = None,
-    note: str | None = None,
-    old_action: str | None = None,
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    """The entry of a change of the row's record: from the row's action unless `old_action`
-    is given, stamped now unless `at` is."""
-    return {
-        "recipient": row["recipient"],
-        "at": at or datetime.now(),
-        "day": day,
-        "actor": actor,
-        "record_id": row["id"],
-        "supplier": row["supplier"],
-        "kind": row["kind"],
-        "number": row["number"],
-        "fy": row["fy"],
-        "old_action": row["action"] if old_action is None else old_action,
-        "new_action": new_action,
-        "remarks": remarks,
-        "request_id": request_id,
-        "note": note,
-    }
 
 
 _gc_lock = threading.Lock()

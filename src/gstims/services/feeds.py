@@ -23,7 +23,7 @@ from gstims.domain.documents import Problem, SupplierDocument
 from gstims.domain.gstin import gstin_problems
 from gstims.domain.money import Tax
 from gstims.domain.records import Kind, Origin, normalise_number
-from gstims.services.context import bump_ims_version, taxpayers_by_gstin
+from gstims.services.context import taxpayers_by_gstin
 from gstims.services.errors import Invalid
 from gstims.services.supplier import Derivations, document_hash
 from gstims.store.bulk import insert_rows
@@ -245,5 +245,5 @@ def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> in
         fresh.append(row)
     if fresh:
         insert_rows(uow.conn, records, fresh)
-        bump_ims_version(uow, {r["recipient"] for r in fresh})
+        uow.records.bump_ims_version({r["recipient"] for r in fresh})
     return len(fresh)

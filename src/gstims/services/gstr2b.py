@@ -45,7 +45,7 @@ from gstims.store.records.mapping import (
     tax_of,
     to_paise,
 )
-from gstims.store.tables import gstr2b, itc_adjustments, json_text, records, requests, taxpayers
+from gstims.store.tables import gstr2b, itc_adjustments, json_text, records, taxpayers
 
 HEADS = ("igst", "cgst", "sgst", "cess")
 
@@ -116,18 +116,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
             declarations=_declarations(rows),
         )
     )
-    uow.conn.execute(
-        insert(requests).values(
-            reference_id=reference,
-            gstin=recipient,
-            kind="GEN2B",
-            status="P",
-            proc_cnt=len(rows),
-            err_cnt=0,
-            error_report=[],
-            created_on=today,
-        )
-    )
+    uow.requests.record(reference, recipient, "GEN2B", processed=len(rows), errors=[], day=today)
     return Generated(reference, statement)
 
 

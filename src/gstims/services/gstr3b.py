@@ -33,19 +33,16 @@ from gstims.domain.state import ImsState
 from gstims.services.context import (
     SYSTEM,
     Taxpayer,
-    audit_entry,
-    bump_ims_version,
     filing_facts,
     gc_paused,
     taxpayer,
     taxpayers_by_gstin,
-    write_audit,
-    write_audit_of,
 )
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
 from gstims.store.bulk import fetch_dicts, in_values, update_rows
 from gstims.store.db import UnitOfWork
+from gstims.store.records.audit import entry as audit_entry
 from gstims.store.records.mapping import (
     DECLARED_COLUMNS,
     ORIGINAL_COLUMNS,
@@ -146,7 +143,7 @@ def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
         )
     )
     _rule_37a_reclaims(uow, tp, period, today)
-    bump_ims_version(uow, [gstin])
+    uow.records.bump_ims_version([gstin])
     return today
 
 
@@ -246,7 +243,7 @@ def _restore_declarations(
         note = "declaration as the filed 2B held it"
         audit.append(audit_entry(row, row["action"], actor=SYSTEM, day=today, note=note))
     update_rows(uow.conn, records, restored)
-    write_audit(uow, audit)
+    uow.audit.write(audit)
 
 
 def _audit_overridden(
@@ -258,7 +255,7 @@ def _audit_overridden(
         query = select(records.c.id).where(held, records.c.action == old)
         ids = list(uow.conn.execute(query).scalars())
         note = "consumed as the filed 2B held it"
-        write_audit_of(uow, ids, old, filed, actor=SYSTEM, day=today, at=at, note=note)
+        uow.audit.copy_of(ids, old, filed, actor=SYSTEM, day=today, at=at, note=note)
 
 
 _HEADS = ("igst", "cgst", "sgst", "cess")

@@ -19,8 +19,6 @@ from operator import itemgetter
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
-
 from gstims.domain.actions import (
     Code,
     RecordView,
@@ -38,7 +36,6 @@ from gstims.domain.records import (
     Action,
     Kind,
     Record,
-    Route,
     Section,
     normalise_number,
     period_2b,
@@ -46,17 +43,13 @@ from gstims.domain.records import (
 from gstims.domain.state import Declaration, ImsState
 from gstims.services.context import (
     Taxpayer,
-    audit_entry,
-    bump_ims_version,
     gc_paused,
     new_reference,
     taxpayer,
-    write_audit,
-    write_audit_of,
 )
 from gstims.services.errors import NotFound
-from gstims.store.bulk import in_values, update_grouped
 from gstims.store.db import UnitOfWork
+from gstims.store.records.audit import entry as audit_entry
 from gstims.store.records.mapping import (
     RECORD_COLUMNS,
     STATE_COLUMNS,
@@ -66,7 +59,6 @@ from gstims.store.records.mapping import (
     state_columns,
     state_of,
 )
-from gstims.store.tables import audit_log, records, requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,41 +109,19 @@ class ImsFilter:
     page_size: int | None = None
 
 
-def _in_ims(recipient: str) -> Any:
-    return and_(
-        records.c.recipient == recipient,
-        records.c.live.is_(True),
-        records.c.consumed_in.is_(None),
-        records.c.route == Route.IMS.value,
-    )
-
-
-def _section_clause(section: Section) -> Any:
-    kind, amends_consumed, sez = SECTION_KIND[section]
-    clauses = [records.c.kind == kind.value]
-    if amends_consumed:
-        clauses.append(records.c.orig_consumed.is_(True))
-    else:
-        clauses.append(func.coalesce(records.c.orig_consumed, False).is_(False))
-    if kind is Kind.BOE:
-        clauses.append(records.c.supplier != "" if sez else records.c.supplier == "")
-    return and_(*clauses)
-
-
 def list_records(uow: UnitOfWork, recipient: str, flt: ImsFilter = ImsFilter()) -> list[ImsRecord]:
     """GETINV: the live, unconsumed IMS records naming the recipient, filtered and paged."""
     tp = taxpayer(uow, recipient)
     today = uow.today()
-    query = select(records).where(_in_ims(recipient)).order_by(records.c.id)
-    if flt.section is not None:
-        query = query.where(_section_clause(flt.section))
-    if flt.supplier:
-        query = query.where(records.c.supplier == flt.supplier)
-    if flt.action is not None:
-        query = query.where(records.c.action == flt.action.value)
-    if flt.page_size:
-        query = query.limit(flt.page_size).offset((max(flt.page, 1) - 1) * flt.page_size)
-    return [ims_record(row, tp, today) for row in uow.conn.execute(query).mappings()]
+    rows = uow.records.in_ims(
+        recipient,
+        section=flt.section,
+        supplier=flt.supplier,
+        action=flt.action,
+        limit=flt.page_size,
+        offset=(max(flt.page, 1) - 1) * (flt.page_size or 0),
+    )
+    return [ims_record(row, tp, today) for row in rows]
 
 
 def ims_record(row: Mapping[str, Any], tp: Taxpayer, today: date) -> ImsRecord:
@@ -184,16 +154,9 @@ def current_period_2b(row: Mapping[str, Any], record: Record, tp: Taxpayer, toda
 def counts(uow: UnitOfWork, recipient: str) -> dict[Section, dict[Action, int]]:
     """GETCNT: records by section and action, in one aggregate query."""
     taxpayer(uow, recipient)
-    consumed_flag = func.coalesce(records.c.orig_consumed, False)
-    sez = records.c.supplier != ""
-    rows = uow.conn.execute(
-        select(records.c.kind, consumed_flag, sez, records.c.action, func.count())
-        .where(_in_ims(recipient))
-        .group_by(records.c.kind, consumed_flag, sez, records.c.action)
-    ).all()
     out: dict[Section, dict[Action, int]] = {s: {a: 0 for a in Action} for s in Section}
-    for kind, amends, is_sez, action, n in rows:
-        key = (Kind(kind), bool(amends), bool(is_sez) and kind == Kind.BOE.value)
+    for kind, amends, has_supplier, action, n in uow.records.count_in_ims(recipient):
+        key = (Kind(kind), amends, has_supplier and kind == Kind.BOE.value)
         section = _SECTIONS_BY_KEY[key]
         out[section][Action(action)] += n
     return out
@@ -239,12 +202,11 @@ def _act(
     if changes:
         now = datetime.now()
         steps = Counter(match for match, _, _ in changes)  # each record's version steps
-        _write_states(uow, changes, steps, actor, now)
+        _write_states(uow, recipient, changes, steps, actor, now)
         note = "reset" if kind == "RESET" else None
         _write_audit(
             uow, changes, steps, actor=actor, day=today, at=now, request=reference, note=note
         )
-        bump_ims_version(uow, [recipient])
     _record_request(uow, reference, recipient, kind, len(items), errors, today)
     return ActionResult(reference, len(changes), errors)
 
@@ -494,18 +456,13 @@ def _find(uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]) -> list[
     kind_of_section = {s: SECTION_KIND[s][0].value for s in {i.section for i in items}}
     numbers = [normalise_number(i.number) for i in items]
     suppliers = sorted({i.supplier for i in items})
-    candidates = uow.conn.execute(
-        select(*(records.c[c] for c in _MATCH_NAMES)).where(
-            records.c.recipient == recipient,
-            in_values(uow.conn, records.c.supplier, suppliers),
-            records.c.kind.in_(sorted(set(kind_of_section.values()))),
-            or_(
-                in_values(uow.conn, records.c.number, sorted(set(numbers))),
-                records.c.orig_number.is_not(None),
-            ),
-            records.c.live.is_(True),
-        )
-    ).all()
+    candidates = uow.records.candidates(
+        recipient,
+        _MATCH_NAMES,
+        suppliers=suppliers,
+        kinds=sorted(set(kind_of_section.values())),
+        numbers=sorted(set(numbers)),
+    )
     by_identity = _by_identity(candidates)
     matches: dict[int, _Match] = {}
     found: list[_Match | None] = []
@@ -556,15 +513,17 @@ def _read_facts(uow: UnitOfWork, matches: Iterable[_Match]) -> None:
     wanted = {match.id: match for match in matches}
     if not wanted:
         return
-    facts = select(records.c.id, *(records.c[c] for c in _FACT_NAMES)).where(
-        in_values(uow.conn, records.c.id, list(wanted))
-    )
-    for record_id, *values in uow.conn.execute(facts):
+    for record_id, *values in uow.records.facts(list(wanted), _FACT_NAMES):
         wanted[record_id].read(values)
 
 
 def _write_states(
-    uow: UnitOfWork, changes: Sequence[_Change], steps: Counter[_Match], actor: str, now: datetime
+    uow: UnitOfWork,
+    recipient: str,
+    changes: Sequence[_Change],
+    steps: Counter[_Match],
+    actor: str,
+    now: datetime,
 ) -> None:
     """Each changed record's last state, its version stepped once per change (IMSSAV0010):
     one UPDATE per group of records that end alike."""
@@ -572,14 +531,12 @@ def _write_states(
     groups: dict[tuple[ImsState, int], list[int]] = {}
     for match, state in last.items():
         groups.setdefault((state, steps[match]), []).append(match.id)
-    update_grouped(
-        uow.conn,
-        records,
+    uow.records.set_states(
+        recipient,
         {
             (*_columns(state).items(), ("acted_by", actor), ("acted_at", now), ("version", n)): ids
             for (state, n), ids in groups.items()
         },
-        increment=("version",),
     )
 
 
@@ -604,9 +561,8 @@ def _write_audit(
     shared = {change: ids for change, ids in alike.items() if len(ids) >= _SHARED}
     stamp = {"actor": actor, "day": day, "at": at, "request_id": request, "note": note}
     for (old, state), ids in shared.items():
-        write_audit_of(uow, ids, old, state.action.value, remarks=state.remarks, **stamp)
-    write_audit(
-        uow,
+        uow.audit.copy_of(ids, old, state.action.value, remarks=state.remarks, **stamp)
+    uow.audit.write(
         [
             audit_entry(
                 match.row, state.action.value, old_action=old, remarks=state.remarks, **stamp
@@ -629,17 +585,13 @@ def _record_request(
     errors: list[ItemError],
     today: date,
 ) -> None:
-    uow.conn.execute(
-        insert(requests).values(
-            reference_id=reference,
-            gstin=gstin,
-            kind=kind,
-            status="PE" if errors else "P",
-            proc_cnt=count - len(errors),
-            err_cnt=len(errors),
-            error_report=[_as_dict(e) for e in errors],
-            created_on=today,
-        )
+    uow.requests.record(
+        reference,
+        gstin,
+        kind,
+        processed=count - len(errors),
+        errors=[_as_dict(e) for e in errors],
+        day=today,
     )
 
 
@@ -665,15 +617,7 @@ class RequestStatus:
 
 def request_status(uow: UnitOfWork, gstin: str, reference_id: str) -> RequestStatus:
     """REQSTS / GENSTS2B: a request of this GSTIN, by its reference id."""
-    row = (
-        uow.conn.execute(
-            select(requests).where(
-                requests.c.reference_id == reference_id, requests.c.gstin == gstin
-            )
-        )
-        .mappings()
-        .first()
-    )
+    row = uow.requests.find(gstin, reference_id)
     if row is None:
         raise NotFound("GSTIMS404", f"no request {reference_id} for {gstin}")
     errors = [ItemError(**e) for e in row["error_report"] or []]
@@ -682,8 +626,4 @@ def request_status(uow: UnitOfWork, gstin: str, reference_id: str) -> RequestSta
 
 def history(uow: UnitOfWork, recipient: str, record_id: int) -> Iterator[Mapping[str, Any]]:
     """A record's audit trail, oldest first."""
-    yield from uow.conn.execute(
-        select(audit_log)
-        .where(audit_log.c.recipient == recipient, audit_log.c.record_id == record_id)
-        .order_by(audit_log.c.id)
-    ).mappings()
+    return uow.audit.history(recipient, record_id)

@@ -40,19 +40,17 @@ from gstims.domain.state import NO_ACTION
 from gstims.services.context import (
     SYSTEM,
     Taxpayer,
-    audit_entry,
-    bump_ims_version,
     filing_facts,
     gc_paused,
     new_reference,
     return_status,
     taxpayer,
     taxpayers_by_gstin,
-    write_audit,
 )
 from gstims.services.errors import Conflict, Invalid
 from gstims.store.bulk import fetch_dicts, in_values, insert_rows, update_rows, update_where_in
 from gstims.store.db import UnitOfWork
+from gstims.store.records.audit import entry as audit_entry
 from gstims.store.records.mapping import (
     ORIGINAL_COLUMNS,
     period_int,
@@ -480,14 +478,14 @@ def _apply(
     uow: UnitOfWork, plan: _Plan, gstin: str, form: str, period: Period, today: date
 ) -> None:
     conn = uow.conn
-    write_audit(uow, plan.audit)
+    uow.audit.write(plan.audit)
     if plan.deletes:
         conn.execute(delete(records).where(in_values(conn, records.c.id, plan.deletes)))
     update_where_in(conn, records, plan.supersede, {"live": False})
     update_rows(conn, records, plan.updates)
     insert_rows(conn, records, plan.inserts)
     if plan.recipients:
-        bump_ims_version(uow, plan.recipients)
+        uow.records.bump_ims_version(plan.recipients)
     _upsert_return(uow, gstin, form, period, status="saved", filed_on=None)
 
 
@@ -546,7 +544,7 @@ def _file_records(
             uow.conn.execute(update(records).where(selection).values(values))
         else:
             update_where_in(uow.conn, records, ids, values)
-    bump_ims_version(uow, recipients)
+    uow.records.bump_ims_version(recipients)
 
 
 def _full_rows(uow: UnitOfWork, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.formats.encoding import loads, to_json_bytes
 from gstims.store.records import Audit, Records
+from gstims.store.requests import Requests
 from gstims.store.tables import clock
 
 DEFAULT_URL = "sqlite:///gstims.db"
@@ -143,6 +144,10 @@ class UnitOfWork:
     @property
     def audit(self) -> Audit:
         return Audit(self.conn)
+
+    @property
+    def requests(self) -> Requests:
+        return Requests(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""

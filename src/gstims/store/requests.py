@@ -1,0 +1,53 @@
+"""`Requests`: the asynchronous requests a client polls (REQSTS, GENSTS2B), reached as
+`uow.requests`. A request is written once, with its error report, in the transaction of the
+work it reports on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from gstims.store.tables import requests
+
+
+class Requests:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def record(
+        self,
+        reference: str,
+        gstin: str,
+        kind: str,
+        *,
+        processed: int,
+        errors: Sequence[Mapping[str, Any]],
+        day: date,
+    ) -> None:
+        self.conn.execute(
+            insert(requests).values(
+                reference_id=reference,
+                gstin=gstin,
+                kind=kind,
+                status="PE" if errors else "P",
+                proc_cnt=processed,
+                err_cnt=len(errors),
+                error_report=list(errors),
+                created_on=day,
+            )
+        )
+
+    def find(self, gstin: str, reference: str) -> Mapping[str, Any] | None:
+        """The request of this GSTIN with this reference (another GSTIN's is not found)."""
+        return (
+            self.conn.execute(
+                select(requests).where(
+                    requests.c.reference_id == reference, requests.c.gstin == gstin
+                )
+            )
+            .mappings()
+            .first()
+        )
