@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import LargeBinary, and_, func, insert, select, type_coerce
+from sqlalchemy import LargeBinary, func, insert, select, type_coerce
 
 from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Entry, Gstr2B, Rule37A, build_gstr2b
@@ -32,6 +32,7 @@ from gstims.formats.gstr2b import gstr2b_json
 from gstims.services.context import cyclic_gc_paused, filing_facts, new_reference, taxpayer
 from gstims.services.errors import Conflict, NotFound
 from gstims.store.db import UnitOfWork
+from gstims.store.records import selections
 from gstims.store.records.mapping import (
     DECLARED_COLUMNS,
     DENSE_COLUMNS,
@@ -45,7 +46,7 @@ from gstims.store.records.mapping import (
     tax_of,
     to_paise,
 )
-from gstims.store.tables import gstr2b, itc_adjustments, json_text, records, taxpayers
+from gstims.store.tables import gstr2b, itc_adjustments, json_text, taxpayers
 
 HEADS = ("igst", "cgst", "sgst", "cess")
 
@@ -76,7 +77,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     refusal = gen2b_refusal(filing_facts(uow, tp), period, today)
     if refusal:
         raise Conflict(refusal.code, refusal.message)
-    rows = select_record_rows(uow.conn, _selection(recipient, period), ("route", "id"))
+    rows = select_record_rows(uow.conn, selections.for_2b(recipient, period), ("route", "id"))
     names = _trade_names(uow, {r[0] for r, _ in rows})  # supplier: the first column
     entries = [
         _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
@@ -150,16 +151,6 @@ def _declarations(rows: Sequence[tuple[Sequence[Any], Sequence[Any]]]) -> dict[s
         for row, sparse in rows
         if sparse[_DECLARATION[0]] is not None
     }
-
-
-def _selection(recipient: str, period: Period) -> Any:
-    return and_(
-        records.c.recipient == recipient,
-        records.c.live.is_(True),
-        records.c.consumed_in.is_(None),
-        records.c.filed_on.is_not(None),
-        records.c.period_2b <= period_int(period),
-    )
 
 
 def _trade_names(uow: UnitOfWork, gstins: set[str]) -> dict[str, str]:
