@@ -23,10 +23,10 @@ import sqlalchemy as sa
 
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.documents import Item, SupplierDocument
+from gstims.domain.ims import ActionItem
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Kind, Section
 from gstims.services import clock, gstr2b, gstr3b, ims, supplier, taxpayers
-from gstims.services.ims import ActionItem
 from gstims.store.db import Database
 from gstims.store.tables import records
 

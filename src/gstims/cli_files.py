@@ -32,14 +32,14 @@ from typing import Annotated
 
 import typer
 
+from gstims.codec import to_json_bytes
 from gstims.domain.calendar import Period, PeriodError
-from gstims.formats import files
+from gstims.domain.ims import ItemError
 from gstims.formats.compare import DIFFERENT, ONLY_GSTIMS, ONLY_PORTAL, comparison_json
-from gstims.formats.encoding import to_json_bytes
 from gstims.formats.excel import comparison_workbook, table_workbook
 from gstims.formats.ims import error_report
+from gstims.services import files
 from gstims.services.errors import ServiceError
-from gstims.services.ims import ItemError
 from gstims.store.db import Database
 
 __all__ = [

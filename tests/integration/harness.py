@@ -8,11 +8,11 @@ from typing import Any
 
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.documents import Item, SupplierDocument
+from gstims.domain.ims import ActionItem, ImsFilter
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Kind, Section
 from gstims.domain.state import Declaration
 from gstims.services import clock, gstr2b, gstr3b, ims, supplier, taxpayers
-from gstims.services.ims import ActionItem, ImsFilter
 from gstims.store.db import Database
 
 S1 = "27AAPFU0939F1ZV"  # Maharashtra

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from tests.integration.harness import S1, S2, R, Sandbox, doc, section_docs
 
+from gstims.codec import to_json_bytes
 from gstims.domain.calendar import Period
 from gstims.domain.records import Kind
-from gstims.formats.encoding import to_json_bytes
 from gstims.services import gstr2b
 
 

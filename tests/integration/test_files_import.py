@@ -12,10 +12,9 @@ from tests.integration.test_files_roundtrip import retsave, write_json
 from typer.testing import CliRunner
 
 from gstims.cli_files import app
+from gstims.codec import loads, to_json_bytes
 from gstims.domain.calendar import Period
-from gstims.formats import files
-from gstims.formats.encoding import loads, to_json_bytes
-from gstims.services import views
+from gstims.services import files, views
 
 
 @pytest.fixture

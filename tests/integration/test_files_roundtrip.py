@@ -17,14 +17,13 @@ import pytest
 from openpyxl import load_workbook
 from tests.integration.harness import S1, S2, R, Sandbox, doc
 
+from gstims.codec import loads, to_json_bytes
 from gstims.domain.calendar import Period
 from gstims.domain.documents import SupplierDocument
 from gstims.domain.records import Kind
-from gstims.formats import files
-from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.gstr1 import parse_gstr1
 from gstims.formats.ims import parse_action_request
-from gstims.services import ims, supplier
+from gstims.services import files, ims, supplier
 
 NOTE_KEYS = ("nt_num", "nt_dt")
 

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 from tests.integration.harness import S1, R, doc, supplier_and_recipient
 
+from gstims.domain.ims import ActionItem
 from gstims.domain.records import Action, Section
 from gstims.services import ims
-from gstims.services.ims import ActionItem
 from gstims.store.tables import audit_log, records
 
 INVOICE_DAY = date(2024, 10, 10)

@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 from tests.integration.harness import S1, R, Sandbox, doc, supplier_and_recipient
 
+from gstims.domain.ims import ActionItem
 from gstims.domain.records import Action
 from gstims.services import ims
 from gstims.services.errors import Invalid
-from gstims.services.ims import ActionItem
 from gstims.store.tables import audit_log, clock_runs, records
 
 ROOT = Path(__file__).resolve().parents[2]

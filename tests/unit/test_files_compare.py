@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.shared import SAMPLES
 
+from gstims.codec import loads, to_json_bytes
 from gstims.domain.calendar import Period
 from gstims.domain.gstr3b import ItcAvailable, SupplyTotals, Table4
 from gstims.domain.money import Tax
@@ -19,7 +20,6 @@ from gstims.formats.compare import (
     comparison_json,
     portal_warnings,
 )
-from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.gstr2b_reader import read_gstr2b
 from gstims.formats.gstr3b import read_gstr3b
 from gstims.formats.returns import gstr2b_file, gstr3b_file

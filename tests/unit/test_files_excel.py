@@ -9,8 +9,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from tests.shared import SAMPLES
 
+from gstims.codec import loads
 from gstims.domain.records import Action, Section
-from gstims.formats.encoding import loads
 from gstims.formats.excel import gstr2b_workbook, read_actions_workbook
 from gstims.formats.gstr2b_reader import read_gstr2b
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from tests.shared import SAMPLES
 
+from gstims.codec import loads
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Section
 from gstims.domain.state import Declaration
-from gstims.formats.encoding import loads
 from gstims.formats.offline import read_actions
 
 S1 = "27AAPFU0939F1ZV"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from gstims.codec import to_json_bytes
 from gstims.domain.records import Kind
 from gstims.formats import stream
-from gstims.formats.encoding import to_json_bytes
 from gstims.formats.stream import CountingReader, Gstr1Stream
 
 S1 = "27AAPFU0939F1ZV"

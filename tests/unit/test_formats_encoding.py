@@ -10,17 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gstims.codec import _standard_loads, document_bytes, loads, to_json_bytes
 from gstims.domain.money import money
 from gstims.domain.records import Action
-from gstims.formats.encoding import (
-    _standard_loads,
-    amount,
-    day,
-    document_bytes,
-    loads,
-    to_json_bytes,
-    yes_no,
-)
+from gstims.formats.encoding import amount, day, yes_no
 
 
 def test_an_amount_is_written_as_the_exact_number_it_is_never_via_float() -> None:

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from gstims.codec import loads
 from gstims.domain.calendar import Period
 from gstims.domain.documents import Item, ReturnContext, SupplierDocument, validate_documents
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Kind
-from gstims.formats.encoding import loads
 from gstims.formats.gstr1 import gstr1_period, parse_gstr1
 
 S1 = "27AAPFU0939F1ZV"

@@ -23,11 +23,11 @@ from builders import (
 )
 from tests.shared import SAMPLES
 
+from gstims.codec import document_bytes, loads, to_json_bytes
 from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Bucket, Group, Gstr2B, Rule37A, Section2B
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Origin, Route
-from gstims.formats.encoding import document_bytes, loads, to_json_bytes
 from gstims.formats.gstr2b import ParsedGstr2B, gstr2b_json, read_gstr2b
 
 ECO = "07AAGFF2194N1Z1"

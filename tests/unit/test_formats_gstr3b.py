@@ -7,10 +7,10 @@ from typing import Any
 from builders import OCT_2024, S1, S2, R, credit_note, entry, gstr2b, invoice
 from tests.shared import SAMPLES
 
+from gstims.codec import loads, to_json_bytes
 from gstims.domain.gstr3b import ItcReversed, SupplyTotals, Table4, table4
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Route
-from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.gstr3b import gstr3b_json, read_gstr3b
 
 TEMPLATE: dict[str, Any] = loads((SAMPLES / "gstr3b_template_india_compliance.json").read_bytes())

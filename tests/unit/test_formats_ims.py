@@ -18,12 +18,13 @@ from builders import (
 )
 from tests.shared import SAMPLES
 
+from gstims.codec import loads, to_json_bytes
 from gstims.domain.actions import declaration_blocked, pending_blocked, view_of
 from gstims.domain.calendar import Frequency, Period
+from gstims.domain.ims import ActionItem, ImsRecord, ItemError
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Record, Section
 from gstims.domain.state import NO_ACTION, Declaration, ImsState
-from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.ims import (
     error_report,
     getcnt,
@@ -31,7 +32,6 @@ from gstims.formats.ims import (
     getinv_record,
     parse_action_request,
 )
-from gstims.services.ims import ActionItem, ImsRecord, ItemError
 
 HASH = "1f5fb5de9e491c24dcdee9ac01d3fa5f7889f20d3a8c923bfd2e3c7f0d0125f1"
 ECO = "07AAGFF2194N1Z1"

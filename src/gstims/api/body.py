@@ -14,7 +14,7 @@ from fastapi import Request
 
 from gstims.api.envelope import BadRequest, TooLarge
 from gstims.api.settings import Settings
-from gstims.formats.encoding import loads
+from gstims.codec import loads
 
 
 async def read_json(request: Request, settings: Settings) -> Mapping[str, Any]:

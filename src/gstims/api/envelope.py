@@ -14,8 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
+from gstims.codec import to_json_bytes
 from gstims.domain.documents import Problem
-from gstims.formats.encoding import to_json_bytes
 from gstims.services.errors import Invalid, ServiceError
 
 

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gstims.domain.calendar import Era, financial_year_of
+from gstims.domain.ims import ActionItem, ImsRecord
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Kind, Section
 from gstims.domain.state import Declaration
-from gstims.services.ims import ActionItem, ImsRecord
 
 REJECT_REASONS = (
     "Goods not received at our warehouse",

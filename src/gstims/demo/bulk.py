@@ -49,7 +49,7 @@ from gstims.domain.calendar import Period, financial_year_of
 from gstims.domain.documents import Item, ReturnContext, SupplierDocument, validate_documents
 from gstims.domain.money import Tax
 from gstims.domain.records import Kind
-from gstims.services.context import Taxpayer
+from gstims.domain.taxpayer import Taxpayer
 from gstims.services.supplier import derivation_signature, derived_columns, document_hash
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import from_paise, period_int

@@ -9,7 +9,7 @@ The same fact is spelt differently by each form — IGST is `iamt` in GSTR-1, IM
     ims       GETINV records, SAVE / RESETIMS bodies → ActionItem, REQSTS errors, GETCNT
     gstr2b    Gstr2B → GET2B data (v4 shape); any 2B JSON (v1, v4, ours) → ParsedGstr2B
     gstr3b    Table 4 → AUTOLIAB data; any 3B JSON → ParsedGstr3B
-    encoding  `loads` (numbers as Decimal) and `to_json_bytes` (Decimals as exact numbers)
+    encoding  the wire spelling of a date, a flag, an amount (the exact-JSON codec: gstims.codec)
 
 Money crosses the boundary as `Decimal` both ways, never `float`:
 
@@ -17,6 +17,6 @@ Money crosses the boundary as `Decimal` both ways, never `float`:
     b'{"iamt":1800.00}'
 """
 
-from gstims.formats.encoding import loads, to_json_bytes
+from gstims.codec import loads, to_json_bytes
 
 __all__ = ["loads", "to_json_bytes"]

@@ -34,6 +34,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gstims.domain.documents import Problem
+from gstims.domain.ims import ImsRecord
 from gstims.domain.money import NO_TAX, ZERO, Tax
 from gstims.domain.records import SECTION_KIND, Action, Kind, Section
 from gstims.formats.compare import Comparison
@@ -41,7 +42,6 @@ from gstims.formats.encoding import day
 from gstims.formats.gstr2b_reader import Document2B, ItcTree, ParsedGstr2B
 from gstims.formats.ims import getinv_record
 from gstims.formats.offline import ActionsFile, read_action_sections
-from gstims.services.ims import ImsRecord
 
 __all__ = [
     "IMS_SHEETS",

@@ -41,13 +41,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from gstims.codec import to_json_bytes
 from gstims.domain.documents import Problem
+from gstims.domain.ims import ActionItem, ImsRecord, ItemError
 from gstims.domain.money import ZERO, Tax
 from gstims.domain.records import SECTION_KIND, Action, Kind, Section
 from gstims.domain.state import Declaration
-from gstims.formats.encoding import amount, boe_parts, day, to_json_bytes, yes_no
+from gstims.formats.encoding import amount, boe_parts, day, yes_no
 from gstims.formats.reading import Fields, kind_of, objects
-from gstims.services.ims import ActionItem, ImsRecord, ItemError
 
 __all__ = [
     "error_report",

@@ -39,13 +39,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from gstims.codec import to_json_bytes
 from gstims.domain.documents import Problem
 from gstims.domain.gstin import gstin_problems
+from gstims.domain.ims import ActionItem, ImsRecord
 from gstims.domain.records import Section
-from gstims.formats.encoding import to_json_bytes
 from gstims.formats.ims import getinv_record, parse_action_request
 from gstims.formats.reading import kind_of
-from gstims.services.ims import ActionItem, ImsRecord
 
 __all__ = [
     "ActionLine",
@@ -127,7 +127,7 @@ class ActionsFile:
 
 
 def read_actions(obj: Any) -> ActionsFile:
-    """An actions file (decoded JSON, read with `encoding.loads`) in any envelope above."""
+    """An actions file (decoded JSON, read with `codec.loads`) in any envelope above."""
     if not isinstance(obj, Mapping):
         problem = Problem("file", "", "(file)", f"expected an object, got {kind_of(obj)}")
         return ActionsFile(None, (), (problem,), ())

@@ -12,10 +12,10 @@ or a future date is for the domain's validation to judge.
     >>> str(problems[0])
     "b2b  b2b[0].inv[0].idt: not a real date: '31-02-2024'"
 
-Accepted for an amount: a JSON integer, a `Decimal` (JSON read with `encoding.loads`) or a
+Accepted for an amount: a JSON integer, a `Decimal` (JSON read with `codec.loads`) or a
 numeric string such as "1800.00", with at most two decimal places (GSTN `Decimal(15,2)`: an
 extra place would be rounded silently). Refused: `true`/`false`, a binary float (read the JSON
-with `encoding.loads`: a float has already lost the paisa), anything else. Rates and
+with `codec.loads`: a float has already lost the paisa), anything else. Rates and
 percentages accept any number of places.
 """
 

@@ -20,10 +20,10 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from gstims.codec import to_json_bytes
 from gstims.domain.calendar import Period
 from gstims.domain.gstr3b import SupplyTotals, Table4
 from gstims.domain.money import ZERO
-from gstims.formats.encoding import to_json_bytes
 from gstims.formats.gstr3b import gstr3b_json
 
 __all__ = ["gstr2b_file", "gstr3b_file"]

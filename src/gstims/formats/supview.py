@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from gstims.domain.calendar import Period
+from gstims.domain.ims import SupplierRecord
 from gstims.domain.records import Kind
 from gstims.formats.encoding import amount, day, yes_no
-from gstims.services.views import SupplierRecord
 
 _SECTION = {Kind.INV: "b2b", Kind.DN: "cdnr", Kind.CN: "cdnr", Kind.ECO: "ecom"}
 

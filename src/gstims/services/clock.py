@@ -24,12 +24,8 @@ from gstims.domain.calendar import (
 from gstims.domain.clock import Event, schedule
 from gstims.domain.records import Kind, Route
 from gstims.domain.sequence import gen2b_refusal
-from gstims.services.context import (
-    SYSTEM,
-    Taxpayer,
-    filing_facts_of,
-    taxpayers_by_gstin,
-)
+from gstims.domain.taxpayer import Taxpayer
+from gstims.services.context import SYSTEM, filing_facts_of, taxpayers_by_gstin
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import generate
 from gstims.store.bulk import in_values

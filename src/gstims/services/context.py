@@ -8,14 +8,13 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import select
 
-from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
+from gstims.domain.calendar import Frequency, Period
 from gstims.domain.sequence import FilingFacts
+from gstims.domain.taxpayer import Taxpayer
 from gstims.services.errors import NotFound
 from gstims.store.bulk import in_values
 from gstims.store.db import UnitOfWork
@@ -29,20 +28,6 @@ SYSTEM = "system"
 
 def new_reference() -> str:
     return uuid.uuid4().hex[:20].upper()
-
-
-@dataclass(frozen=True, slots=True)
-class Taxpayer:
-    gstin: str
-    legal_name: str
-    trade_name: str | None
-    state: str
-    frequency: Frequency
-    registered_on: date
-
-    @property
-    def first_month(self) -> Period:
-        return max(Period.of(self.registered_on), FIRST_PERIOD)
 
 
 def taxpayer(uow: UnitOfWork, gstin: str) -> Taxpayer:

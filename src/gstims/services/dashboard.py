@@ -36,11 +36,13 @@ from sqlalchemy import and_, case, func, or_, select
 
 from gstims.domain.actions import Refusal, decide
 from gstims.domain.calendar import Frequency, Period, return_period
+from gstims.domain.ims import ActionItem, ImsRecord
 from gstims.domain.money import Tax
 from gstims.domain.records import SECTION_KIND, SECTIONS, Action, Kind, Route, Section
-from gstims.services.context import Taxpayer, return_status, taxpayer, taxpayers_by_gstin
+from gstims.domain.taxpayer import Taxpayer
+from gstims.services.context import return_status, taxpayer, taxpayers_by_gstin
 from gstims.services.gstr2b import latest, table4_of
-from gstims.services.ims import ActionItem, ImsRecord, history, ims_record
+from gstims.services.ims import history, ims_record
 from gstims.services.taxpayers import Principal
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import from_paise, period_int, period_of, to_paise

@@ -30,14 +30,8 @@ from gstims.domain.money import NO_TAX, Tax, sum_tax
 from gstims.domain.records import Action, Kind, Route
 from gstims.domain.sequence import gstr3b_refusal
 from gstims.domain.state import ImsState
-from gstims.services.context import (
-    SYSTEM,
-    Taxpayer,
-    filing_facts,
-    gc_paused,
-    taxpayer,
-    taxpayers_by_gstin,
-)
+from gstims.domain.taxpayer import Taxpayer
+from gstims.services.context import SYSTEM, filing_facts, gc_paused, taxpayer, taxpayers_by_gstin
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
 from gstims.store.bulk import fetch_dicts, in_values, update_rows

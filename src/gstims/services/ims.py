@@ -21,7 +21,6 @@ from typing import Any
 
 from gstims.domain.actions import (
     Code,
-    RecordView,
     Refusal,
     decide,
     declaration_blocked,
@@ -30,6 +29,7 @@ from gstims.domain.actions import (
     view_of,
 )
 from gstims.domain.calendar import Period
+from gstims.domain.ims import ActionItem, ImsFilter, ImsRecord, ItemError
 from gstims.domain.records import (
     SECTION_KIND,
     SECTIONS,
@@ -40,13 +40,9 @@ from gstims.domain.records import (
     normalise_number,
     period_2b,
 )
-from gstims.domain.state import Declaration, ImsState
-from gstims.services.context import (
-    Taxpayer,
-    gc_paused,
-    new_reference,
-    taxpayer,
-)
+from gstims.domain.state import ImsState
+from gstims.domain.taxpayer import Taxpayer
+from gstims.services.context import gc_paused, new_reference, taxpayer
 from gstims.services.errors import NotFound
 from gstims.store.db import UnitOfWork
 from gstims.store.records.audit import entry as audit_entry
@@ -60,56 +56,12 @@ from gstims.store.records.mapping import (
     state_of,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class ActionItem:
-    """One record of a SAVE or RESET, as the client identified it."""
-
-    section: Section
-    supplier: str  # stin; for a bill of entry the SEZ supplier, or ""
-    number: str  # inum / nt_num; for a bill of entry "PORTCODE/BOENUM"
-    doc_date: date
-    action: Action = Action.NO_ACTION
-    prev_status: Action | None = None
-    remarks: str | None = None
-    declaration: Declaration | None = None
-    rtnprd: str | None = None
+_EVERY_RECORD = ImsFilter()
 
 
-@dataclass(frozen=True, slots=True)
-class ItemError:
-    section: str
-    supplier: str
-    number: str
-    rtnprd: str | None
-    code: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImsRecord:
-    """A record as the recipient's IMS shows it (GETINV)."""
-
-    id: int
-    record: Record
-    state: ImsState
-    section: Section
-    view: RecordView
-    pending_blocked: bool
-    declaration_blocked: bool
-    hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImsFilter:
-    section: Section | None = None
-    supplier: str | None = None
-    action: Action | None = None
-    page: int = 1
-    page_size: int | None = None
-
-
-def list_records(uow: UnitOfWork, recipient: str, flt: ImsFilter = ImsFilter()) -> list[ImsRecord]:
+def list_records(
+    uow: UnitOfWork, recipient: str, flt: ImsFilter = _EVERY_RECORD
+) -> list[ImsRecord]:
     """GETINV: the live, unconsumed IMS records naming the recipient, filtered and paged."""
     tp = taxpayer(uow, recipient)
     today = uow.today()

@@ -37,9 +37,9 @@ from gstims.domain.documents import (
 from gstims.domain.records import Kind, Origin, Record, period_2b, route
 from gstims.domain.sequence import gstr1_refusal, gstr1a_refusal, period_refusal
 from gstims.domain.state import NO_ACTION
+from gstims.domain.taxpayer import Taxpayer
 from gstims.services.context import (
     SYSTEM,
-    Taxpayer,
     filing_facts,
     gc_paused,
     new_reference,

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from gstims.domain.calendar import Period
-from gstims.domain.records import Kind, Origin, Record
-from gstims.domain.state import ImsState
+from gstims.domain.ims import SupplierRecord
+from gstims.domain.records import Kind, Origin
 from gstims.services.context import return_status, taxpayer
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import period_int, record_of, state_of
@@ -49,15 +49,6 @@ def return_summary(uow: UnitOfWork, gstin: str, form: str, period: Period) -> Re
         status["filed_on"] if status else None,
         {Kind(k).value: n for k, n in rows},
     )
-
-
-@dataclass(frozen=True, slots=True)
-class SupplierRecord:
-    """One outward record with the recipient's current action and remarks (R-SUP-1)."""
-
-    record: Record
-    state: ImsState
-    consumed: bool
 
 
 def supplier_view(

@@ -22,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
-from gstims.formats.encoding import loads, to_json_bytes
+from gstims.codec import loads, to_json_bytes
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
 from gstims.store.tables import clock

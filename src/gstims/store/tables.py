@@ -31,7 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from gstims.formats.encoding import document_bytes, loads
+from gstims.codec import document_bytes, loads
 
 metadata = MetaData(
     naming_convention={

@@ -14,11 +14,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from gstims.domain.ims import ActionItem
 from gstims.domain.records import Action
 from gstims.domain.state import Declaration
 from gstims.services import dashboard, ims
 from gstims.services.errors import NotFound
-from gstims.services.ims import ActionItem
 from gstims.web.charts import bars
 from gstims.web.forms import read_action, read_declaration, read_filter, read_picks
 from gstims.web.render import ACTION_NAMES, flash, page, redirect, shell, url

@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from gstims.codec import to_json_bytes
 from gstims.domain.calendar import Period, PeriodError
-from gstims.formats.encoding import to_json_bytes
 from gstims.formats.gstr2b import read_gstr2b
 from gstims.services import dashboard, gstr2b, gstr3b, views
 from gstims.services.errors import ServiceError

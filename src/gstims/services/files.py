@@ -33,13 +33,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from gstims.codec import loads, to_json_bytes
 from gstims.domain.actions import Code
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.documents import Problem, SupplierDocument
+from gstims.domain.ims import ActionItem, ImsFilter, ImsRecord, ItemError
 from gstims.domain.records import Action, Section, normalise_number
 from gstims.domain.state import ImsState
 from gstims.formats.compare import Comparison, compare_2b, portal_warnings
-from gstims.formats.encoding import loads, to_json_bytes
 from gstims.formats.excel import gstr2b_workbook, ims_workbook, read_actions_workbook
 from gstims.formats.gstr2b_reader import ParsedGstr2B, read_gstr2b
 from gstims.formats.offline import ActionLine, ActionsFile, read_actions, write_getinv
@@ -47,7 +48,6 @@ from gstims.formats.returns import gstr2b_file, gstr3b_file
 from gstims.formats.stream import CountingReader, Gstr1Stream
 from gstims.services import gstr2b, gstr3b, ims, supplier
 from gstims.services.errors import Invalid
-from gstims.services.ims import ActionItem, ImsFilter, ImsRecord, ItemError
 from gstims.store.db import Database, UnitOfWork
 
 __all__ = [
