@@ -294,13 +294,7 @@ def _delete_sqlite(url: str) -> None:
 
 
 def _require_empty(db: Database, url: str) -> None:
-    from sqlalchemy import func, select
-
-    from gstims.store.tables import taxpayers
-
-    with db.uow(write=False) as uow:
-        count = uow.conn.execute(select(func.count()).select_from(taxpayers)).scalar_one()
-    if count:
+    if db.holds_taxpayers():
         raise CliError(
             f"the database at {url} holds other data (or an unfinished demo): run "
             "'gstims demo --fresh' to replace it, or pass another --database-url"

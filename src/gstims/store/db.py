@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from gstims.codec import loads, to_json_bytes
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
-from gstims.store.tables import clock
+from gstims.store.tables import clock, taxpayers
 
 DEFAULT_URL = "sqlite:///gstims.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -64,6 +64,11 @@ class Database:
         with self.uow(write=write) as uow:
             yield uow
             uow.commit()
+
+    def holds_taxpayers(self) -> bool:
+        """Whether anyone is registered (a demo refuses to build over someone's data)."""
+        with self.uow(write=False) as uow:
+            return uow.conn.execute(select(taxpayers.c.gstin).limit(1)).first() is not None
 
     def dispose(self) -> None:
         self.engine.dispose()
