@@ -10,7 +10,8 @@ party is validated with `validate_documents`, and the first document's hash is c
 
 Set-based (style.md habit 6): per chunk of 20,000, the documents' own values go into a narrow
 temporary table with one `executemany`, then ONE `INSERT ... SELECT` joins them with their
-signatures into `records` — while the next chunk is being generated (the database driver
+signatures into `records` (`store.records.staging.SignedLoad`, reached as
+`uow.records.signed_load()`: the records table has one writer) — while the next chunk is generated (the database driver
 releases the GIL, so the two overlap on two cores).
 
 Example: 100,000 records from 100 suppliers make about 89,000 invoices (2% reverse charge, 1%
@@ -30,21 +31,6 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    delete,
-    insert,
-    literal,
-    select,
-)
-
 from gstims.domain.calendar import Period, financial_year_of
 from gstims.domain.documents import Item, ReturnContext, SupplierDocument, validate_documents
 from gstims.domain.money import Tax
@@ -53,7 +39,6 @@ from gstims.domain.taxpayer import Taxpayer
 from gstims.services.supplier import derivation_signature, derived_columns, document_hash
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import from_paise, period_int
-from gstims.store.tables import records, returns
 
 CHUNK = 20_000  # documents generated while the previous chunk is stored
 RATES = (  # (rate, weight): most goods at 18%, then 5%, 12%, 28%
@@ -81,44 +66,6 @@ def write_filed_gstr1(
     _Writer(uow, period, count, filed_on, rng).write(suppliers, recipients)
 
 
-_meta = MetaData()
-_signatures = Table(
-    "gen_signatures",
-    _meta,
-    Column("id", Integer, primary_key=True),
-    Column("recipient", String(15)),
-    Column("supplier", String(15)),
-    Column("kind", String(3)),
-    Column("fy", Integer),
-    Column("source_period", Integer),
-    Column("supplier_frequency", String(1)),
-    Column("pos", String(2)),
-    Column("rchrg", Boolean),
-    Column("filed_on", Date),
-    Column("route", String(8)),
-    Column("period_2b", Integer),
-    Column("specified", Boolean),
-    Column("pending_until", Date),
-    Column("limit_16_4", Date),
-    prefixes=["TEMPORARY"],
-)
-_documents = Table(
-    "gen_documents",
-    _meta,
-    Column("signature", Integer),
-    Column("number", String(40)),
-    Column("doc_date", Date),
-    Column("rate", String(6)),
-    Column("value", BigInteger),
-    Column("taxable", BigInteger),
-    Column("igst", BigInteger),
-    Column("cgst", BigInteger),
-    Column("sgst", BigInteger),
-    Column("cess", BigInteger),
-    Column("hash", String(64)),
-    prefixes=["TEMPORARY"],
-)
-_DOC_COLUMNS = [c.name for c in _documents.columns]
 _SECTION = {Kind.INV: "b2b", Kind.CN: "cdnr", Kind.DN: "cdnr"}
 _KINDS = (Kind.INV, Kind.CN, Kind.DN)
 _PREFIXES = ("GI", "GC", "GD")
@@ -182,8 +129,7 @@ class _Writer:
 
     def write(self, suppliers: list[Taxpayer], recipients: list[Taxpayer]) -> None:
         """Generate chunk k+1 while the database stores chunk k (its driver frees the GIL)."""
-        conn = self.uow.conn
-        _meta.create_all(conn)  # temporary tables, gone with a rollback
+        self.load = self.uow.records.signed_load()
         documents = self._documents(suppliers, recipients)
         stored = 0
         with ThreadPoolExecutor(max_workers=1) as database:
@@ -197,20 +143,10 @@ class _Writer:
                 pending = database.submit(self._store, fresh, chunk)
             if pending is not None:
                 pending.result()
-        _meta.drop_all(conn)
-        return_period = period_int(self.period)
-        conn.execute(
-            insert(returns),
-            [
-                {
-                    "gstin": s.gstin,
-                    "form": "GSTR1",
-                    "period": return_period,
-                    "status": "filed",
-                    "filed_on": self.filed_on,
-                }
-                for s in suppliers
-            ],
+        self.load.finish(
+            filed_gstr1=[s.gstin for s in suppliers],
+            period=self.period,
+            filed_on=self.filed_on,
         )
         self.uow.records.bump_ims_version([r.gstin for r in recipients])
 
@@ -353,24 +289,7 @@ class _Writer:
         }
 
     def _store(self, signatures: list[dict[str, Any]], rows: list[tuple[Any, ...]]) -> None:
-        """A chunk: its new signatures, its documents, then one INSERT ... SELECT."""
-        conn = self.uow.conn
-        if signatures:
-            conn.execute(insert(_signatures), signatures)
-        self._insert_documents(rows)
-        conn.execute(insert(records).from_select(*_records_select()))
-        conn.execute(delete(_documents))
-
-    def _insert_documents(self, rows: list[tuple[Any, ...]]) -> None:
-        """One executemany of plain tuples: the driver's own paramstyle, ISO dates."""
-        conn = self.uow.conn
-        style = conn.dialect.paramstyle
-        marks = ", ".join(
-            ["?"] * len(_DOC_COLUMNS) if style == "qmark" else ["%s"] * len(_DOC_COLUMNS)
-        )
-        conn.exec_driver_sql(
-            f"INSERT INTO gen_documents ({', '.join(_DOC_COLUMNS)}) VALUES ({marks})", rows
-        )
+        self.load.store(signatures, rows)
 
 
 def _rupees(paise: int) -> str:
@@ -408,45 +327,3 @@ def _record_values(s: _Signature, period: Period, filed_on: date) -> dict[str, A
         "ref_date": None,
         "time_barred": False,
     }
-
-
-def _records_select() -> tuple[list[str], Any]:
-    d, s = _documents.c, _signatures.c
-    columns = {
-        "recipient": s.recipient,
-        "supplier": s.supplier,
-        "kind": s.kind,
-        "number": d.number,
-        "fy": s.fy,
-        "amend_no": literal(0),
-        "live": literal(True, Boolean),
-        "origin": literal("R1"),
-        "source_period": s.source_period,
-        "supplier_frequency": s.supplier_frequency,
-        "doc_number": d.number,
-        "doc_date": d.doc_date,
-        "pos": s.pos,
-        "supply_type": literal("R"),
-        "rchrg": s.rchrg,
-        "rate": d.rate,
-        "value": d.value,
-        "taxable": d.taxable,
-        "igst": d.igst,
-        "cgst": d.cgst,
-        "sgst": d.sgst,
-        "cess": d.cess,
-        "filed_on": s.filed_on,
-        "hash": d.hash,
-        "route": s.route,
-        "period_2b": s.period_2b,
-        "specified": s.specified,
-        "pending_until": s.pending_until,
-        "limit_16_4": s.limit_16_4,
-        "time_barred": literal(False, Boolean),
-        "action": literal("N"),
-        "version": literal(0),
-    }
-    query = select(*columns.values()).select_from(
-        _documents.join(_signatures, _signatures.c.id == _documents.c.signature)
-    )
-    return list(columns), query

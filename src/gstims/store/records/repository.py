@@ -11,6 +11,7 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     set_states(groups)            one UPDATE per group of records that end alike
     expire_pending(day, ...)      R-ACT-4 expiry with its audit entries
     time_bar(day)                 R-ACT-5 / R-IN-5f: records leave IMS as time-barred
+    signed_load()                 a bulk load of generated records (`staging`)
     bump_ims_version(recipients)  their IMS changed
 """
 
@@ -26,6 +27,7 @@ from gstims.domain.records import Action, Route, Section
 from gstims.store.bulk import in_values, update_grouped
 from gstims.store.records import selections
 from gstims.store.records.audit import Audit
+from gstims.store.records.staging import SignedLoad
 from gstims.store.tables import records, taxpayers
 
 
@@ -148,6 +150,10 @@ class Records:
         ).rowcount
         self.bump_ims_version(recipients)
         return count
+
+    def signed_load(self) -> SignedLoad:
+        """A bulk load of generated records (see `staging`)."""
+        return SignedLoad(self.conn)
 
     def bump_ims_version(self, recipients: Iterable[str]) -> None:
         wanted = sorted(set(recipients))
