@@ -9,7 +9,6 @@ what the first wrote and gets `IMSSAV0010`).
 
 from __future__ import annotations
 
-import os
 import zlib
 from collections.abc import Iterable
 from datetime import date
@@ -22,15 +21,15 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.formats.encoding import loads, to_json_bytes
+from gstims.settings import environment
 from gstims.store.tables import clock
 
-DEFAULT_URL = "sqlite:///gstims.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_TODAY = date(2024, 10, 1)
 
 
 def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get("GSTIMS_DATABASE_URL") or DEFAULT_URL
+    return explicit or environment().database_url
 
 
 class Database:
