@@ -54,6 +54,8 @@ class GstimsGroup(TyperGroup):
             return super().invoke(ctx)
         except (CliError, ServiceError, ValueError, OSError, SQLAlchemyError) as exc:
             _fail(_explain(exc))
+        finally:
+            cli_files.close_databases()
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
@@ -186,7 +188,7 @@ def _open(url: str | None, *, migrate: bool = True) -> Database:
             f"the directory {path.parent} of the database does not exist: create it or pass "
             "another --database-url"
         )
-    db = Database(resolved)
+    db = cli_files.open_database(resolved)
     if migrate:
         db.migrate()
     return db
