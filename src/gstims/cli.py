@@ -51,6 +51,7 @@ class GstimsGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            environment()  # a bad GSTIMS_* variable stops every command, not only its readers
             return super().invoke(ctx)
         except (CliError, ServiceError, ValueError, OSError, SQLAlchemyError) as exc:
             _fail(_explain(exc))

@@ -4,9 +4,12 @@ No other module reads `os.environ` (a unit test scans the source). A value that 
 wrong stops gstims with one message naming every bad variable and the fix, rather than being
 ignored or falling back to a default:
 
-    GSTIMS_DATABASE_URL=mysql://db/x GSTIMS_SECURE_COOKIES=maybe gstims serve
-    error: GSTIMS_DATABASE_URL='mysql://db/x' is not a SQLite or PostgreSQL URL: ... ;
-    GSTIMS_SECURE_COOKIES='maybe' is not a yes or a no: write 1 or 0 (or true/false, yes/no, on/off)
+    $ GSTIMS_DATABASE_URL=mysql://db/x GSTIMS_SECURE_COOKIES=maybe gstims serve
+    error: GSTIMS_DATABASE_URL='mysql://db/x' is not a SQLite or PostgreSQL URL: write e.g.
+    sqlite:///gstims.db or postgresql+psycopg://user@host/db; GSTIMS_SECURE_COOKIES='maybe' is
+    not a yes or a no: write 1 or 0 (or true/false, yes/no, on/off)
+
+(one line on the terminal; wrapped here).
 
 A variable set to the empty string counts as not set (as `GSTIMS_X= gstims serve` means).
 """

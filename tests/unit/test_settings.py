@@ -127,6 +127,16 @@ def test_the_command_line_names_a_bad_variable_in_one_line(monkeypatch, fresh_en
     ]
 
 
+def test_a_bad_variable_stops_even_a_command_that_does_not_use_it(
+    monkeypatch, fresh_environment, tmp_path
+):
+    monkeypatch.setenv("GSTIMS_ADMIN_TOKEN", "short")
+    url = f"sqlite:///{tmp_path / 'gstims.db'}"
+    result = CliRunner().invoke(app, ["clock", "show", "--database-url", url])
+    assert result.exit_code == 2
+    assert "GSTIMS_ADMIN_TOKEN='short' is too short" in result.stderr
+
+
 def test_the_environment_is_read_once(monkeypatch, fresh_environment):
     monkeypatch.setenv("GSTIMS_SECURE_COOKIES", "yes")
     first = environment()
