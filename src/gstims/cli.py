@@ -15,7 +15,6 @@ red line naming the problem and the fix, with exit code 2 — never a traceback:
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from typer.core import TyperGroup
 from gstims import cli_files
 from gstims.domain.calendar import Frequency, Period
 from gstims.services.errors import Invalid, NotFound, ServiceError
+from gstims.settings import environment
 from gstims.store.db import Database
 from gstims.store.db import database_url as resolve_url
 
@@ -51,9 +51,12 @@ class GstimsGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            environment()  # a bad GSTIMS_* variable stops every command, not only its readers
             return super().invoke(ctx)
         except (CliError, ServiceError, ValueError, OSError, SQLAlchemyError) as exc:
             _fail(_explain(exc))
+        finally:
+            cli_files.close_databases()
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
@@ -186,7 +189,7 @@ def _open(url: str | None, *, migrate: bool = True) -> Database:
             f"the directory {path.parent} of the database does not exist: create it or pass "
             "another --database-url"
         )
-    db = Database(resolved)
+    db = cli_files.open_database(resolved)
     if migrate:
         db.migrate()
     return db
@@ -215,7 +218,7 @@ def serve(
         database_url=database_url, sandbox=sandbox, start_date=_day(today, hint="--today")
     )
     db = _open(database_url)
-    if sandbox and not os.environ.get("GSTIMS_ADMIN_TOKEN"):
+    if sandbox and environment().admin_token is None:
         typer.echo(f"sandbox admin token: {settings.admin_token}")
     _serve(settings, db, host, port)
 

@@ -57,6 +57,22 @@ __all__ = [
 REFUSED = 2  # a refused file or request, as every refusal of `gstims`
 DIFFERENT_2B = 1  # compare-2b found differences, as `diff` says
 
+# the databases the running command opened: GstimsGroup.invoke closes them when it ends, so a
+# command run in-process (as the tests run them) leaves no connection behind
+OPENED: list[Database] = []
+
+
+def open_database(url: str | None) -> Database:
+    db = Database(url)
+    OPENED.append(db)
+    return db
+
+
+def close_databases() -> None:
+    while OPENED:
+        OPENED.pop().dispose()
+
+
 app = typer.Typer(help="Portal files: JSON and Excel in and out.", no_args_is_help=True)
 import_app = typer.Typer(help="Read portal JSON and Excel files into gstims.", no_args_is_help=True)
 export_app = typer.Typer(
@@ -166,7 +182,7 @@ def import_gstr1(
     """Save a GSTR-1 / IFF / GSTR-1A JSON file (portal, offline tool or RETSAVE body)."""
     if form not in ("GSTR1", "GSTR1A"):
         raise typer.BadParameter("GSTR1 or GSTR1A", param_hint="--form")
-    db = Database(database_url)
+    db = open_database(database_url)
     with _refusals(), _progress() as progress:
         result = files.import_gstr1(
             db,
@@ -194,7 +210,7 @@ def import_actions(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Apply an IMS actions file: an edited GETINV / offline JSON, a SAVE body, or a workbook."""
-    db = Database(database_url)
+    db = open_database(database_url)
     with _refusals():
         result = files.import_actions(db, gstin, file, actor=user)
     for warning in result.warnings:
@@ -237,7 +253,7 @@ def export_ims(
     database_url: DatabaseUrl = None,
 ) -> None:
     """The IMS: GETINV JSON, the offline-tool download, the IMS list or actions workbook."""
-    db = Database(database_url)
+    db = open_database(database_url)
     with _refusals():
         count = files.export_ims(db, gstin, file, offline=offline, actions=actions)
     typer.echo(f"{count:,} IMS record(s) written to {file}")
@@ -248,7 +264,7 @@ def export_gstr2b(
     file: OutFile, gstin: Gstin, period: PeriodCode, database_url: DatabaseUrl = None
 ) -> None:
     """The latest GSTR-2B of the period: JSON (GET2B) or the portal's workbook."""
-    db = Database(database_url)
+    db = open_database(database_url)
     with _refusals():
         count = files.export_gstr2b(db, gstin, _period(period), file)
     typer.echo(f"GSTR-2B {period} of {gstin}: {count:,} document(s) written to {file}")
@@ -259,7 +275,7 @@ def export_gstr3b(
     file: OutFile, gstin: Gstin, period: PeriodCode, database_url: DatabaseUrl = None
 ) -> None:
     """The auto-populated GSTR-3B return JSON (3.1(a), 3.1(d), Table 4)."""
-    db = Database(database_url)
+    db = open_database(database_url)
     with _refusals():
         stale = files.export_gstr3b(db, gstin, _period(period), file)
     if stale:
@@ -280,7 +296,7 @@ def compare_2b(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Compare the portal's GSTR-2B JSON with the one gstims computed; exit 1 if they differ."""
-    db = Database(database_url)
+    db = open_database(database_url)
     with _refusals():
         comparison, warnings = files.compare_2b_file(db, gstin, _period(period), file)
     for warning in warnings:

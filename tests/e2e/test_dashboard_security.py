@@ -8,8 +8,10 @@ to a request no page of ours would send.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 from tests.e2e.steps import sign_in
 from tests.e2e.world import HOSTILE_NAME, PASSWORD
@@ -21,20 +23,33 @@ HOSTILE_REMARK = "<script>alert('remark')</script><img src=x onerror=alert('img'
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def client(base: str, user: str | None) -> tuple[httpx.Client, str]:
-    """An HTTP client signed in as `user` (or not signed in), and its session's CSRF token."""
-    http = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
-    token = TOKEN.search(http.get("/login").text)
-    assert token is not None
-    if user is not None:
-        signed = http.post(
-            "/login",
-            data={"username": user, "password": PASSWORD, "csrf_token": token.group(1)},
-        )
-        assert signed.status_code == 303, signed.text
-        token = TOKEN.search(http.get("/home").text)
+SignedIn = Callable[[str | None], tuple[httpx.Client, str]]
+
+
+@pytest.fixture
+def client(live) -> Iterator[SignedIn]:
+    """HTTP clients signed in as a user (or not signed in) with their session's CSRF token;
+    each is closed after the test."""
+    opened: list[httpx.Client] = []
+
+    def signed_in(user: str | None) -> tuple[httpx.Client, str]:
+        http = httpx.Client(base_url=live.url, follow_redirects=False, timeout=30)
+        opened.append(http)
+        token = TOKEN.search(http.get("/login").text)
         assert token is not None
-    return http, token.group(1)
+        if user is not None:
+            signed = http.post(
+                "/login",
+                data={"username": user, "password": PASSWORD, "csrf_token": token.group(1)},
+            )
+            assert signed.status_code == 303, signed.text
+            token = TOKEN.search(http.get("/home").text)
+            assert token is not None
+        return http, token.group(1)
+
+    yield signed_in
+    for http in opened:
+        http.close()
 
 
 def actions(live, recipient: str = R) -> dict[Action, int]:
@@ -44,7 +59,7 @@ def actions(live, recipient: str = R) -> dict[Action, int]:
     return found
 
 
-def test_a_trade_name_or_remark_carrying_script_renders_as_plain_text(live, page, shots):
+def test_a_trade_name_or_remark_carrying_script_renders_as_plain_text(live, page, shots, client):
     live.world.sandbox.act("B-7", "R", remarks=HOSTILE_REMARK)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -68,14 +83,14 @@ def test_a_trade_name_or_remark_carrying_script_renders_as_plain_text(live, page
     shots(page, "outward-hostile-text")
     assert dialogs == []
 
-    http, _ = client(live.url, "ca-firm")
+    http, _ = client("ca-firm")
     html = http.get(f"/g/{R}/ims", params={"supplier": S2}).text
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(" in html
 
 
-def test_a_form_post_without_the_sessions_csrf_token_is_refused(live):
-    http, token = client(live.url, "ca-firm")
+def test_a_form_post_without_the_sessions_csrf_token_is_refused(live, client):
+    http, token = client("ca-firm")
     accept_all = {"scope": "matching", "do": "A", "section": "b2b"}
     for forged in ({}, {"csrf_token": ""}, {"csrf_token": token + "x"}):
         answer = http.post(f"/g/{R}/ims/actions", data={**accept_all, **forged})
@@ -83,7 +98,7 @@ def test_a_form_post_without_the_sessions_csrf_token_is_refused(live):
         assert "not sent from a page of this site" in answer.text
     assert actions(live)[Action.ACCEPT] == 0
 
-    _, other_token = client(live.url, "ca-firm")  # another session's token is no good
+    _, other_token = client("ca-firm")  # another session's token is no good
     assert other_token != token
     answer = http.post(f"/g/{R}/ims/actions", data={**accept_all, "csrf_token": other_token})
     assert answer.status_code == 403
@@ -96,8 +111,8 @@ def test_a_form_post_without_the_sessions_csrf_token_is_refused(live):
     assert actions(live)[Action.ACCEPT] == 530
 
 
-def test_a_user_cannot_open_another_users_gstin_by_editing_the_url(live, page, shots):
-    http, token = client(live.url, "sharma")  # granted S1 only
+def test_a_user_cannot_open_another_users_gstin_by_editing_the_url(live, page, shots, client):
+    http, token = client("sharma")  # granted S1 only
     someone_elses = [
         f"/g/{R}/ims",
         f"/g/{R}/ims?action=N",
@@ -121,7 +136,7 @@ def test_a_user_cannot_open_another_users_gstin_by_editing_the_url(live, page, s
     assert http.post(f"/g/{S1}/ims/records/{record_of_r}", data=forged).status_code == 404
     assert actions(live)[Action.REJECT] == 0
 
-    anonymous, _ = client(live.url, None)
+    anonymous, _ = client(None)
     answer = anonymous.get(f"/g/{R}/ims")
     assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
 

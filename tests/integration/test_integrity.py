@@ -164,21 +164,21 @@ CHILD = textwrap.dedent(
 def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_as_it_was(db):
     """Rule: R-IN-4 — SIGKILL during a 100,000-document save stores nothing."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", CHILD, db.url],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
-    )
-    try:
-        for line in child.stdout:
-            if line.strip() == "INSERTING":
-                child.send_signal(signal.SIGKILL)
-                break
-        child.wait(timeout=120)
-    finally:
-        if child.poll() is None:
-            child.kill()
+    ) as child:
+        try:
+            for line in child.stdout:
+                if line.strip() == "INSERTING":
+                    child.send_signal(signal.SIGKILL)
+                    break
+            child.wait(timeout=120)
+        finally:
+            if child.poll() is None:
+                child.kill()
     assert child.returncode == -signal.SIGKILL
     db.dispose()
     assert count(db) == 0

@@ -1,11 +1,12 @@
-"""Server settings, read once."""
+"""Server settings: what `gstims serve` was asked for, the environment's values by default."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+
+from gstims.settings import environment
 
 MiB = 1024 * 1024
 
@@ -15,17 +16,15 @@ class Settings:
     database_url: str | None = None
     sandbox: bool = False
     admin_token: str = field(
-        default_factory=lambda: os.environ.get("GSTIMS_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+        default_factory=lambda: environment().admin_token or secrets.token_urlsafe(24)
     )
     start_date: date | None = None  # a fresh sandbox's first day (default 01-10-2024)
     max_body_bytes: int = 20 * MiB
     max_depth: int = 32
     max_string: int = 1000
     session_secret: str = field(
-        default_factory=lambda: os.environ.get("GSTIMS_SESSION_SECRET") or secrets.token_urlsafe(32)
+        default_factory=lambda: environment().session_secret or secrets.token_urlsafe(32)
     )
     # the dashboard's session cookie only over HTTPS: set GSTIMS_SECURE_COOKIES=1 behind TLS
     # (the sandbox on http://127.0.0.1 needs it off)
-    secure_cookies: bool = field(
-        default_factory=lambda: os.environ.get("GSTIMS_SECURE_COOKIES", "") in ("1", "true", "yes")
-    )
+    secure_cookies: bool = field(default_factory=lambda: environment().secure_cookies)

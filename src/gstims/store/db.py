@@ -9,7 +9,6 @@ what the first wrote and gets `IMSSAV0010`).
 
 from __future__ import annotations
 
-import os
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,17 +22,17 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.codec import loads, to_json_bytes
+from gstims.settings import environment
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
 from gstims.store.tables import clock, taxpayers
 
-DEFAULT_URL = "sqlite:///gstims.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_TODAY = date(2024, 10, 1)
 
 
 def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get("GSTIMS_DATABASE_URL") or DEFAULT_URL
+    return explicit or environment().database_url
 
 
 class Database:

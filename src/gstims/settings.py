@@ -1,0 +1,103 @@
+"""Every environment variable gstims reads, read in one place, once, and checked.
+
+No other module reads `os.environ` (a unit test scans the source). A value that is set but
+wrong stops gstims with one message naming every bad variable and the fix, rather than being
+ignored or falling back to a default:
+
+    $ GSTIMS_DATABASE_URL=mysql://db/x GSTIMS_SECURE_COOKIES=maybe gstims serve
+    error: GSTIMS_DATABASE_URL='mysql://db/x' is not a SQLite or PostgreSQL URL: write e.g.
+    sqlite:///gstims.db or postgresql+psycopg://user@host/db; GSTIMS_SECURE_COOKIES='maybe' is
+    not a yes or a no: write 1 or 0 (or true/false, yes/no, on/off)
+
+(one line on the terminal; wrapped here).
+
+A variable set to the empty string counts as not set (as `GSTIMS_X= gstims serve` means).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+DEFAULT_DATABASE_URL = "sqlite:///gstims.db"
+BACKENDS = ("sqlite", "postgresql")  # the dialects gstims migrates and tests
+MIN_SECRET_LENGTH = 16  # characters: secrets.token_urlsafe(12) and up
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+# a check of one variable's text: None when fine, else what is wrong and the fix
+Check = Callable[[str], str | None]
+
+
+class SettingsError(ValueError):
+    """One or more environment variables are set to a value gstims cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """What the environment says; None where a variable is not set."""
+
+    database_url: str = DEFAULT_DATABASE_URL  # GSTIMS_DATABASE_URL
+    admin_token: str | None = None  # GSTIMS_ADMIN_TOKEN: the sandbox API's admin-token header
+    session_secret: str | None = None  # GSTIMS_SESSION_SECRET: signs the dashboard's cookie
+    secure_cookies: bool = False  # GSTIMS_SECURE_COOKIES: the cookie over HTTPS only
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str]) -> Environment:
+        """The settings in `environ`, or SettingsError naming every bad value at once."""
+        problems: list[str] = []
+
+        def value(name: str, check: Check) -> str | None:
+            text = environ.get(name) or None
+            if text is not None and (problem := check(text)):
+                problems.append(f"{name}={text!r} {problem}")
+            return text
+
+        url = value("GSTIMS_DATABASE_URL", _database_url_problem)
+        admin_token = value("GSTIMS_ADMIN_TOKEN", _admin_token_problem)
+        session_secret = value("GSTIMS_SESSION_SECRET", _secret_problem)
+        secure_cookies = value("GSTIMS_SECURE_COOKIES", _yes_no_problem)
+        if problems:
+            raise SettingsError("; ".join(problems))
+        return cls(
+            database_url=url or DEFAULT_DATABASE_URL,
+            admin_token=admin_token,
+            session_secret=session_secret,
+            secure_cookies=secure_cookies is not None and secure_cookies.lower() in TRUE_WORDS,
+        )
+
+
+@cache
+def environment() -> Environment:
+    """The process's settings, read from os.environ on first use (never at import)."""
+    return Environment.read(os.environ)
+
+
+def _database_url_problem(text: str) -> str | None:
+    scheme, separator, _ = text.partition("://")
+    if separator and scheme.split("+")[0] in BACKENDS:
+        return None
+    return (
+        "is not a SQLite or PostgreSQL URL: write e.g. sqlite:///gstims.db or "
+        "postgresql+psycopg://user@host/db"
+    )
+
+
+def _secret_problem(text: str) -> str | None:
+    if len(text) < MIN_SECRET_LENGTH:
+        return f"is too short: use at least {MIN_SECRET_LENGTH} random characters"
+    return None
+
+
+def _admin_token_problem(text: str) -> str | None:
+    if not (text.isascii() and text.isprintable()) or " " in text:
+        return "cannot travel in an HTTP header: use letters, digits, '-' and '_'"
+    return _secret_problem(text)
+
+
+def _yes_no_problem(text: str) -> str | None:
+    if text.lower() in TRUE_WORDS | FALSE_WORDS:
+        return None
+    return "is not a yes or a no: write 1 or 0 (or true/false, yes/no, on/off)"
