@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, RowMapping, insert, select
 
 from gstims.store.tables import requests
 
@@ -40,7 +40,7 @@ class Requests:
             )
         )
 
-    def find(self, gstin: str, reference: str) -> Mapping[str, Any] | None:
+    def find(self, gstin: str, reference: str) -> RowMapping | None:
         """The request of this GSTIN with this reference (another GSTIN's is not found)."""
         return (
             self.conn.execute(

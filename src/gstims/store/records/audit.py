@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, literal, select
+from sqlalchemy import Connection, RowMapping, insert, literal, select
 
 from gstims.store.bulk import in_values, insert_rows
 from gstims.store.tables import audit_log, records
@@ -116,7 +116,7 @@ class Audit:
         entries = select(*columns.values()).where(where)
         self.conn.execute(insert(audit_log).from_select(list(columns), entries))
 
-    def history(self, recipient: str, record_id: int) -> Iterator[Mapping[str, Any]]:
+    def history(self, recipient: str, record_id: int) -> Iterator[RowMapping]:
         """A record's audit trail, oldest first."""
         yield from self.conn.execute(
             select(audit_log)

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Boolean, Connection, Date, Integer, String, and_, not_, select, type_coerce
 
@@ -209,7 +209,7 @@ def _builder(cls: type[T]) -> Callable[..., T]:
     def build(*values: Any) -> T:
         made = twin(*values)
         made.__class__ = cls
-        return made  # type: ignore[return-value]
+        return cast(T, made)
 
     try:
         sample = build(*range(len(names)))
@@ -366,7 +366,7 @@ def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Reco
     if orig_number is not None:
         original = Original(
             number=orig_number,
-            doc_date=_date(orig_date),
+            doc_date=cast(date, _date(orig_date)),  # an amendment always names its original's
             tax=_tax_paise(orig_igst, orig_cgst, orig_sgst, orig_cess),
             consumed=bool(orig_consumed),
             action=_action(orig_action or "N"),

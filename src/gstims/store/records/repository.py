@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, or_, select, update
+from sqlalchemy import Connection, Row, RowMapping, func, or_, select, update
 
 from gstims.domain.records import Action, Route, Section
 from gstims.store.bulk import in_values, update_grouped
@@ -46,7 +46,7 @@ class Records:
         action: Action | None = None,
         limit: int | None = None,
         offset: int = 0,
-    ) -> list[Mapping[str, Any]]:
+    ) -> Sequence[RowMapping]:
         query = select(records).where(selections.open_in_ims(recipient)).order_by(records.c.id)
         if section is not None:
             query = query.where(selections.in_section(section))
@@ -56,7 +56,7 @@ class Records:
             query = query.where(records.c.action == action.value)
         if limit:
             query = query.limit(limit).offset(offset)
-        return list(self.conn.execute(query).mappings())
+        return self.conn.execute(query).mappings().all()
 
     def count_in_ims(self, recipient: str) -> list[tuple[str, bool, bool, str, int]]:
         """The recipient's IMS records counted by kind, whether they amend a consumed
