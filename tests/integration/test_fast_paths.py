@@ -1,0 +1,245 @@
+"""Every fast path equals its plain counterpart (issue 11; ADR 0005).
+
+- Row mapping: the positional, two-query reader the 2B and 3B use (`select_record_rows` +
+  `record_and_state_of`, with the unfrozen twin builder) gives the very `Record` and `ImsState`
+  that the plain by-name mapping (`record_of`, `state_of`) gives, for random rows — dense and
+  sparse, amendments, declarations — on SQLite and PostgreSQL.
+- Judgement: a SAVE, which asks the rule table once per question and writes set-based, leaves
+  every record exactly where asking `decide` of each item in turn, by hand, would (R-ACT-9).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select, update
+from tests.integration.harness import S1, R, Sandbox, d, doc
+
+from gstims.domain.actions import Code, Refusal, decide, reset
+from gstims.domain.ims import ActionItem
+from gstims.domain.records import Action, Kind, Route
+from gstims.domain.state import ImsState
+from gstims.services import ims
+from gstims.store.bulk import insert_rows
+from gstims.store.records.mapping import (
+    record_and_state_of,
+    record_of,
+    select_record_rows,
+    state_of,
+)
+from gstims.store.tables import records
+
+_SETTINGS = settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+DAY0 = date(2025, 10, 1)
+_days = st.integers(0, 60).map(lambda n: DAY0 + timedelta(days=n))
+_paise = st.integers(0, 10**13)
+_heads = st.tuples(_paise, _paise, _paise, _paise)
+
+
+@st.composite
+def _rows(draw, i: int) -> dict:
+    igst, cgst, sgst, cess = draw(_heads)
+    row = {
+        "recipient": R,
+        "supplier": draw(st.sampled_from([S1, ""])),
+        "kind": draw(st.sampled_from(list(Kind))).value,
+        "number": f"N{i}",
+        "fy": 2025,
+        "origin": draw(st.sampled_from(["R1", "R1A", "R5"])),
+        "source_period": draw(st.sampled_from([202509, 202510])),
+        "supplier_frequency": draw(st.sampled_from(["M", "Q"])),
+        "doc_number": f"n-{i}",
+        "doc_date": draw(_days),
+        "pos": "29",
+        "supply_type": "R",
+        "rchrg": draw(st.booleans()),
+        "rate": draw(st.sampled_from([None, "18", "0.25"])),
+        "diff_percent": draw(st.sampled_from([None, "65"])),
+        "value": draw(_paise),
+        "taxable": draw(_paise),
+        "igst": igst,
+        "cgst": cgst,
+        "sgst": sgst,
+        "cess": cess,
+        "filed_on": draw(st.none() | _days),
+        "hash": "0" * 64,
+        "route": draw(st.sampled_from(list(Route))).value,
+        "period_2b": 202510,
+        "time_barred": draw(st.booleans()),
+        "action": draw(st.sampled_from(list(Action))).value,
+        "remarks": draw(
+            st.none() | st.text(st.characters(min_codepoint=32), min_size=1, max_size=20)
+        ),
+        "actual_supplier": draw(st.none() | st.just(S1)),
+        "port_code": draw(st.none() | st.just("INMAA4")),
+        "ref_date": draw(st.none() | _days),
+    }
+    if draw(st.booleans()):  # an amendment remembers its original
+        o = draw(_heads)
+        effect = draw(st.none() | _heads)
+        row |= {
+            "orig_number": f"O{i}",
+            "orig_date": draw(_days),
+            **dict(zip(("orig_igst", "orig_cgst", "orig_sgst", "orig_cess"), o, strict=True)),
+            "orig_consumed": draw(st.booleans()),
+            "orig_action": draw(st.sampled_from(["A", "R", "P", "N", None])),
+        }
+        if effect is not None:
+            heads = ("orig_eff_igst", "orig_eff_cgst", "orig_eff_sgst", "orig_eff_cess")
+            row |= dict(zip(heads, effect, strict=True))
+    declared = draw(st.sampled_from([None, "N", "Y"]))
+    if declared:
+        row["itc_red_req"] = declared
+        if declared == "Y" and draw(st.booleans()):
+            decl = draw(_heads)
+            heads = ("decl_igst", "decl_cgst", "decl_sgst", "decl_cess")
+            row |= dict(zip(heads, decl, strict=True))
+    return row
+
+
+@_SETTINGS
+@given(st.integers(1, 25).flatmap(lambda n: st.tuples(*(_rows(i) for i in range(n)))))
+def test_the_positional_row_reader_builds_the_records_the_plain_mapping_builds(db, rows) -> None:
+    with db.transaction() as uow:
+        uow.conn.execute(delete(records))
+        names = sorted({name for row in rows for name in row})  # one layout for every row
+        insert_rows(uow.conn, records, [{n: row.get(n) for n in names} for row in rows])
+    with db.uow(write=False) as uow:
+        plain = {
+            row["id"]: (record_of(row), state_of(row))
+            for row in uow.conn.execute(select(records)).mappings()
+        }
+        fast_rows = select_record_rows(uow.conn, records.c.recipient == R, ("id",))
+        fast = {dense[-1]: record_and_state_of(dense, sparse) for dense, sparse in fast_rows}
+    assert fast == plain
+    for record, _ in fast.values():  # the twin's object is the frozen class itself
+        assert type(record).__name__ == "Record"
+        assert dataclasses.is_dataclass(record)
+
+
+# -- judgement: the memoised SAVE against `decide` asked item by item ------------------------
+
+_INVOICES = [f"INV-{n}" for n in range(16)]
+_NOTES = [f"CN-{n}" for n in range(6)]
+
+
+_MONTHS: dict[int, Sandbox] = {}
+
+
+def _month(db) -> Sandbox:
+    """The month, made once per database; each example starts from every record at No action."""
+    box = _MONTHS.get(id(db))
+    if box is None:
+        box = _MONTHS[id(db)] = _made_month(db)
+    with db.transaction() as uow:
+        uow.conn.execute(
+            update(records).values(
+                action="N",
+                remarks=None,
+                itc_red_req=None,
+                decl_igst=None,
+                decl_cgst=None,
+                decl_sgst=None,
+                decl_cess=None,
+            )
+        )
+    return box
+
+
+def _made_month(db) -> Sandbox:
+    box = Sandbox(db, today="05-10-2025")
+    box.register(S1, on="01-10-2025")
+    box.register(R, on="01-10-2025")
+    docs = [doc(n, "02-10-2025") for n in _INVOICES]
+    docs += [doc(n, "03-10-2025", kind=Kind.CN, taxable=1000) for n in _NOTES]
+    box.save(S1, "102025", *docs)
+    box.today("10-11-2025")
+    box.file(S1, "102025")
+    return box
+
+
+_item = st.tuples(
+    st.sampled_from([*_INVOICES, *_NOTES, "NOPE-1"]),
+    st.sampled_from(list(Action)),
+    st.sampled_from([Action.NO_ACTION] * 4 + [None, *Action]),  # most as a client reads them
+    st.sampled_from([None, "", "  short  ", "x" * 260]),
+)
+# most records named once (judged by class, memoised), a few named again (judged alone)
+_items = st.tuples(
+    st.lists(_item, min_size=1, max_size=20, unique_by=lambda t: t[0]),
+    st.lists(_item, max_size=4),
+).map(lambda parts: parts[0] + parts[1])
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(wanted=_items)
+def test_a_save_leaves_every_record_where_deciding_each_item_in_turn_would(db, wanted) -> None:
+    box = _month(db)
+    shown = {r.record.number: r for r in box.ims()}
+    today = d("10-11-2025")
+    items = []
+    for number, action, prev, remarks in wanted:
+        known = shown.get(number) or shown["INV-0"]
+        items.append(
+            ActionItem(
+                known.section,
+                S1,
+                number,
+                known.record.doc_date,
+                action,
+                prev,
+                remarks,
+            )
+        )
+    # the plain path: each item asked of the rule table on its own, in order
+    states = {n: r.state for n, r in shown.items()}
+    expected_errors: list[str] = []
+    for item in items:
+        if item.number not in shown:
+            expected_errors.append(Code.UNKNOWN_RECORD.value)
+            continue
+        view = dataclasses.replace(shown[item.number].view, state=states[item.number])
+        if item.action is Action.NO_ACTION:
+            outcome: ImsState | Refusal = reset(view, item.prev_status)
+        else:
+            outcome = decide(
+                view, item.action, item.prev_status, item.remarks, item.declaration, today
+            )
+        if isinstance(outcome, Refusal):
+            expected_errors.append(outcome.code.value)
+        else:
+            states[item.number] = outcome
+    # the fast path: one SAVE (a RESET for the No-action items, as a client would send them)
+    saves = [i for i in items if i.action is not Action.NO_ACTION]
+    resets = [i for i in items if i.action is Action.NO_ACTION]
+    if resets and saves:  # keep the order the plain path took: one request of each kind
+        items = [i for i in items if i.action is not Action.NO_ACTION]
+        return _same_as_plain_for_saves_only(box, items, today)
+    fn = ims.reset_actions if resets else ims.save_actions
+    result = box.run(fn, R, items, "tester")
+    assert [e.code for e in result.errors] == expected_errors
+    assert {r.record.number: r.state for r in box.ims()} == states
+
+
+def _same_as_plain_for_saves_only(box: Sandbox, items: list[ActionItem], today: date) -> None:
+    shown = {r.record.number: r for r in box.ims()}
+    states = {n: r.state for n, r in shown.items()}
+    expected_errors = []
+    for item in items:
+        if item.number not in shown:
+            expected_errors.append(Code.UNKNOWN_RECORD.value)
+            continue
+        view = dataclasses.replace(shown[item.number].view, state=states[item.number])
+        outcome = decide(view, item.action, item.prev_status, item.remarks, None, today)
+        if isinstance(outcome, Refusal):
+            expected_errors.append(outcome.code.value)
+        else:
+            states[item.number] = outcome
+    result = box.run(ims.save_actions, R, items, "tester")
+    assert [e.code for e in result.errors] == expected_errors
+    assert {r.record.number: r.state for r in box.ims()} == states
