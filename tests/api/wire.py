@@ -254,7 +254,7 @@ class Sandbox:
         return data["events"]
 
 
-RETURNS = "/taxpayerapi/v1.0/returns"
+RETURNS = "/plain/taxpayerapi/v1.0/returns"
 
 
 class Taxpayer:

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
+from gstims.gstn.settings import GstnSettings
+
 MiB = 1024 * 1024
 
 
@@ -29,3 +31,4 @@ class Settings:
     secure_cookies: bool = field(
         default_factory=lambda: os.environ.get("GSTIMS_SECURE_COOKIES", "") in ("1", "true", "yes")
     )
+    gstn: GstnSettings = field(default_factory=GstnSettings)
