@@ -67,7 +67,7 @@ def check_client(uow: UnitOfWork, client_id: str | None, secret: str | None) -> 
     ).scalar()
     given = token_hash(secret or "")
     if stored is None or not hmac.compare_digest(stored, given):
-        raise GstnRefusal("AUTH4031", "clientid / client-secret are not a registered pair")
+        raise GstnRefusal("GSTIMSCLIENT", "clientid / client-secret are not a registered pair")
 
 
 # -- OTPs -------------------------------------------------------------------------------------
