@@ -124,15 +124,26 @@ def served(
             schema.drop()
 
 
+PROTOCOLS = ["plain", "gstn"]
+
+
+@pytest.fixture(scope="module")
+def protocol() -> str:
+    """How the taxpayer calls travel: plain JSON here; a module that overrides this fixture
+    with `params=PROTOCOLS` runs every test both ways, each on a server of its own."""
+    return "plain"
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
-def server(request, tmp_path_factory) -> Iterator[Server]:
+def server(request, tmp_path_factory, protocol) -> Iterator[Server]:
     """A fresh served gstims for this module, on SQLite and on PostgreSQL."""
-    with served(request.param, tmp_path_factory.mktemp(f"api-{request.param}")) as running:
+    workdir = tmp_path_factory.mktemp(f"api-{request.param}-{protocol}")
+    with served(request.param, workdir) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def sandbox(server) -> Iterator[Sandbox]:
-    client = Sandbox(server.base_url, server.admin_token)
+def sandbox(server, protocol) -> Iterator[Sandbox]:
+    client = Sandbox(server.base_url, server.admin_token, protocol)
     yield client
     client.close()

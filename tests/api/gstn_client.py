@@ -194,16 +194,13 @@ class GstnClient:
             }
         )
 
-    def evc_otp(self, form_type: str) -> Answer:
+    def evc_otp(self, form_type: str, headers: dict[str, str] | None = None) -> Answer:
+        sent = headers or self.headers()
+        gstin = sent["gstin"]
         response = self.http.get(
             f"/taxpayerapi/{self.version}/authenticate",
-            params={
-                "action": "EVCOTP",
-                "gstin": self.gstin,
-                "pan": self.gstin[2:12],
-                "form_type": form_type,
-            },
-            headers=self.headers(),
+            params={"action": "EVCOTP", "gstin": gstin, "pan": gstin[2:12], "form_type": form_type},
+            headers=sent,
         )
         assert response.status_code == 200, response.text
         return Answer(response, response.json())
@@ -229,13 +226,18 @@ class GstnClient:
         evc: str | None = None,
         hmac_override: str | None = None,
         headers: dict[str, str] | None = None,
+        raw: bool = False,
     ) -> Answer:
-        text = base64.b64encode(dumps(payload))
-        body: dict[str, Any] = {"action": action, "data": b64(aes(self.sek, text))}
+        """`raw`: `payload` is the JSON text itself (None: a body without `data`)."""
+        body: dict[str, Any] = {"action": action}
+        text = b""
+        if payload is not None or not raw:
+            text = base64.b64encode(payload if raw else dumps(payload))
+            body["data"] = b64(aes(self.sek, text))
         if evc is None:
             body["hmac"] = hmac_override or hmac_b64(self.sek, text)
         else:
-            sid = f"{self.gstin[2:12]}|{evc}"
+            sid = f"{(headers or self.headers())['gstin'][2:12]}|{evc}"
             body.update({"st": "EVC", "sid": sid, "sign": hmac_b64(sid.encode(), text)})
         response = self.http.request(
             method,

@@ -145,11 +145,13 @@ class Gateway:
         return await run_in_threadpool(run)
 
     async def _json(self, request: Request) -> Mapping[str, Any]:
-        body = await request.body()
-        if len(body) > self.settings.max_body_bytes:
-            raise GstnRefusal(
-                "GSTIMS413", f"the body is over the {self.settings.max_body_bytes:,}-byte limit"
-            )
+        limit, chunks, size = self.settings.max_body_bytes, [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise GstnRefusal("GSTIMS413", f"the body is over the {limit:,}-byte limit")
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             parsed = loads(body)
         except (ValueError, RecursionError) as exc:
@@ -246,8 +248,11 @@ class Gateway:
                 payload = open_request(session.sek, data, str(outer.get("hmac") or ""))
         except EnvelopeError as exc:
             raise GstnRefusal("GSTIMSHMAC", f"the data does not open: {exc}") from exc
-        body = b'{"action":' + to_json_bytes(action) + b',"data":' + payload + b"}"
-        return Call(session, caller, endpoint, method, action, {}, body, evc_otp)
+        try:  # parsed, never spliced: the data cannot smuggle in a second "action"
+            inner = {"action": action, "data": loads(payload)}
+        except (ValueError, RecursionError) as exc:
+            raise GstnRefusal("GSTIMS400", f"the data is not valid JSON: {exc}") from exc
+        return Call(session, caller, endpoint, method, action, {}, to_json_bytes(inner), evc_otp)
 
     def _evc(
         self, session: Session, caller: Caller, data: str, outer: Mapping[str, Any]
