@@ -87,9 +87,9 @@ def load_or_create(directory: Path) -> ServerKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    _write(private_path, pem, mode=0o600)
     _write(directory / CERT_PEM, key.pem)
     _write(directory / CERT_DER, key.der)
+    _write(private_path, pem, mode=0o600)  # last: its presence means the pair is complete
     return key
 
 
@@ -116,7 +116,7 @@ def _self_signed(private: rsa.RSAPrivateKey) -> x509.Certificate:
 
 def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Written whole or not at all (a crash never leaves half a key)."""
-    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
