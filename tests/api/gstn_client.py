@@ -66,6 +66,11 @@ def dumps(payload: Any) -> bytes:
     return text.replace('"\\u0000', "").replace('\\u0000"', "").encode()
 
 
+def succeeded(envelope: dict[str, Any]) -> bool:
+    """`status_cd` "1" (GSTN sends a string; a gateway may have made it the number 1)."""
+    return str(envelope.get("status_cd")) == "1"
+
+
 class GstnError(AssertionError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
@@ -86,7 +91,7 @@ class Answer:
         return (self.envelope.get("error") or {}).get("error_cd")
 
     def ok(self) -> Any:
-        if self.envelope.get("status_cd") != "1":
+        if not succeeded(self.envelope):
             error = self.envelope.get("error") or {}
             raise GstnError(error.get("error_cd", "?"), error.get("message", ""))
         return self.data
@@ -160,7 +165,7 @@ class GstnClient:
                 "otp": b64(aes(self.app_key, otp.encode())),
             }
         )
-        if answer.envelope.get("status_cd") == "1":
+        if succeeded(answer.envelope):
             self._session(answer.envelope, self.app_key)
         return answer
 
@@ -179,7 +184,7 @@ class GstnClient:
                 "app_key": b64(aes(self.sek, new_key)),
             }
         )
-        if answer.envelope.get("status_cd") == "1":
+        if succeeded(answer.envelope):
             self.app_key = new_key
             self._session(answer.envelope, new_key)
         return answer
@@ -250,7 +255,7 @@ class GstnClient:
     def opened(self, response: httpx.Response) -> Answer:
         assert response.status_code == 200, f"{response.status_code}: {response.text[:500]}"
         envelope = response.json()
-        if envelope.get("status_cd") != "1":
+        if not succeeded(envelope):
             return Answer(response, envelope)
         rek = unaes(self.sek, base64.b64decode(envelope["rek"]))
         payload = unaes(rek, base64.b64decode(envelope["data"]))

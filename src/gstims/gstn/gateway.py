@@ -44,7 +44,7 @@ from gstims.gstn.sessions import (
     principal_named,
     session_of,
 )
-from gstims.store.db import Database
+from gstims.store.db import Database, UnitOfWork
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -99,6 +99,8 @@ class Gateway:
             scope = {**scope, "path": inner, "raw_path": inner.encode()}
         elif self.settings.gstn.enabled and path.startswith("/taxpayerapi/"):
             response = await self.answer(Request(scope, receive), scope, receive)
+            if self.settings.gstn.numeric_status:
+                response = numeric_status(response)
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -123,7 +125,7 @@ class Gateway:
             if query.get("action") != "EVCOTP":
                 raise GstnRefusal("RET11403", "GET authenticate serves action=EVCOTP only")
 
-            def evc(uow: Any, now: datetime) -> dict[str, Any]:
+            def evc(uow: UnitOfWork, now: datetime) -> dict[str, Any]:
                 session, caller = self._session(uow, headers, now)
                 return self.login.evc_otp(uow, session, caller.gstin, query, now)
 
@@ -133,7 +135,7 @@ class Gateway:
             await self._write(lambda uow, now: self.login.answer(uow, headers, body, now))
         )
 
-    async def _write(self, work: Callable[[Any, datetime], Any]) -> Any:
+    async def _write(self, work: Callable[[UnitOfWork, datetime], Any]) -> Any:
         """`work` in one transaction, committed when it answers (a refusal leaves no trace)."""
 
         def run() -> Any:
@@ -169,7 +171,7 @@ class Gateway:
         outer = await self._json(request) if request.method in ("PUT", "POST") else {}
         query = dict(request.query_params)
 
-        def open_call(uow: Any, now: datetime) -> Call | Answered:
+        def open_call(uow: UnitOfWork, now: datetime) -> Call | Answered:
             session, caller = self._session(uow, headers, now)
             if request.method == "GET":
                 return self._get(uow, session, caller, endpoint, query, headers, now)
@@ -185,7 +187,7 @@ class Gateway:
         return await self._finish(opened, status, content)
 
     def _session(
-        self, uow: Any, headers: Mapping[str, str], now: datetime
+        self, uow: UnitOfWork, headers: Mapping[str, str], now: datetime
     ) -> tuple[Session, Caller]:
         check_client(uow, headers.get("clientid"), headers.get("client-secret"))
         token = headers.get("auth-token")
@@ -207,7 +209,7 @@ class Gateway:
 
     def _get(
         self,
-        uow: Any,
+        uow: UnitOfWork,
         session: Session,
         caller: Caller,
         endpoint: str,
@@ -312,7 +314,7 @@ class Gateway:
             return failure(200, GSTN_CODES.get(code, code), message, details)
         gstin, limit = call.caller.gstin, self.settings.gstn.large_download
 
-        def after(uow: Any, now: datetime) -> Any:
+        def after(uow: UnitOfWork, now: datetime) -> Any:
             data = shapes.gstn_data(call.endpoint, call.action, gstin, envelope["data"])
             if call.evc_otp is not None:
                 consume_otp(uow, call.session.username, EVC, call.evc_otp, now)
@@ -338,3 +340,11 @@ def sealed(session: Session, data: Any) -> Response:
     return JsonResponse(
         {"status_cd": "1", "data": envelope.data, "rek": envelope.rek, "hmac": envelope.hmac}
     )
+
+
+def numeric_status(response: Response) -> Response:
+    """The same answer with `status_cd` 1 / 0 as a number (`GSTIMS_GSTN_NUMERIC_STATUS`)."""
+    body = loads(bytes(response.body))
+    if isinstance(body, dict) and body.get("status_cd") in ("0", "1"):
+        body["status_cd"] = int(body["status_cd"])
+    return JsonResponse(body, status_code=response.status_code)

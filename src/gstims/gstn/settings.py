@@ -42,3 +42,6 @@ class GstnSettings:
     )
     # sandbox only: OTPs are random (read them from the sandbox) instead of 575757
     random_otp: bool = field(default_factory=lambda: _env_flag("GSTIMS_GSTN_RANDOM_OTP"))
+    # status_cd as the numbers 1 / 0 instead of the strings GSTN sends (for a client whose own
+    # gateway converted them, as India Compliance's does)
+    numeric_status: bool = field(default_factory=lambda: _env_flag("GSTIMS_GSTN_NUMERIC_STATUS"))
