@@ -19,7 +19,18 @@ from decimal import Decimal
 import pytest
 from tests.api.conftest import BACKENDS, served
 from tests.api.gstn_client import GstnClient
-from tests.api.wire import Sandbox, act, b2b, by_number, cdnr, invoice, note, ok, undo
+from tests.api.wire import (
+    Sandbox,
+    act,
+    b2b,
+    by_number,
+    cdnr,
+    docs_2b,
+    invoice,
+    note,
+    ok,
+    undo,
+)
 
 S, R = "27AAPFU0939F1ZV", "29AABCR1718E1ZL"
 LARGE, PER_FILE = 5, 3  # the server's GETINV threshold and records per file, for this module
@@ -36,6 +47,7 @@ def server(request, tmp_path_factory):
         "GSTIMS_GSTN_LARGE_DOWNLOAD": str(LARGE),
         "GSTIMS_GSTN_FILE_RECORDS": str(PER_FILE),
         "GSTIMS_GSTN_RANDOM_OTP": "1",  # OTPs come from the sandbox, as SMS would
+        "GSTIMS_GSTN_2B_FILE_DOCUMENTS": str(PER_FILE),
     }
     workdir = tmp_path_factory.mktemp(f"gstn-{request.param}")
     with served(request.param, workdir, settings=settings) as running:
@@ -139,9 +151,22 @@ def test_a_gsp_client_runs_the_whole_month_with_the_plain_apis_figures(world):
         "returns/gstr2b", action="GENSTS2B", int_tran_id=generated["reference_id"]
     )
     assert generation.ok()["status_cd"] == "P"
-    got = client.get("returns/gstr2b", action="GET2B", rtnprd="102024", file_num=1).ok()
-    assert got["data"] == ok(plain.get2b("102024")) and got["data"]["gstin"] == R
-    assert len(got["chksum"]) == 64
+    whole = ok(plain.get2b("102024"))
+    asked = client.get("returns/gstr2b", action="GET2B", rtnprd="102024").ok()
+    assert asked["data"]["gstin"] == R and asked["data"]["fc"] == 3  # 8 documents, 3 a file
+    files = [
+        client.get("returns/gstr2b", action="GET2B", rtnprd="102024", file_num=n).ok()
+        for n in (1, 2, 3)
+    ]
+    assert all(len(f["chksum"]) == 64 and f["data"]["gstin"] == R for f in files)
+    assert files[0]["data"]["itcsumm"] == whole["itcsumm"]
+    for part, section in (("docdata", "b2b"), ("docdata", "cdnr"), ("docRejdata", "b2b")):
+        merged: dict[str, list[str]] = {}
+        for f in files:
+            for ctin, found in docs_2b(f["data"], part, section).items():
+                merged.setdefault(ctin, []).extend(found)
+        assert docs_2b(whole, part, section)  # each of the three has documents
+        assert {c: sorted(d) for c, d in merged.items()} == docs_2b(whole, part, section)
 
     # R's own GSTR-1: RETSAVE, RETSTATUS, RETFILE with EVC (items 9, 15)
     outward = invoice("R-OUT-1", "25-10-2024", pos="27", rate=18, taxable=2000, iamt=360)

@@ -315,6 +315,9 @@ class Gateway:
         gstin, limit = call.caller.gstin, self.settings.gstn.large_download
 
         def after(uow: UnitOfWork, now: datetime) -> Any:
+            if call.action == "GET2B":
+                size = self.settings.gstn.gstr2b_file_documents
+                return shapes.gstr2b_answer(envelope["data"], call.query.get("file_num"), size)
             data = shapes.gstn_data(call.endpoint, call.action, gstin, envelope["data"])
             if call.evc_otp is not None:
                 consume_otp(uow, call.session.username, EVC, call.evc_otp, now)

@@ -37,6 +37,10 @@ class GstnSettings:
         default_factory=lambda: _env_int("GSTIMS_GSTN_LARGE_DOWNLOAD", 10_000)
     )
     file_records: int = field(default_factory=lambda: _env_int("GSTIMS_GSTN_FILE_RECORDS", 10_000))
+    # GET2B answers `fc` and files (`file_num`) above this many documents
+    gstr2b_file_documents: int = field(
+        default_factory=lambda: _env_int("GSTIMS_GSTN_2B_FILE_DOCUMENTS", 10_000)
+    )
     file_url_seconds: int = field(
         default_factory=lambda: _env_int("GSTIMS_GSTN_FILE_URL_SECONDS", 3600)
     )

@@ -33,10 +33,70 @@ def gstn_data(endpoint: str, action: str, gstin: str, data: Any) -> Any:
     if action == "GETCNT":
         return data["invoicecount"][0]
     if action == "GET2B":
-        return {"chksum": hashlib.sha256(to_json_bytes(data)).hexdigest(), "data": data}
+        return _with_checksum(data)
     if action == "RETFILE":
         return {**data, "ack_num": ack_number(FORMS[endpoint], gstin, data["ret_period"])}
     return data
+
+
+def _with_checksum(data: dict[str, Any]) -> dict[str, Any]:
+    return {"chksum": hashlib.sha256(to_json_bytes(data)).hexdigest(), "data": data}
+
+
+IDENTITY_2B = ("gstin", "rtnprd", "version", "gendt")
+DOCUMENT_PARTS_2B = ("docdata", "docRejdata")
+
+
+def gstr2b_answer(content: dict[str, Any], file_num: str | None, size: int) -> dict[str, Any]:
+    """GET2B: whole, or above `size` documents split into files (gstn-protocol.md §7).
+
+    Asked without `file_num`, a split 2B answers its identity and `fc`; `file_num` 1..fc then
+    answers each file: the first with the summaries, every one with its share of the
+    documents (a supplier's documents may continue in the next file, under the same `ctin`).
+    """
+    parts = split_2b(content, size)
+    if len(parts) == 1 and file_num in (None, "", "1"):
+        return _with_checksum(content)
+    if len(parts) > 1 and not file_num:
+        return _with_checksum(
+            {**{k: content[k] for k in IDENTITY_2B if k in content}, "fc": len(parts)}
+        )
+    number = int(file_num) if file_num and file_num.isdigit() else 0
+    if not 1 <= number <= len(parts):
+        raise GstnRefusal("GSTIMS400", f"file_num must be from 1 to {len(parts)}")
+    return _with_checksum({**parts[number - 1], "fc": len(parts)})
+
+
+def split_2b(content: dict[str, Any], size: int) -> list[dict[str, Any]]:
+    """The 2B cut into parts of at most `size` documents (one part when it is small)."""
+    identity = {k: content[k] for k in IDENTITY_2B if k in content}
+    first = {k: v for k, v in content.items() if k not in DOCUMENT_PARTS_2B}
+    parts: list[dict[str, Any]] = [first]
+    room = size
+    for part_name in DOCUMENT_PARTS_2B:
+        for section, entries in (content.get(part_name) or {}).items():
+            for entry in entries:
+                docs_key = _documents_key(entry)
+                docs = entry[docs_key] if docs_key else [entry]
+                start = 0
+                while start < len(docs):
+                    if room == 0:
+                        parts.append(dict(identity))
+                        room = size
+                    chunk = docs[start : start + room]
+                    start, room = start + len(chunk), room - len(chunk)
+                    target = parts[-1].setdefault(part_name, {}).setdefault(section, [])
+                    if docs_key is None:
+                        target.extend(chunk)
+                    else:
+                        target.append({**entry, docs_key: chunk})
+    return parts
+
+
+def _documents_key(entry: dict[str, Any]) -> str | None:
+    """The key of a supplier wrapper's document list (`inv`, `nt`, ...); None for a document."""
+    keys = [k for k, v in entry.items() if isinstance(v, list)]
+    return keys[0] if len(keys) == 1 else None
 
 
 def ack_number(form: str, gstin: str, period: str) -> str:
