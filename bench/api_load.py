@@ -40,7 +40,7 @@ import sqlalchemy as sa
 
 PG = os.environ.get("GSTIMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 HOST = "127.0.0.1"
-RETURNS = "/taxpayerapi/v1.0/returns"
+RETURNS = "/plain/taxpayerapi/v1.0/returns"
 PAGE_SIZE = 500
 SAVE_BATCH = 10
 MAX_ITERATIONS = 1_000_000  # per client: the loop ends on time long before

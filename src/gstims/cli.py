@@ -227,10 +227,16 @@ def _serve(settings: Any, db: Database, host: str, port: int) -> None:
     import uvicorn
 
     from gstims.api.app import create_app
+    from gstims.gstn.announce import certificate_lines
+    from gstims.gstn.keys import key_directory
 
     _require_free(host, port)
     application = create_app(settings, db)
     typer.echo(f"serving on http://{host}:{port}/ (API docs at /docs); Ctrl+C stops")
+    for line in certificate_lines(
+        f"http://{host}:{port}", key_directory(settings.gstn.key_dir), settings.gstn
+    ):
+        typer.echo(line)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
@@ -267,6 +273,13 @@ def demo(
         summary = _build_with_progress(db)
     settings = Settings(database_url=url, sandbox=True)
     _print_demo(host, port, settings.admin_token, summary)
+    if settings.gstn.enabled:
+        from gstims.gstn.announce import demo_client_lines
+
+        username = (summary.logins if summary is not None else network.logins())[0].name
+        fixed_otp = not settings.gstn.random_otp
+        for line in demo_client_lines(db, f"http://{host}:{port}", username, fixed_otp):
+            typer.echo(line)
     if not build_only:
         _serve(settings, db, host, port)
 

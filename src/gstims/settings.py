@@ -43,6 +43,16 @@ class Environment:
     admin_token: str | None = None  # GSTIMS_ADMIN_TOKEN: the sandbox API's admin-token header
     session_secret: str | None = None  # GSTIMS_SESSION_SECRET: signs the dashboard's cookie
     secure_cookies: bool = False  # GSTIMS_SECURE_COOKIES: the cookie over HTTPS only
+    # the GSTN protocol (docs/API.md, "The GSTN protocol")
+    gstn_protocol: bool = True  # GSTIMS_PROTOCOL: gstn (default) or plain on /taxpayerapi/
+    gstn_key_dir: str | None = None  # GSTIMS_GSTN_KEY_DIR: where the RSA key pair is kept
+    gstn_token_minutes: int = 360  # GSTIMS_GSTN_TOKEN_MINUTES: a session's life
+    gstn_large_download: int = 10_000  # GSTIMS_GSTN_LARGE_DOWNLOAD: GETINV by token above it
+    gstn_file_records: int = 10_000  # GSTIMS_GSTN_FILE_RECORDS: records per download file
+    gstn_2b_file_documents: int = 10_000  # GSTIMS_GSTN_2B_FILE_DOCUMENTS: GET2B in files above
+    gstn_file_url_seconds: int = 3600  # GSTIMS_GSTN_FILE_URL_SECONDS: a file URL's life
+    gstn_random_otp: bool = False  # GSTIMS_GSTN_RANDOM_OTP: sandbox OTPs random, not 575757
+    gstn_numeric_status: bool = False  # GSTIMS_GSTN_NUMERIC_STATUS: status_cd as 1 / 0
 
     @classmethod
     def read(cls, environ: Mapping[str, str]) -> Environment:
@@ -59,13 +69,32 @@ class Environment:
         admin_token = value("GSTIMS_ADMIN_TOKEN", _admin_token_problem)
         session_secret = value("GSTIMS_SESSION_SECRET", _secret_problem)
         secure_cookies = value("GSTIMS_SECURE_COOKIES", _yes_no_problem)
+        protocol = value("GSTIMS_PROTOCOL", _protocol_problem)
+        key_dir = value("GSTIMS_GSTN_KEY_DIR", lambda _: None)
+        counts = {
+            field: value(name, _count_problem)
+            for field, name in (
+                ("gstn_token_minutes", "GSTIMS_GSTN_TOKEN_MINUTES"),
+                ("gstn_large_download", "GSTIMS_GSTN_LARGE_DOWNLOAD"),
+                ("gstn_file_records", "GSTIMS_GSTN_FILE_RECORDS"),
+                ("gstn_2b_file_documents", "GSTIMS_GSTN_2B_FILE_DOCUMENTS"),
+                ("gstn_file_url_seconds", "GSTIMS_GSTN_FILE_URL_SECONDS"),
+            )
+        }
+        random_otp = value("GSTIMS_GSTN_RANDOM_OTP", _yes_no_problem)
+        numeric_status = value("GSTIMS_GSTN_NUMERIC_STATUS", _yes_no_problem)
         if problems:
             raise SettingsError("; ".join(problems))
         return cls(
             database_url=url or DEFAULT_DATABASE_URL,
             admin_token=admin_token,
             session_secret=session_secret,
-            secure_cookies=secure_cookies is not None and secure_cookies.lower() in TRUE_WORDS,
+            secure_cookies=_yes(secure_cookies),
+            gstn_protocol=protocol is None or protocol.lower() == "gstn",
+            gstn_key_dir=key_dir,
+            **{field: int(text) for field, text in counts.items() if text is not None},
+            gstn_random_otp=_yes(random_otp),
+            gstn_numeric_status=_yes(numeric_status),
         )
 
 
@@ -95,6 +124,20 @@ def _admin_token_problem(text: str) -> str | None:
     if not (text.isascii() and text.isprintable()) or " " in text:
         return "cannot travel in an HTTP header: use letters, digits, '-' and '_'"
     return _secret_problem(text)
+
+
+def _yes(text: str | None) -> bool:
+    return text is not None and text.lower() in TRUE_WORDS
+
+
+def _count_problem(text: str) -> str | None:
+    if text.isdigit() and int(text) >= 1:
+        return None
+    return "is not a whole number of at least 1"
+
+
+def _protocol_problem(text: str) -> str | None:
+    return None if text.lower() in ("gstn", "plain") else "is neither gstn nor plain"
 
 
 def _yes_no_problem(text: str) -> str | None:

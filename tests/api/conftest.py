@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,10 +45,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(database_url: str, workdir: Path, today: str | None) -> Server | None:
+def _start(
+    database_url: str, workdir: Path, today: str | None, settings: Mapping[str, str]
+) -> Server | None:
     """One attempt at starting the server; None when its port was taken meanwhile."""
     port, token = free_port(), secrets.token_urlsafe(16)
     env = {k: v for k, v in os.environ.items() if k != "GSTIMS_DATABASE_URL"}
+    env.update(settings)
     env["GSTIMS_ADMIN_TOKEN"] = token
     args = [sys.executable, "-m", "gstims.cli", "serve", "--sandbox"]
     args += ["--database-url", database_url, "--port", str(port)]
@@ -89,8 +92,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def served(backend: str, workdir: Path, today: str | None = None) -> Iterator[Server]:
-    """A running `gstims serve --sandbox` on a fresh database of `backend`."""
+def served(
+    backend: str,
+    workdir: Path,
+    today: str | None = None,
+    settings: Mapping[str, str] | None = None,
+) -> Iterator[Server]:
+    """A running `gstims serve --sandbox` on a fresh database of `backend` (`settings`: more
+    `GSTIMS_...` environment for it)."""
     schema = None
     if backend == "sqlite":
         database_url = f"sqlite:///{workdir / 'gstims.db'}"
@@ -101,7 +110,7 @@ def served(backend: str, workdir: Path, today: str | None = None) -> Iterator[Se
         database_url = schema.url
     try:
         for _ in range(5):
-            server = _start(database_url, workdir, today)
+            server = _start(database_url, workdir, today, settings or {})
             if server is not None:
                 break
         else:
@@ -115,15 +124,26 @@ def served(backend: str, workdir: Path, today: str | None = None) -> Iterator[Se
             schema.drop()
 
 
+PROTOCOLS = ["plain", "gstn"]
+
+
+@pytest.fixture(scope="module")
+def protocol() -> str:
+    """How the taxpayer calls travel: plain JSON here; a module that overrides this fixture
+    with `params=PROTOCOLS` runs every test both ways, each on a server of its own."""
+    return "plain"
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
-def server(request, tmp_path_factory) -> Iterator[Server]:
+def server(request, tmp_path_factory, protocol) -> Iterator[Server]:
     """A fresh served gstims for this module, on SQLite and on PostgreSQL."""
-    with served(request.param, tmp_path_factory.mktemp(f"api-{request.param}")) as running:
+    workdir = tmp_path_factory.mktemp(f"api-{request.param}-{protocol}")
+    with served(request.param, workdir) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def sandbox(server) -> Iterator[Sandbox]:
-    client = Sandbox(server.base_url, server.admin_token)
+def sandbox(server, protocol) -> Iterator[Sandbox]:
+    client = Sandbox(server.base_url, server.admin_token, protocol)
     yield client
     client.close()

@@ -168,7 +168,7 @@ def ims_records(getinv: Mapping[str, Any]) -> Iterator[ImsRecord]:
 def fetch(base_url: str, path: str, token: str, gstin: str, **params: str) -> Mapping[str, Any]:
     """One GSTN GET: plain httpx, the envelope checked, `data` decoded with Decimal amounts."""
     answer = httpx.get(
-        f"{base_url}/taxpayerapi/v1.0/returns/{path}",
+        f"{base_url}/plain/taxpayerapi/v1.0/returns/{path}",
         params={"gstin": gstin, **params},
         headers={"auth-token": token, "gstin": gstin},
         timeout=60,

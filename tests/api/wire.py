@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from tests.api.gstn_transport import GSTN_CODES, MARK, GstnTransport
 
 # -- GSTIN check character (formats.md §5.2) --------------------------------------------------
 
@@ -66,7 +67,10 @@ def ok(response: httpx.Response) -> Any:
 
 
 def refused(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
-    """The `error` of a refused request: its 4xx envelope, checked in full."""
+    """The `error` of a refused request: its 4xx envelope, checked in full. Through the GSTN
+    protocol every refusal is HTTP 200, and a caller's refusal has GSTN's code."""
+    if response.headers.get(MARK) == "gstn":
+        status, code = 200, GSTN_CODES.get(code or "", code)
     assert response.status_code == status, f"{response.status_code}: {response.text[:2000]}"
     assert response.headers["content-type"].startswith("application/json")
     body = parse(response)
@@ -78,6 +82,14 @@ def refused(response: httpx.Response, status: int, code: str | None = None) -> d
     if code is not None:
         assert error["error_cd"] == code, body
     return error
+
+
+def authorised(response: httpx.Response) -> bool:
+    """The call got past authentication and authorisation (its answer may still refuse it)."""
+    if response.headers.get(MARK) == "gstn":
+        error = parse(response).get("error") or {}
+        return error.get("error_cd") not in GSTN_CODES.values()
+    return response.status_code not in (401, 403)
 
 
 # -- GSTR-1 documents -------------------------------------------------------------------------
@@ -202,13 +214,29 @@ def table(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
 class Sandbox:
     """The sandbox API of one served gstims (`admin-token`)."""
 
-    def __init__(self, base_url: str, admin_token: str) -> None:
+    def __init__(self, base_url: str, admin_token: str, protocol: str = "plain") -> None:
         self.base_url = base_url
         self.admin_token = admin_token
         self.http = httpx.Client(base_url=base_url, timeout=120)
+        self.protocol = protocol  # "gstn": taxpayer calls go through the GSTN protocol
+        self._gstn: GstnTransport | None = None
 
     def close(self) -> None:
+        if self._gstn is not None:
+            self._gstn.close()
         self.http.close()
+
+    def gstn(self) -> GstnTransport:
+        if self._gstn is None:
+            credentials = ok(self.admin("POST", "/gstn/clients", {"name": "the API tests"}))
+            certificate = self.http.get("/gstims/v1/gstn-certificate.pem").content
+            self._gstn = GstnTransport(
+                self.base_url,
+                credentials["client_id"],
+                credentials["client_secret"],
+                certificate,
+            )
+        return self._gstn
 
     def request(
         self,
@@ -221,6 +249,9 @@ class Sandbox:
         content: bytes | None = None,
     ) -> httpx.Response:
         """Any request; whatever it carries, the answer is never a 5xx."""
+        if self.protocol == "gstn" and path.startswith(RETURNS + "/"):
+            endpoint = path[len(RETURNS) :]
+            return self.gstn().request(method, endpoint, headers or {}, params, body, content)
         sent = dict(headers or {})
         if body is not None:
             content = dumps(body)
@@ -241,7 +272,10 @@ class Sandbox:
         return ok(self.admin("POST", "/taxpayers", body))
 
     def user(self, name: str, *gstins: str) -> str:
-        return ok(self.admin("POST", "/users", {"name": name, "gstins": list(gstins)}))["token"]
+        token = ok(self.admin("POST", "/users", {"name": name, "gstins": list(gstins)}))["token"]
+        if self.protocol == "gstn":
+            self.gstn().login(token, name)
+        return token
 
     def taxpayer(self, gstin: str, token: str | None = None) -> Taxpayer:
         """A taxpayer acting with its own token (or a CA firm's that holds it)."""
@@ -254,7 +288,7 @@ class Sandbox:
         return data["events"]
 
 
-RETURNS = "/taxpayerapi/v1.0/returns"
+RETURNS = "/plain/taxpayerapi/v1.0/returns"
 
 
 class Taxpayer:

@@ -7,14 +7,19 @@ from fastapi import FastAPI
 from gstims import __version__, web
 from gstims.api import envelope, sandbox, taxpayer
 from gstims.api.settings import Settings
+from gstims.gstn import files, keys, routes
+from gstims.gstn.gateway import Gateway
 from gstims.services.taxpayers import start_clock
 from gstims.store.db import DEFAULT_TODAY, Database
 
 DESCRIPTION = """
-gstims speaks the GSTN taxpayer API for IMS, GSTR-1/1A, GSTR-2B and GSTR-3B, with two
-deliberate differences: payloads are plain JSON (no AES envelope, no OTP session), and a
-sandbox API (`/sandbox/v1`) registers taxpayers, issues tokens, moves the clock and feeds
-GSTR-5, GSTR-6 and ICEGATE documents. Every taxpayer call carries `auth-token` and `gstin`.
+gstims speaks the GSTN taxpayer API for IMS, GSTR-1/1A, GSTR-2B and GSTR-3B. On
+`/taxpayerapi/v{N}.{N}/...` it speaks GSTN's protocol (OTP login, AES-encrypted payloads,
+HMAC, tokens for large downloads; see docs/API.md); the routes below are the same calls in
+plain JSON, served at `/plain/taxpayerapi/v1.0/...` (and on `/taxpayerapi/...` itself with
+`GSTIMS_PROTOCOL=plain`), where every call carries `auth-token` and `gstin`. A sandbox API
+(`/sandbox/v1`) registers taxpayers, issues tokens and GSTN client credentials, lists OTPs,
+moves the clock and feeds GSTR-5, GSTR-6 and ICEGATE documents.
 """
 
 
@@ -29,7 +34,15 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     envelope.install(app)
     app.include_router(taxpayer.router)
+    app.include_router(routes.public)
     if settings.sandbox:
         app.include_router(sandbox.router)
+        app.include_router(routes.sandbox)
     web.install(app, settings)
+    key = keys.load_or_create(keys.key_directory(settings.gstn.key_dir))
+    signer = files.UrlSigner(key.secret("gstn-files"), settings.gstn.file_url_seconds)
+    app.state.gstn_key, app.state.gstn_signer = key, signer
+    app.add_middleware(Gateway, settings=settings, db=database, key=key, signer=signer)
+    if settings.gstn.enabled:
+        routes.document_plain_prefix(app)
     return app

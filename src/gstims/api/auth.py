@@ -18,6 +18,9 @@ from gstims.services.errors import Forbidden
 from gstims.services.taxpayers import Principal, principal_by_token
 from gstims.store.db import Database
 
+GATEWAY_CALLER = "gstims.caller"
+"""Where the GSTN gateway (`gstims.gstn.gateway`) puts the caller of a call it has opened."""
+
 
 @dataclass(frozen=True, slots=True)
 class Caller:
@@ -32,6 +35,9 @@ class Caller:
 
 
 def authenticate(db: Database, request: Request) -> Caller:
+    opened = request.scope.get(GATEWAY_CALLER)
+    if isinstance(opened, Caller):  # the GSTN session was checked by the gateway
+        return opened
     token = request.headers.get("auth-token")
     if not token:
         raise Unauthorised("GSTIMS401", "the auth-token header is missing")

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
+from gstims.gstn.settings import GstnSettings
 from gstims.settings import environment
 
 MiB = 1024 * 1024
@@ -28,3 +29,4 @@ class Settings:
     # the dashboard's session cookie only over HTTPS: set GSTIMS_SECURE_COOKIES=1 behind TLS
     # (the sandbox on http://127.0.0.1 needs it off)
     secure_cookies: bool = field(default_factory=lambda: environment().secure_cookies)
+    gstn: GstnSettings = field(default_factory=GstnSettings)
