@@ -25,7 +25,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from gstims.formats.encoding import loads, to_json_bytes
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
+from gstims.store.returns import Returns
 from gstims.store.tables import clock
+from gstims.store.taxpayers import Taxpayers
 
 DEFAULT_URL = "sqlite:///gstims.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -148,6 +150,14 @@ class UnitOfWork:
     @property
     def requests(self) -> Requests:
         return Requests(self.conn)
+
+    @property
+    def taxpayers(self) -> Taxpayers:
+        return Taxpayers(self.conn)
+
+    @property
+    def returns(self) -> Returns:
+        return Returns(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""
