@@ -23,6 +23,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.formats.encoding import loads, to_json_bytes
+from gstims.store.gstr2b import Generations
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
 from gstims.store.returns import Returns
@@ -150,6 +151,10 @@ class UnitOfWork:
     @property
     def requests(self) -> Requests:
         return Requests(self.conn)
+
+    @property
+    def gstr2b(self) -> Generations:
+        return Generations(self.conn)
 
     @property
     def taxpayers(self) -> Taxpayers:

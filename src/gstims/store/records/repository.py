@@ -7,6 +7,7 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     in_ims(recipient, ...)        GETINV rows: open in IMS, filtered, paged, in id order
     count_in_ims(recipient)       GETCNT: (kind, amends consumed, SEZ, action, count)
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
+    for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
     facts(ids, columns)           more columns of a few records, by id
     set_states(groups)            one UPDATE per group of records that end alike
     expire_pending(day, ...)      R-ACT-4 expiry with its audit entries
@@ -22,10 +23,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, or_, select, update
 
+from gstims.domain.calendar import Period
 from gstims.domain.records import Action, Route, Section
 from gstims.store.bulk import in_values, update_grouped
 from gstims.store.records import selections
 from gstims.store.records.audit import Audit
+from gstims.store.records.mapping import select_record_rows
 from gstims.store.tables import records, taxpayers
 
 
@@ -92,6 +95,13 @@ class Records:
                 records.c.live.is_(True),
             )
         ).all()
+
+    def for_2b(
+        self, recipient: str, period: Period, extra: Sequence[str] = ()
+    ) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+        """The records a GSTR-2B of `period` reads (R-2B-2), each as (its DENSE columns then
+        the `extra` ones, its SPARSE columns): see `mapping.select_record_rows`."""
+        return select_record_rows(self.conn, selections.for_2b(recipient, period), extra)
 
     def facts(self, ids: Sequence[int], columns: Sequence[str]) -> Sequence[Row[Any]]:
         """(id, *columns) of these records, in one query."""
