@@ -9,6 +9,10 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
     for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
     facts(ids, columns)           more columns of a few records, by id
+    of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
+    count_of_return(supplier,...) (kind, count) of a supplier's return (RETSUM)
+    keys(recipients, origin)      (supplier, kind, number, fy) of the recipients' records
+    add(rows)                     new records, by one bulk INSERT
     set_states(groups)            one UPDATE per group of records that end alike
     expire_pending(day, ...)      R-ACT-4 expiry with its audit entries
     time_bar(day)                 R-ACT-5 / R-IN-5f: records leave IMS as time-barred
@@ -21,14 +25,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, func, or_, select, update
 
 from gstims.domain.calendar import Period
-from gstims.domain.records import Action, Route, Section
-from gstims.store.bulk import in_values, update_grouped
+from gstims.domain.records import Action, Kind, Origin, Route, Section
+from gstims.store.bulk import in_values, insert_rows, update_grouped
 from gstims.store.records import selections
 from gstims.store.records.audit import Audit
-from gstims.store.records.mapping import select_record_rows
+from gstims.store.records.mapping import period_int, select_record_rows
 from gstims.store.tables import records, taxpayers
 
 
@@ -111,7 +115,37 @@ class Records:
             )
         ).all()
 
+    def of_return(
+        self, supplier: str, origin: Origin, period: Period, kind: Kind | None = None
+    ) -> list[Mapping[str, Any]]:
+        query = select(records).where(_of_return(supplier, origin, period)).order_by(records.c.id)
+        if kind is not None:
+            query = query.where(records.c.kind == kind.value)
+        return list(self.conn.execute(query).mappings())
+
+    def count_of_return(
+        self, supplier: str, origin: Origin, period: Period
+    ) -> list[tuple[str, int]]:
+        rows = self.conn.execute(
+            select(records.c.kind, func.count())
+            .where(_of_return(supplier, origin, period))
+            .group_by(records.c.kind)
+        ).all()
+        return [(kind, n) for kind, n in rows]
+
+    def keys(self, recipients: Sequence[str], origin: Origin) -> set[tuple[str, str, str, str]]:
+        """(supplier, kind, number, fy) of the recipients' records from `origin`."""
+        query = select(records.c.supplier, records.c.kind, records.c.number, records.c.fy).where(
+            records.c.recipient.in_(recipients), records.c.origin == origin.value
+        )
+        return {(s, k, n, f) for s, k, n, f in self.conn.execute(query)}
+
     # -- writes -------------------------------------------------------------------------------
+
+    def add(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """New records (complete rows), by one bulk INSERT; their recipients' IMS changed."""
+        insert_rows(self.conn, records, rows)
+        self.bump_ims_version({row["recipient"] for row in rows})
 
     def set_states(
         self,
@@ -172,3 +206,11 @@ class Records:
         return [
             r for (r,) in self.conn.execute(select(records.c.recipient).where(where).distinct())
         ]
+
+
+def _of_return(supplier: str, origin: Origin, period: Period) -> Any:
+    return and_(
+        records.c.supplier == supplier,
+        records.c.origin == origin.value,
+        records.c.source_period == period_int(period),
+    )
