@@ -23,12 +23,14 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.formats.encoding import loads, to_json_bytes
+from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
 from gstims.store.returns import Returns
 from gstims.store.tables import clock
 from gstims.store.taxpayers import Taxpayers
+from gstims.store.users import Users
 
 DEFAULT_URL = "sqlite:///gstims.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -153,6 +155,10 @@ class UnitOfWork:
         return Requests(self.conn)
 
     @property
+    def dashboard(self) -> DashboardQueries:
+        return DashboardQueries(self.conn)
+
+    @property
     def gstr2b(self) -> Generations:
         return Generations(self.conn)
 
@@ -163,6 +169,10 @@ class UnitOfWork:
     @property
     def returns(self) -> Returns:
         return Returns(self.conn)
+
+    @property
+    def users(self) -> Users:
+        return Users(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""

@@ -8,9 +8,11 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     count_in_ims(recipient)       GETCNT: (kind, amends consumed, SEZ, action, count)
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
     for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
+    find(recipient, id)           one of the recipient's records, or None
     facts(ids, columns)           more columns of a few records, by id
     of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
     count_of_return(supplier,...) (kind, count) of a supplier's return (RETSUM)
+    return_periods(supplier)      YYYYMM of the supplier's GSTR-1/1A periods, newest first
     keys(recipients, origin)      (supplier, kind, number, fy) of the recipients' records
     add(rows)                     new records, by one bulk INSERT
     set_states(groups)            one UPDATE per group of records that end alike
@@ -107,6 +109,10 @@ class Records:
         the `extra` ones, its SPARSE columns): see `mapping.select_record_rows`."""
         return select_record_rows(self.conn, selections.for_2b(recipient, period), extra)
 
+    def find(self, recipient: str, record_id: int) -> Mapping[str, Any] | None:
+        query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)
+        return self.conn.execute(query).mappings().first()
+
     def facts(self, ids: Sequence[int], columns: Sequence[str]) -> Sequence[Row[Any]]:
         """(id, *columns) of these records, in one query."""
         return self.conn.execute(
@@ -132,6 +138,18 @@ class Records:
             .group_by(records.c.kind)
         ).all()
         return [(kind, n) for kind, n in rows]
+
+    def return_periods(self, supplier: str) -> list[int]:
+        """The YYYYMM periods of the supplier's GSTR-1 and GSTR-1A returns holding records,
+        newest first."""
+        origins = (Origin.GSTR1.value, Origin.GSTR1A.value)
+        query = (
+            select(records.c.source_period)
+            .where(records.c.supplier == supplier, records.c.origin.in_(origins))
+            .distinct()
+            .order_by(records.c.source_period.desc())
+        )
+        return list(self.conn.execute(query).scalars())
 
     def keys(self, recipients: Sequence[str], origin: Origin) -> set[tuple[str, str, str, str]]:
         """(supplier, kind, number, fy) of the recipients' records from `origin`."""
