@@ -5,6 +5,10 @@ transaction: it rolls back unless `commit()` is called, so a failed request leav
 Writers are serialised per taxpayer — on PostgreSQL by transaction-scoped advisory locks, on
 SQLite by `BEGIN IMMEDIATE` — so two SAVEs on one record never both apply (the second reads
 what the first wrote and gets `IMSSAV0010`).
+
+A unit of work reaches the repositories on its connection, where every query lives:
+`records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns` and `users`,
+`gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
 """
 
 from __future__ import annotations

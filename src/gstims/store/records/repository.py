@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, update
+from sqlalchemy import Connection, Row, RowMapping, and_, func, or_, select, update
 
 from gstims.domain.calendar import Period
 from gstims.domain.records import Action, Kind, Origin, Route, Section
@@ -109,7 +109,7 @@ class Records:
         the `extra` ones, its SPARSE columns): see `mapping.select_record_rows`."""
         return select_record_rows(self.conn, selections.for_2b(recipient, period), extra)
 
-    def find(self, recipient: str, record_id: int) -> Mapping[str, Any] | None:
+    def find(self, recipient: str, record_id: int) -> RowMapping | None:
         query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)
         return self.conn.execute(query).mappings().first()
 
@@ -123,7 +123,7 @@ class Records:
 
     def of_return(
         self, supplier: str, origin: Origin, period: Period, kind: Kind | None = None
-    ) -> list[Mapping[str, Any]]:
+    ) -> list[RowMapping]:
         query = select(records).where(_of_return(supplier, origin, period)).order_by(records.c.id)
         if kind is not None:
             query = query.where(records.c.kind == kind.value)
