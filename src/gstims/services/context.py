@@ -10,16 +10,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import select
-
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.sequence import FilingFacts
 from gstims.domain.taxpayer import Taxpayer
 from gstims.services.errors import NotFound
-from gstims.store.bulk import in_values
 from gstims.store.db import UnitOfWork
-from gstims.store.records.mapping import period_int, period_of
-from gstims.store.tables import returns, taxpayers
+from gstims.store.records.mapping import period_of
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -31,23 +27,17 @@ def new_reference() -> str:
 
 
 def taxpayer(uow: UnitOfWork, gstin: str) -> Taxpayer:
-    row = uow.conn.execute(select(taxpayers).where(taxpayers.c.gstin == gstin)).mappings().first()
+    row = uow.taxpayers.find(gstin)
     if row is None:
         raise NotFound("GSTIMS404", f"GSTIN {gstin} is not registered")
     return _taxpayer(row)
 
 
 def taxpayers_by_gstin(uow: UnitOfWork, gstins: Iterable[str]) -> dict[str, Taxpayer]:
-    wanted = sorted(set(gstins))
-    found: dict[str, Taxpayer] = {}
-    for start in range(0, len(wanted), 1000):
-        chunk = wanted[start : start + 1000]
-        rows = uow.conn.execute(select(taxpayers).where(taxpayers.c.gstin.in_(chunk))).mappings()
-        found.update((r["gstin"], _taxpayer(r)) for r in rows)
-    return found
+    return {row["gstin"]: _taxpayer(row) for row in uow.taxpayers.by_gstin(gstins)}
 
 
-def _taxpayer(row: Mapping[str, Any]) -> Taxpayer:
+def _taxpayer(row: Mapping[Any, Any]) -> Taxpayer:
     return Taxpayer(
         row["gstin"],
         row["legal_name"],
@@ -67,12 +57,7 @@ def filing_facts_of(uow: UnitOfWork, tps: Mapping[str, Taxpayer]) -> dict[str, F
     filed: dict[str, dict[str, set[Period]]] = {
         g: {"GSTR1": set(), "GSTR1A": set(), "GSTR3B": set()} for g in tps
     }
-    rows = uow.conn.execute(
-        select(returns.c.gstin, returns.c.form, returns.c.period).where(
-            in_values(uow.conn, returns.c.gstin, sorted(tps)), returns.c.status == "filed"
-        )
-    )
-    for gstin, form, period in rows:
+    for gstin, form, period in uow.returns.filed(sorted(tps)):
         filed[gstin].setdefault(form, set()).add(period_of(period))
     return {
         g: FilingFacts(
@@ -88,18 +73,8 @@ def filing_facts_of(uow: UnitOfWork, tps: Mapping[str, Taxpayer]) -> dict[str, F
 
 def return_status(
     uow: UnitOfWork, gstin: str, form: str, period: Period
-) -> Mapping[str, Any] | None:
-    return (
-        uow.conn.execute(
-            select(returns).where(
-                returns.c.gstin == gstin,
-                returns.c.form == form,
-                returns.c.period == period_int(period),
-            )
-        )
-        .mappings()
-        .first()
-    )
+) -> Mapping[Any, Any] | None:
+    return uow.returns.status(gstin, form, period)
 
 
 _gc_lock = threading.Lock()

@@ -16,8 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from gstims.domain.calendar import Frequency, Period, financial_year_of
 from gstims.domain.documents import Problem, SupplierDocument
 from gstims.domain.gstin import gstin_problems
@@ -26,10 +24,8 @@ from gstims.domain.records import Kind, Origin, normalise_number
 from gstims.services.context import taxpayers_by_gstin
 from gstims.services.errors import Invalid
 from gstims.services.supplier import Derivations, document_hash
-from gstims.store.bulk import insert_rows
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import ORIGINAL_COLUMNS, period_int, tax_paise, to_paise
-from gstims.store.tables import records
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +70,7 @@ def feed_gstr5(
         )
         for d in docs
     ]
-    return _store(uow, rows, [gstin, *(d.recipient for d in docs)])
+    return _store(uow, Origin.GSTR5, rows, [gstin, *(d.recipient for d in docs)])
 
 
 def feed_gstr6(uow: UnitOfWork, gstin: str, period: Period, docs: Sequence[IsdDocument]) -> int:
@@ -96,7 +92,7 @@ def feed_gstr6(uow: UnitOfWork, gstin: str, period: Period, docs: Sequence[IsdDo
         )
         for d in docs
     ]
-    return _store(uow, rows, [gstin, *(d.recipient for d in docs)])
+    return _store(uow, Origin.GSTR6, rows, [gstin, *(d.recipient for d in docs)])
 
 
 def feed_icegate(uow: UnitOfWork, boes: Sequence[BillOfEntry]) -> int:
@@ -120,7 +116,10 @@ def feed_icegate(uow: UnitOfWork, boes: Sequence[BillOfEntry]) -> int:
         row.update(port_code=b.port_code, ref_date=b.ref_date)
         rows.append(row)
     return _store(
-        uow, rows, [b.sez_supplier for b in boes if b.sez_supplier] + [b.recipient for b in boes]
+        uow,
+        Origin.ICEGATE,
+        rows,
+        [b.sez_supplier for b in boes if b.sez_supplier] + [b.recipient for b in boes],
     )
 
 
@@ -202,7 +201,7 @@ def _identity_problems(row: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> int:
+def _store(uow: UnitOfWork, origin: Origin, rows: list[dict[str, Any]], gstins: list[str]) -> int:
     today = uow.today()
     recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in rows})
     problems = (
@@ -224,15 +223,7 @@ def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> in
     if problems:
         raise Invalid(problems)
     uow.lock(gstins)
-    existing = {
-        (s, k, n, f)
-        for s, k, n, f in uow.conn.execute(
-            select(records.c.supplier, records.c.kind, records.c.number, records.c.fy).where(
-                records.c.recipient.in_(sorted(recipients)),
-                records.c.origin == rows[0]["origin"] if rows else True,
-            )
-        )
-    }
+    existing = uow.records.keys(sorted(recipients), origin)
     fresh = []
     derive = Derivations(recipients, today)
     for row in rows:
@@ -244,6 +235,5 @@ def _store(uow: UnitOfWork, rows: list[dict[str, Any]], gstins: list[str]) -> in
         row.update(derive(row))
         fresh.append(row)
     if fresh:
-        insert_rows(uow.conn, records, fresh)
-        uow.records.bump_ims_version({r["recipient"] for r in fresh})
+        uow.records.add(fresh)
     return len(fresh)

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import LargeBinary, func, insert, select, type_coerce
-
 from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Entry, Gstr2B, Rule37A, build_gstr2b
 from gstims.domain.gstr3b import (
@@ -32,21 +30,17 @@ from gstims.formats.gstr2b import gstr2b_json
 from gstims.services.context import cyclic_gc_paused, filing_facts, new_reference, taxpayer
 from gstims.services.errors import Conflict, NotFound
 from gstims.store.db import UnitOfWork
-from gstims.store.records import selections
 from gstims.store.records.mapping import (
     DECLARED_COLUMNS,
     DENSE_COLUMNS,
     SPARSE_COLUMNS,
     from_paise,
-    period_int,
     period_of,
     record_and_state_of,
     route_of,
-    select_record_rows,
     tax_of,
     to_paise,
 )
-from gstims.store.tables import gstr2b, itc_adjustments, json_text, taxpayers
 
 HEADS = ("igst", "cgst", "sgst", "cess")
 
@@ -77,20 +71,13 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     refusal = gen2b_refusal(filing_facts(uow, tp), period, today)
     if refusal:
         raise Conflict(refusal.code, refusal.message)
-    rows = select_record_rows(uow.conn, selections.for_2b(recipient, period), ("route", "id"))
-    names = _trade_names(uow, {r[0] for r, _ in rows})  # supplier: the first column
+    rows = uow.records.for_2b(recipient, period, ("route", "id"))
+    names = uow.taxpayers.names({r[0] for r, _ in rows})  # supplier: the first column
     entries = [
         _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
         for r, sparse in rows
     ]
-    version = 1 + (
-        uow.conn.execute(
-            select(func.max(gstr2b.c.version)).where(
-                gstr2b.c.recipient == recipient, gstr2b.c.period == period_int(period)
-            )
-        ).scalar()
-        or 0
-    )
+    version = 1 + uow.gstr2b.latest_version(recipient, period)
     statement = build_gstr2b(
         recipient,
         period,
@@ -100,22 +87,17 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
         version=version,
     )
     reference = new_reference()
-    ims_version = uow.conn.execute(
-        select(taxpayers.c.ims_version).where(taxpayers.c.gstin == recipient)
-    ).scalar_one()
-    uow.conn.execute(
-        insert(gstr2b).values(
-            recipient=recipient,
-            period=period_int(period),
-            version=version,
-            generated_on=today,
-            ims_version=ims_version,
-            reference_id=reference,
-            content=gstr2b_json(statement),
-            table4=table4_json(table4(statement)),
-            members=_members(rows),
-            declarations=_declarations(rows),
-        )
+    uow.gstr2b.add(
+        recipient,
+        period,
+        version=version,
+        generated_on=today,
+        ims_version=uow.taxpayers.ims_version(recipient),
+        reference_id=reference,
+        content=gstr2b_json(statement),
+        table4=table4_json(table4(statement)),
+        members=_members(rows),
+        declarations=_declarations(rows),
     )
     uow.requests.record(reference, recipient, "GEN2B", processed=len(rows), errors=[], day=today)
     return Generated(reference, statement)
@@ -153,29 +135,9 @@ def _declarations(rows: Sequence[tuple[Sequence[Any], Sequence[Any]]]) -> dict[s
     }
 
 
-def _trade_names(uow: UnitOfWork, gstins: set[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    wanted = sorted(gstins)
-    for start in range(0, len(wanted), 1000):
-        rows = uow.conn.execute(
-            select(taxpayers.c.gstin, taxpayers.c.trade_name, taxpayers.c.legal_name).where(
-                taxpayers.c.gstin.in_(wanted[start : start + 1000])
-            )
-        )
-        names.update((g, t or legal) for g, t, legal in rows)
-    return names
-
-
 def _adjustments(
     uow: UnitOfWork, recipient: str, period: Period, names: dict[str, str]
 ) -> list[Rule37A]:
-    rows = uow.conn.execute(
-        select(itc_adjustments).where(
-            itc_adjustments.c.recipient == recipient,
-            itc_adjustments.c.period_2b <= period_int(period),
-            itc_adjustments.c.consumed_in.is_(None),
-        )
-    ).mappings()
     return [
         Rule37A(
             r["supplier"],
@@ -184,7 +146,7 @@ def _adjustments(
             r["kind"] == "reclaim",
             names.get(r["supplier"], ""),
         )
-        for r in rows
+        for r in uow.gstr2b.open_adjustments(recipient, period)
     ]
 
 
@@ -193,39 +155,23 @@ def latest(
 ) -> dict[str, Any] | None:
     """The latest generation's row; without `content` (megabytes of JSON for a lakh of
     documents) when the caller needs only its version, Table 4 and dates."""
-    columns = [c for c in gstr2b.columns if content or c.name != "content"]
-    row = (
-        uow.conn.execute(
-            select(*columns)
-            .where(gstr2b.c.recipient == recipient, gstr2b.c.period == period_int(period))
-            .order_by(gstr2b.c.version.desc())
-            .limit(1)
-        )
-        .mappings()
-        .first()
-    )
-    return dict(row) if row else None
+    return uow.gstr2b.latest(recipient, period, content=content)
 
 
 def get_2b_json(uow: UnitOfWork, recipient: str, period: Period) -> bytes:
     """GET2B as the JSON text kept: what `get_2b` answers, without reading a lakh of
     documents into objects only to write them out again."""
     taxpayer(uow, recipient)
-    kept = uow.conn.execute(
-        select(type_coerce(gstr2b.c.content, LargeBinary))
-        .where(gstr2b.c.recipient == recipient, gstr2b.c.period == period_int(period))
-        .order_by(gstr2b.c.version.desc())
-        .limit(1)
-    ).scalar()
+    kept = uow.gstr2b.latest_json(recipient, period)
     if kept is None:
         raise NotFound(NOT_GENERATED, f"GSTR-2B for {period} has not been generated")
-    return json_text(kept)
+    return kept
 
 
 def get_2b(uow: UnitOfWork, recipient: str, period: Period) -> dict[str, Any]:
     """GET2B: the latest generation's GSTN data object; RET2B1023 when there is none."""
     taxpayer(uow, recipient)
-    row = latest(uow, recipient, period)
+    row = uow.gstr2b.latest(recipient, period)
     if row is None:
         raise NotFound(NOT_GENERATED, f"GSTR-2B for {period} has not been generated")
     content: dict[str, Any] = row["content"]

@@ -5,6 +5,10 @@ transaction: it rolls back unless `commit()` is called, so a failed request leav
 Writers are serialised per taxpayer — on PostgreSQL by transaction-scoped advisory locks, on
 SQLite by `BEGIN IMMEDIATE` — so two SAVEs on one record never both apply (the second reads
 what the first wrote and gets `IMSSAV0010`).
+
+A unit of work reaches the repositories on its connection, where every query lives:
+`records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns` and `users`,
+`gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
 """
 
 from __future__ import annotations
@@ -23,9 +27,14 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.codec import loads, to_json_bytes
 from gstims.settings import environment
+from gstims.store.dashboard import DashboardQueries
+from gstims.store.gstr2b import Generations
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
+from gstims.store.returns import Returns
 from gstims.store.tables import clock, taxpayers
+from gstims.store.taxpayers import Taxpayers
+from gstims.store.users import Users
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_TODAY = date(2024, 10, 1)
@@ -152,6 +161,26 @@ class UnitOfWork:
     @property
     def requests(self) -> Requests:
         return Requests(self.conn)
+
+    @property
+    def dashboard(self) -> DashboardQueries:
+        return DashboardQueries(self.conn)
+
+    @property
+    def gstr2b(self) -> Generations:
+        return Generations(self.conn)
+
+    @property
+    def taxpayers(self) -> Taxpayers:
+        return Taxpayers(self.conn)
+
+    @property
+    def returns(self) -> Returns:
+        return Returns(self.conn)
+
+    @property
+    def users(self) -> Users:
+        return Users(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""

@@ -7,7 +7,14 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     in_ims(recipient, ...)        GETINV rows: open in IMS, filtered, paged, in id order
     count_in_ims(recipient)       GETCNT: (kind, amends consumed, SEZ, action, count)
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
+    for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
+    find(recipient, id)           one of the recipient's records, or None
     facts(ids, columns)           more columns of a few records, by id
+    of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
+    count_of_return(supplier,...) (kind, count) of a supplier's return (RETSUM)
+    return_periods(supplier)      YYYYMM of the supplier's GSTR-1/1A periods, newest first
+    keys(recipients, origin)      (supplier, kind, number, fy) of the recipients' records
+    add(rows)                     new records, by one bulk INSERT
     set_states(groups)            one UPDATE per group of records that end alike
     expire_pending(day, ...)      R-ACT-4 expiry with its audit entries
     time_bar(day)                 R-ACT-5 / R-IN-5f: records leave IMS as time-barred
@@ -21,12 +28,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, RowMapping, func, or_, select, update
+from sqlalchemy import Connection, Row, RowMapping, and_, func, or_, select, update
 
-from gstims.domain.records import Action, Route, Section
-from gstims.store.bulk import in_values, update_grouped
+from gstims.domain.calendar import Period
+from gstims.domain.records import Action, Kind, Origin, Route, Section
+from gstims.store.bulk import in_values, insert_rows, update_grouped
 from gstims.store.records import selections
 from gstims.store.records.audit import Audit
+from gstims.store.records.mapping import period_int, select_record_rows
 from gstims.store.records.staging import SignedLoad
 from gstims.store.tables import records, taxpayers
 
@@ -95,6 +104,17 @@ class Records:
             )
         ).all()
 
+    def for_2b(
+        self, recipient: str, period: Period, extra: Sequence[str] = ()
+    ) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+        """The records a GSTR-2B of `period` reads (R-2B-2), each as (its DENSE columns then
+        the `extra` ones, its SPARSE columns): see `mapping.select_record_rows`."""
+        return select_record_rows(self.conn, selections.for_2b(recipient, period), extra)
+
+    def find(self, recipient: str, record_id: int) -> RowMapping | None:
+        query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)
+        return self.conn.execute(query).mappings().first()
+
     def facts(self, ids: Sequence[int], columns: Sequence[str]) -> Sequence[Row[Any]]:
         """(id, *columns) of these records, in one query."""
         return self.conn.execute(
@@ -103,7 +123,49 @@ class Records:
             )
         ).all()
 
+    def of_return(
+        self, supplier: str, origin: Origin, period: Period, kind: Kind | None = None
+    ) -> list[RowMapping]:
+        query = select(records).where(_of_return(supplier, origin, period)).order_by(records.c.id)
+        if kind is not None:
+            query = query.where(records.c.kind == kind.value)
+        return list(self.conn.execute(query).mappings())
+
+    def count_of_return(
+        self, supplier: str, origin: Origin, period: Period
+    ) -> list[tuple[str, int]]:
+        rows = self.conn.execute(
+            select(records.c.kind, func.count())
+            .where(_of_return(supplier, origin, period))
+            .group_by(records.c.kind)
+        ).all()
+        return [(kind, n) for kind, n in rows]
+
+    def return_periods(self, supplier: str) -> list[int]:
+        """The YYYYMM periods of the supplier's GSTR-1 and GSTR-1A returns holding records,
+        newest first."""
+        origins = (Origin.GSTR1.value, Origin.GSTR1A.value)
+        query = (
+            select(records.c.source_period)
+            .where(records.c.supplier == supplier, records.c.origin.in_(origins))
+            .distinct()
+            .order_by(records.c.source_period.desc())
+        )
+        return list(self.conn.execute(query).scalars())
+
+    def keys(self, recipients: Sequence[str], origin: Origin) -> set[tuple[str, str, str, str]]:
+        """(supplier, kind, number, fy) of the recipients' records from `origin`."""
+        query = select(records.c.supplier, records.c.kind, records.c.number, records.c.fy).where(
+            records.c.recipient.in_(recipients), records.c.origin == origin.value
+        )
+        return {(s, k, n, f) for s, k, n, f in self.conn.execute(query)}
+
     # -- writes -------------------------------------------------------------------------------
+
+    def add(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """New records (complete rows), by one bulk INSERT; their recipients' IMS changed."""
+        insert_rows(self.conn, records, rows)
+        self.bump_ims_version({row["recipient"] for row in rows})
 
     def set_states(
         self,
@@ -168,3 +230,11 @@ class Records:
         return [
             r for (r,) in self.conn.execute(select(records.c.recipient).where(where).distinct())
         ]
+
+
+def _of_return(supplier: str, origin: Origin, period: Period) -> Any:
+    return and_(
+        records.c.supplier == supplier,
+        records.c.origin == origin.value,
+        records.c.source_period == period_int(period),
+    )

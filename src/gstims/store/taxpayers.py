@@ -1,0 +1,53 @@
+"""`Taxpayers`: the registered taxpayers' rows, reached as `uow.taxpayers`.
+
+find(gstin)          the taxpayer's row, or None
+by_gstin(gstins)     the rows of those registered, in chunks of a thousand
+names(gstins)        trade name (else legal name) of each registered GSTIN
+ims_version(gstin)   how many times the taxpayer's IMS has changed (R-3B-2 staleness)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import Connection, RowMapping, select
+
+from gstims.store.tables import taxpayers
+
+CHUNK = 1000
+
+
+class Taxpayers:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def find(self, gstin: str) -> RowMapping | None:
+        query = select(taxpayers).where(taxpayers.c.gstin == gstin)
+        return self.conn.execute(query).mappings().first()
+
+    def by_gstin(self, gstins: Iterable[str]) -> Iterator[RowMapping]:
+        for chunk in _chunks(gstins):
+            query = select(taxpayers).where(taxpayers.c.gstin.in_(chunk))
+            yield from self.conn.execute(query).mappings()
+
+    def names(self, gstins: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(gstins):
+            rows = self.conn.execute(
+                select(taxpayers.c.gstin, taxpayers.c.trade_name, taxpayers.c.legal_name).where(
+                    taxpayers.c.gstin.in_(chunk)
+                )
+            )
+            found.update((g, trade or legal) for g, trade, legal in rows)
+        return found
+
+    def ims_version(self, gstin: str) -> int:
+        query = select(taxpayers.c.ims_version).where(taxpayers.c.gstin == gstin)
+        version: int = self.conn.execute(query).scalar_one()
+        return version
+
+
+def _chunks(gstins: Iterable[str]) -> Iterator[list[str]]:
+    wanted = sorted(set(gstins))
+    for start in range(0, len(wanted), CHUNK):
+        yield wanted[start : start + CHUNK]
