@@ -109,6 +109,33 @@ def test_r_in_7_an_unfiled_amendment_replacing_a_held_original_is_measured_again
     assert claim(box, "112024") == Decimal("1800.00")
 
 
+def test_r_2b_5_an_amendment_replacing_an_unconsumed_amendment_is_measured_against_the_chain(db):
+    """Rule: R-2B-5, R-IN-7 — INV-1 gave 1,800 (102024) and its amendment to 3,600 another
+    1,800 (112024). A GSTR-1A of 112024 filed on 16-12 cuts it to 900; before any 3B consumes
+    that, the GSTR-1 of 122024 sets it to 1,800: measured against the 3,600 the chain gave, it
+    counts −1,800 — 1,800 in all for a 1,800 invoice, not 5,400."""
+    box = inv_1_filed_on_5_november(db)
+    box.today("18-11-2024")
+    assert claim(box, "102024") == Decimal("1800.00")
+    box.file3b("102024", S1)
+    box.today("03-12-2024")
+    box.save(S1, "112024", RAISED)
+    box.file(S1, "112024")
+    box.today("14-12-2024")
+    assert claim(box, "112024") == Decimal("1800.00")
+    cut = doc("INV-1", "10-10-2024", taxable=5000, original=("INV-1", "10-10-2024"))
+    box.save(S1, "112024", cut, form="GSTR1A")
+    box.today("16-12-2024")
+    box.file(S1, "112024", form="GSTR1A")
+    box.file3b("112024", S1)
+    box.today("03-01-2025")
+    back = doc("INV-1", "10-10-2024", taxable=10000, original=("INV-1", "10-10-2024"))
+    box.save(S1, "122024", back)
+    box.file(S1, "122024")
+    box.today("14-01-2025")
+    assert claim(box, "122024") == Decimal("-1800.00")
+
+
 def test_r_in_2_deleting_an_unfiled_amendment_brings_back_the_original_it_replaced(db):
     """Rule: R-IN-2, R-IN-7 — INV-1 of 1,800, accepted, is replaced on 10-11 by an unfiled
     GSTR-1A amendment, which the supplier deletes the same day: INV-1 is back in IMS at No

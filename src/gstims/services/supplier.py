@@ -403,8 +403,10 @@ def _original_columns(
 ) -> Mapping[str, Any]:
     if not doc.is_amendment or previous is None:
         return _NO_ORIGINAL
-    if previous["orig_number"] is not None and previous["filed_on"] is None:
-        # replacing an unfiled amendment of this very return: keep what it amends
+    # Replacing an unfiled amendment of this very return, or an unconsumed amendment of a
+    # consumed original: measured, as it was, against what the chain gave (R-2B-5).
+    replaces_amendment = previous["orig_number"] is not None and previous["consumed_in"] is None
+    if replaces_amendment and (previous["filed_on"] is None or previous["orig_consumed"]):
         return {k: previous[k] for k in _NO_ORIGINAL}
     return original_columns_of(previous)
 
