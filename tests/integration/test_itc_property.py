@@ -1,7 +1,8 @@
 """Random ITC timelines (issue 12): what the filed 3Bs claimed is what the law gives.
 
-Hypothesis draws three months (Oct-Dec 2025) of one supplier's invoices to one recipient —
-new invoices of FY 2024-25 (16(4) limit 30-11-2025, which passes in the middle) or FY 2025-26,
+Hypothesis draws three months (Oct-Dec 2025) of one supplier's invoices and credit notes to
+one recipient — new invoices of FY 2024-25 (16(4) limit 30-11-2025, which passes in the
+middle) or FY 2025-26, credit notes of the month,
 GSTR-1 amendments, GSTR-1A amendments between the 2B and the 3B (some deleted again before
 filing), the recipient's actions
 (accept, reject, pending, reset) before and after its 2B, recomputations, and the filing days —
@@ -31,7 +32,7 @@ from tests.conftest import postgres_database
 from tests.integration.harness import S1, R, Sandbox, doc
 
 from gstims.domain.calendar import Period, section_16_4_limit
-from gstims.domain.records import Action
+from gstims.domain.records import Action, Kind
 from gstims.services.errors import Conflict, Invalid
 from gstims.store.db import Database
 from gstims.store.tables import records, returns
@@ -47,7 +48,7 @@ CHAINS = 4
 class Month:
     """One supplier month and what happens in the month after it, by day."""
 
-    new: tuple[tuple[bool, int], ...]  # (FY 2024-25?, taxable) of new invoices
+    new: tuple[tuple[bool, int, bool], ...]  # (FY 2024-25?, taxable, credit note?) of new ones
     amended: tuple[tuple[int, int], ...]  # (chain, taxable) in the GSTR-1
     gstr1_day: int
     actions: tuple[tuple[int, int, str], ...]  # (day, chain, action)
@@ -62,7 +63,9 @@ def months() -> st.SearchStrategy[tuple[Month, ...]]:
     chain = st.integers(0, CHAINS - 1)
     month = st.builds(
         Month,
-        new=st.lists(st.tuples(st.booleans(), st.sampled_from(TAXABLE)), max_size=2).map(tuple),
+        new=st.lists(
+            st.tuples(st.booleans(), st.sampled_from(TAXABLE), st.booleans()), max_size=2
+        ).map(tuple),
         amended=st.lists(st.tuples(chain, st.sampled_from(AMENDED)), max_size=2).map(tuple),
         gstr1_day=st.sampled_from((3, 8, 11)),
         actions=st.lists(
@@ -82,7 +85,7 @@ class Timeline:
 
     def __init__(self, box: Sandbox) -> None:
         self.box = box
-        self.dates: list[str] = []  # document date of each chain, by index
+        self.chains: list[tuple[str, Kind, str]] = []  # number, kind and date, by index
 
     def day(self, month: Period, day: int) -> None:
         self.box.today(month.next().day(day).strftime("%d-%m-%Y"))
@@ -96,24 +99,24 @@ class Timeline:
     def month(self, month: Period, step: Month) -> None:
         box, code = self.box, month.code
         self.day(month, 1)
-        known = len(self.dates)
-        for fy_2024, _ in step.new:
-            self.dates.append("15-03-2025" if fy_2024 else month.day(10).strftime("%d-%m-%Y"))
-        new = [
-            doc(f"INV-{i}", self.dates[i], taxable=t)
-            for i, (_, t) in zip(range(known, len(self.dates)), step.new, strict=True)
-        ]
+        known = len(self.chains)
+        new = []
+        for fy_2024, taxable, note in step.new:  # credit notes of the month only (s.34(2))
+            kind = Kind.CN if note else Kind.INV
+            dated = "15-03-2025" if fy_2024 and not note else month.day(10).strftime("%d-%m-%Y")
+            self.chains.append((f"{kind}-{len(self.chains)}", kind, dated))
+            new.append(doc(self.chains[-1][0], dated, kind=kind, taxable=taxable))
         box.save(S1, code, *new, *self.amendments(step.amended, known))
         for day in sorted({2, 12, 15, step.gstr1_day}):
             self.day(month, day)
             if day == step.gstr1_day:
                 box.file(S1, code)
             self.act([(c, a) for d, c, a in step.actions if d == day])
-            if day == 15 and (amendments := self.amendments(step.gstr1a, len(self.dates))):
+            if day == 15 and (amendments := self.amendments(step.gstr1a, len(self.chains))):
                 box.save(S1, code, *amendments, form="GSTR1A")
                 if step.withdrawn:
                     box.save(S1, code, replace(amendments[0], delete=True), form="GSTR1A")
-        saved_1a = bool(self.amendments(step.gstr1a, len(self.dates)))
+        saved_1a = bool(self.amendments(step.gstr1a, len(self.chains)))
         for day in sorted({step.gstr1a_day, step.gstr3b_day}):
             self.day(month, day)
             if day == step.gstr1a_day and saved_1a:
@@ -130,7 +133,8 @@ class Timeline:
         """A month without documents: Pending records are reset, every return filed."""
         box = self.box
         self.day(month, 2)
-        self.act([(int(r.record.key.number[4:]), "N") for r in box.ims() if r.state.action == "P"])
+        pending = {r.record.key.number for r in box.ims() if r.state.action == "P"}
+        self.act([(i, "N") for i, chain in enumerate(self.chains) if chain[0] in pending])
         self.day(month, 5)
         box.file(S1, month.code)
         self.day(month, 16)
@@ -142,31 +146,34 @@ class Timeline:
     def amendments(self, wanted: tuple[tuple[int, int], ...], known: int) -> list[Any]:
         """Amendments of chains already reported, one per chain (the first asked)."""
         chosen = {c: t for c, t in reversed(wanted) if c < known}
-        return [
-            doc(f"INV-{c}", self.dates[c], taxable=t, original=(f"INV-{c}", self.dates[c]))
-            for c, t in sorted(chosen.items())
-        ]
+        out = []
+        for c, taxable in sorted(chosen.items()):
+            number, kind, dated = self.chains[c]
+            out.append(doc(number, dated, kind=kind, taxable=taxable, original=(number, dated)))
+        return out
 
     def act(self, wanted: list[tuple[int, str]]) -> None:
         """The recipient's actions on the chains' records now in IMS; a refusal is an answer."""
-        shown = {r.record.key.number: r for r in self.box.ims()}
+        shown = {r.record.key.number for r in self.box.ims()}
         for chain, action in wanted:
-            if f"INV-{chain}" in shown:
-                self.box.act(f"INV-{chain}", action)
+            if chain < len(self.chains) and self.chains[chain][0] in shown:
+                self.box.act(self.chains[chain][0], action)
 
 
 def law_gives(versions: list[dict[str, Any]]) -> int:
     """The IGST (paise) a chain's consumed versions, oldest first, give in all (R-2B-5, 16(4)).
 
-    A version consumed as Pending was out of IMS (time-barred): nothing new. A rejected version
+    For a credit note, what it gave is the reduction (positive), never late. A version
+    consumed as Pending was out of IMS (time-barred): nothing new. A rejected version
     keeps what the chain gave before (nothing, for the first). A version accepted or deemed
     accepted gives its tax — unless filed after the 16(4) limit of the chain's document: the
     first one consumed then gives nothing, a later one at most what the chain gave before.
     """
     limit = section_16_4_limit(versions[0]["doc_date"])
+    note = versions[0]["kind"] == Kind.CN.value  # a reduction is never late (R-IN-5f)
     given = 0
     for n, v in enumerate(versions):
-        action, late = Action(v["consumed_action"]), v["filed_on"] > limit
+        action, late = Action(v["consumed_action"]), v["filed_on"] > limit and not note
         if action is Action.PENDING or action is Action.REJECT:
             given = given if n else 0
         elif late:
@@ -196,7 +203,11 @@ def check(db: Database) -> None:
         expected[number] = law_gives(consumed)
         gave[number] = consumed[-1]["eff_igst"]  # an amendment's effect is cumulative
     assert gave == expected
-    assert claimed * 100 == sum(expected.values())
+    sign = {
+        number: -1 if versions[0]["kind"] == Kind.CN.value else 1
+        for number, versions in chains.items()
+    }
+    assert claimed * 100 == sum(sign[n] * given for n, given in expected.items())
 
 
 @pytest.fixture(scope="module")
@@ -256,10 +267,12 @@ def test_r_3b_3_every_chains_claimed_itc_is_what_the_law_gives(backend, template
 def test_law_gives_reads_the_rules_not_the_code():
     """Rule: R-2B-5, R-IN-5f — the oracle's own cases: accepted 1,800 then 900 after the limit
     gives 900; rejected then 900 after the limit gives 0; replaced before consumption counts
-    the replacement alone; Pending (time-barred) gives nothing."""
+    the replacement alone; Pending (time-barred) gives nothing; a credit note's reduction is
+    never late."""
 
-    def v(action: str, igst: int, filed: date) -> dict[str, Any]:
-        return {"consumed_action": action, "igst": igst, "filed_on": filed, "doc_date": MARCH}
+    def v(action: str, igst: int, filed: date, kind: str = "INV") -> dict[str, Any]:
+        facts = {"consumed_action": action, "igst": igst, "filed_on": filed}
+        return {**facts, "doc_date": MARCH, "kind": kind}
 
     MARCH, IN_TIME, LATE = date(2025, 3, 15), date(2025, 11, 5), date(2025, 12, 5)
     assert law_gives([v("N", 1800, IN_TIME), v("A", 900, LATE)]) == 900
@@ -268,3 +281,4 @@ def test_law_gives_reads_the_rules_not_the_code():
     assert law_gives([v("A", 1800, IN_TIME), v("R", 900, IN_TIME)]) == 1800
     assert law_gives([v("P", 1800, IN_TIME)]) == 0
     assert law_gives([v("N", 900, LATE)]) == 0
+    assert law_gives([v("A", 1800, IN_TIME, "CN"), v("N", 900, LATE, "CN")]) == 900

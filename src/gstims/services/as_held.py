@@ -88,7 +88,7 @@ def measure_successors(uow: UnitOfWork, tp: Taxpayer, consumed: Sequence[int], t
         records.c.recipient == tp.gstin,
         records.c.consumed_in.is_(None),
         in_values(conn, records.c.number, sorted({chain[2] for chain in originals})),
-        records.c.supplier.in_(sorted({chain[0] for chain in originals})),
+        in_values(conn, records.c.supplier, sorted({chain[0] for chain in originals})),
     )
     changed = []
     for row in fetch_dicts(conn, candidates):
