@@ -163,8 +163,8 @@ GIVES_CREDIT_BACK = and_(
 def time_bar(uow: UnitOfWork, day: date) -> str:
     """R-ACT-5, R-IN-5f: past the 16(4) limit, pending and unfiled records leave IMS.
 
-    A downward amendment stays (`is_time_barred`): 16(4) bars taking credit, never giving it
-    back, whether the amendment is filed before or after the limit passes.
+    A downward amendment of a consumed original stays (`gives_credit_back`): 16(4) bars
+    taking credit, never giving it back, whether it is filed before or after the limit.
     """
     barred = and_(
         records.c.route == Route.IMS.value,

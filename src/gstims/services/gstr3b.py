@@ -2,11 +2,11 @@
 
 Filing 3B for T consumes exactly the records that T's latest 2B held, with the actions that
 2B recorded (R-3B-3): an action changed since and not recomputed is overridden by what was
-filed, with an audit entry; a record time-barred since, or replaced by an amendment since, is
-consumed as the 2B held it (`as_held`). Each consumed record keeps the ITC effect it actually gave (so a
-later amendment is counted by difference, R-2B-5), and each consumed credit note that the
-recipient rejected or declared a partial or nil reduction on adds back to its supplier's
-liability (R-3B-4).
+filed, with an audit entry; a record time-barred since, or replaced by an amendment since,
+is consumed as the 2B held it (`as_held`). Each consumed record keeps the ITC effect it
+actually gave (so a later amendment is counted by difference, R-2B-5), and each consumed
+credit note that the recipient rejected or declared a partial or nil reduction on adds back
+to its supplier's liability (R-3B-4).
 """
 
 from __future__ import annotations
