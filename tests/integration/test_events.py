@@ -66,9 +66,11 @@ def test_r_act_5_and_r_in_5f_at_the_16_4_limit_pending_and_unfiled_records_leave
 
 
 def test_r_2b_8_rule_37a_reverses_then_reclaims_the_itc_from_an_unfiled_supplier(year, db):
-    """Rule: R-2B-8, R-CLK — reverse-charge credit is left alone (decision)."""
+    """Rule: R-2B-8, R-CLK — reverse-charge credit is left alone (decision); the check of
+    "by 30 September" runs on 1 October."""
     file_recipient_months(year, Period(2024, 10), Period(2025, 8))
-    events = year.today("30-09-2025")
+    assert not any("Rule 37A" in e.summary for e in year.today("30-09-2025"))
+    events = year.today("01-10-2025")
     assert any("Rule 37A" in e.summary for e in events)
     with db.engine.connect() as conn:
         rows = conn.execute(sa.select(itc_adjustments)).mappings().all()
@@ -127,7 +129,7 @@ def test_r_2b_8_rule_37a_reverses_each_recipients_itc_once_in_one_pass(db):
         for recipient in (R, S2):
             box.file(recipient, p.code)
             box.file3b(p.code, gstin=recipient)
-    box.today("30-09-2025")
+    box.today("01-10-2025")
     with db.engine.connect() as conn:
         rows = conn.execute(
             sa.select(itc_adjustments.c.recipient, itc_adjustments.c.igst).order_by("recipient")

@@ -45,6 +45,7 @@ standings = st.builds(
     pending_until=st.none() | _days,
     limit_16_4=st.none() | _days,
     specified=st.booleans(),
+    gives_credit_back=st.booleans(),
 )
 
 
@@ -71,6 +72,15 @@ def _row(i: int, s: Standing) -> dict:
         "pending_until": s.pending_until,
         "limit_16_4": s.limit_16_4,
         "consumed_in": 202510 if s.consumed else None,
+        # an amendment of a consumed original: downward (gives credit back) or upward
+        "orig_number": f"O{i}",
+        "orig_date": START,
+        "orig_consumed": True,
+        "igst": 900 if s.gives_credit_back else 3600,
+        "orig_igst": 1800,
+        "orig_cgst": 0,
+        "orig_sgst": 0,
+        "orig_cess": 0,
     }
 
 

@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from gstims.domain.clock import DAILY_ORDER, ClockError, Event, schedule
+from gstims.domain.clock import (
+    DAILY_ORDER,
+    ClockError,
+    Event,
+    checked_on,
+    rule_37a_deadline,
+    schedule,
+)
 
 
 def test_r_cal_5_moving_the_clock_runs_each_day_after_today_through_the_target():
@@ -33,3 +40,16 @@ def test_r_cal_5_the_clock_never_moves_back():
     """Rule: R-CAL-5."""
     with pytest.raises(ClockError, match="forward only"):
         schedule(date(2024, 11, 14), date(2024, 11, 13))
+
+
+def test_r_clk_a_by_day_x_deadline_is_checked_on_day_x_plus_1():
+    """Rule: R-CLK, R-2B-8 — a filing ON the deadline day is in time: the check comes after."""
+    assert checked_on(date(2025, 9, 30)) == date(2025, 10, 1)
+    assert checked_on(date(2025, 11, 30)) == date(2025, 12, 1)
+
+
+def test_r_2b_8_the_rule_37a_check_of_fy_2024_25_runs_on_1_october_2025():
+    """Rule: R-2B-8, R-CLK — 30-09-2025 is checked on 01-10-2025, and no other day."""
+    assert rule_37a_deadline(date(2025, 10, 1)) == date(2025, 9, 30)
+    assert rule_37a_deadline(date(2025, 9, 30)) is None
+    assert rule_37a_deadline(date(2025, 10, 2)) is None

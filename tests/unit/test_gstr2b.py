@@ -31,6 +31,7 @@ from gstims.domain.gstr2b import (
     Rule37A,
     Section2B,
     build_gstr2b,
+    itc_effect,
 )
 from gstims.domain.money import NO_TAX, Tax, money
 from gstims.domain.records import Action, Kind, Origin, Route
@@ -187,6 +188,20 @@ def test_r_2b_5_amendment_of_rejected_original_gives_its_full_effect() -> None:
     two_b = gstr2b(entry(again, Action.ACCEPT), period=OCT_2024.next())
 
     assert two_b.itc.itcavl.nonrevsup[S.B2BA] == Tax.of(igst=1800)
+
+
+def test_r_2b_5_an_amendment_filed_after_the_16_4_limit_may_only_give_credit_back() -> None:
+    """Rule: R-2B-5, R-IN-5f — FY 2024-25 INV-7 of 1,800 (limit 30-11-2025), amended down to
+    900 on 05-12-2025: −900 if the original gave its 1,800, 0 (not +900) if it gave nothing;
+    filed on the limit day, the rejected original's amendment still gives its +900."""
+    fy_2024_25 = invoice("INV-7", igst=1800, doc_date=date(2025, 3, 15))
+    late, in_time = date(2025, 12, 5), date(2025, 11, 30)
+    claimed = amendment(fy_2024_25, igst=900, original_action=Action.ACCEPT, filed_on=late)
+    never_claimed = amendment(fy_2024_25, igst=900, original_action=Action.REJECT, filed_on=late)
+    on_the_day = amendment(fy_2024_25, igst=900, original_action=Action.REJECT, filed_on=in_time)
+    assert itc_effect(claimed) == Tax.of(igst=-900)
+    assert itc_effect(never_claimed) == NO_TAX
+    assert itc_effect(on_the_day) == Tax.of(igst=900)
 
 
 def test_r_2b_5_debit_note_and_e_commerce_amendments_sit_in_cdnra_and_ecoma() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from builders import (
     FULL_REDUCTION,
     NO_REDUCTION,
@@ -21,7 +24,13 @@ from builders import (
 
 from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Rule37A
-from gstims.domain.gstr3b import Table4, credit_note_add_back, outward_liability, table4
+from gstims.domain.gstr3b import (
+    Table4,
+    credit_note_add_back,
+    outward_liability,
+    route_as_held,
+    table4,
+)
 from gstims.domain.money import NO_TAX, Tax, money
 from gstims.domain.records import Action, Origin, Route
 from gstims.domain.state import Declaration, ImsState
@@ -255,3 +264,20 @@ def test_r_3b_4_amendment_never_takes_back_more_than_its_original_added_back() -
 def test_r_3b_4_invoices_add_back_nothing() -> None:
     """Rule: R-3B-4."""
     assert credit_note_add_back(invoice("INV-1", igst=1), ImsState(Action.REJECT)) == NO_TAX
+
+
+def test_r_3b_3_a_record_held_in_ims_and_time_barred_since_is_consumed_as_ims() -> None:
+    """Rule: R-3B-3, R-ACT-5, R-IN-5f — the time-bar takes a record out of IMS only Pending or
+    unfiled: held as A, N or R and filed in time, it was in IMS when the 2B held it."""
+    barred = replace(
+        invoice("INV-9", igst=1800, doc_date=date(2025, 3, 15), filed_on=date(2025, 11, 5)),
+        time_barred=True,
+    )
+    for held in (Action.NO_ACTION, Action.ACCEPT, Action.REJECT):
+        assert route_as_held(barred, Route.TIME_BARRED, held) is Route.IMS
+    assert route_as_held(barred, Route.TIME_BARRED, Action.PENDING) is Route.TIME_BARRED
+    filed_late = replace(barred, filed_on=date(2025, 12, 5))  # barred unfiled, filed after
+    assert route_as_held(filed_late, Route.TIME_BARRED, Action.NO_ACTION) is Route.TIME_BARRED
+    late_by_date = replace(filed_late, time_barred=False)
+    assert route_as_held(late_by_date, Route.TIME_BARRED, Action.NO_ACTION) is Route.TIME_BARRED
+    assert route_as_held(barred, Route.POS_INELIGIBLE, Action.NO_ACTION) is Route.POS_INELIGIBLE

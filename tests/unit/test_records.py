@@ -15,6 +15,8 @@ from gstims.domain.records import (
     RecordKey,
     Route,
     Section,
+    filed_after_limit,
+    gives_credit_back,
     period_2b,
     route,
 )
@@ -120,3 +122,25 @@ def test_r_in_5f_a_downward_amendment_filed_after_the_limit_still_reduces_credit
     assert route(late, "29", Period(2025, 12), date(2025, 12, 5)) is Route.IMS
     upward = inv(original=orig, tax=Tax.of(igst=2700), filed_on=date(2025, 12, 5))
     assert route(upward, "29", Period(2025, 12), date(2025, 12, 5)) is Route.TIME_BARRED
+
+
+def test_r_in_5f_a_downward_replacement_of_an_unconsumed_original_is_barred_after_the_limit():
+    """Rule: R-IN-5, R-IN-7 — replacing an unconsumed original, it is judged as the invoice it
+    replaces: filed after the limit, time-barred, downward or not. Only an amendment of a
+    consumed original gives credit back (decision)."""
+    unconsumed = Original(
+        "INV-1", date(2024, 11, 5), Tax.of(igst=1800), False, Action.PENDING, Tax()
+    )
+    late = inv(original=unconsumed, tax=Tax.of(igst=900), filed_on=date(2025, 12, 5))
+    assert not gives_credit_back(late)
+    assert route(late, "29", Period(2025, 12), date(2025, 12, 5)) is Route.TIME_BARRED
+    on_the_limit = replace(late, filed_on=date(2025, 11, 30))
+    assert route(on_the_limit, "29", Period(2025, 11), date(2025, 11, 30)) is Route.IMS
+
+
+def test_r_cal_3_a_filing_on_the_16_4_limit_day_is_in_time():
+    """Rule: R-CAL-3, R-IN-5f — the limit of an FY 2024-25 invoice is 30-11-2025, inclusive."""
+    record = inv(doc_date=date(2025, 3, 15))
+    assert not filed_after_limit(replace(record, filed_on=date(2025, 11, 30)), date(2025, 12, 1))
+    assert filed_after_limit(replace(record, filed_on=date(2025, 12, 1)), date(2025, 12, 1))
+    assert filed_after_limit(replace(record, filed_on=None), date(2025, 12, 1))  # unfiled: today

@@ -51,6 +51,18 @@ def test_r_seq_1_a_quarterly_taxpayers_iff_needs_the_previous_quarters_3b():
     assert gstr1_refusal(f2, p("022025"), date(2025, 3, 3)) is None
 
 
+def test_r_seq_1_a_quarterly_gstr1_needs_no_iff_only_the_previous_quarters_gstr1():
+    """Rule: R-SEQ-1 — IFF is optional: the quarter's GSTR-1 follows the previous quarter's."""
+    q3_filed = facts(Q, first="072024", r1=["092024"], b3=["092024"])
+    assert gstr1_refusal(q3_filed, p("122024"), date(2025, 1, 5)) is None
+    assert gstr1_refusal(q3_filed, p("112024"), date(2024, 12, 5)) is None  # IFF of month 2
+    with_one_iff = facts(Q, first="072024", r1=["092024", "102024"], b3=["092024"])
+    assert gstr1_refusal(with_one_iff, p("122024"), date(2025, 1, 5)) is None
+    q3_missing = facts(Q, first="072024", r1=["072024", "082024"], b3=["092024"])
+    refusal = gstr1_refusal(q3_missing, p("122024"), date(2025, 1, 5))
+    assert refusal is not None and refusal.code == "RET0004" and "092024" in refusal.message
+
+
 def test_r_seq_1_a_taxpayer_owes_nothing_before_its_first_period():
     """Rule: R-SEQ-1."""
     f = facts(first="032025")

@@ -12,7 +12,10 @@ Rules (rules.md §5, R-IN-5):
   reverse-charge ones `.cdnrrev` / `.cdnrarev`) as POSITIVE reduction amounts, reduced by a
   declaration (`reduction_of`). Debit notes are ITC like invoices: `nonrevsup.cdnr`.
 - R-2B-5: an amendment of a consumed original counts its own effect MINUS what the original
-  actually gave (`Original.effect`), signed, in its own amended section.
+  actually gave (`Original.effect`), signed, in its own amended section. **(decision)** An
+  invoice, debit note or e-commerce amendment filed after the original's 16(4) limit counts
+  only the negative part of that difference: s.16(4) bars taking credit after the limit, never
+  giving it back (so a downward amendment of an original that gave nothing gives nothing).
 - R-2B-6: every section is the sum of its members' effects, every group the sum of its
   sections, to the paisa; each document sits in exactly one of `docdata` / `docRejdata`.
 - R-2B-8: Rule 37A reversals are members of `itcrev.nonrevsup.b2b`, reclaims of
@@ -63,7 +66,14 @@ from typing import NamedTuple
 
 from gstims.domain.calendar import Period
 from gstims.domain.money import NO_TAX, ZERO, Tax, sum_tax
-from gstims.domain.records import Action, Kind, Record, Route, is_specified_record
+from gstims.domain.records import (
+    Action,
+    Kind,
+    Record,
+    Route,
+    filed_after_limit,
+    is_specified_record,
+)
 from gstims.domain.state import NO_ACTION, Declaration, ImsState, reduction_of
 
 
@@ -442,6 +452,8 @@ def itc_effect(record: Record, state: ImsState = NO_ACTION, route: Route = Route
         return reduction_of(tax, declaration) if kind is Kind.CN else tax
     difference = tax - original.effect
     if declaration is None:
+        if kind is not Kind.CN and record.filed_on and filed_after_limit(record, record.filed_on):
+            return NO_TAX - difference.negative_part()  # 16(4): it may only give credit back
         return difference
     if not declaration.required:
         return NO_TAX

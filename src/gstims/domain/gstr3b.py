@@ -49,7 +49,7 @@ from decimal import Decimal
 from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import Group, Gstr2B, Section2B, itc_effect
 from gstims.domain.money import NO_TAX, ZERO, Tax, sum_tax
-from gstims.domain.records import Action, Kind, Origin, Record
+from gstims.domain.records import Action, Kind, Origin, Record, Route, filed_after_limit
 from gstims.domain.state import ImsState
 
 _S = Section2B
@@ -216,3 +216,30 @@ def credit_note_add_back(record: Record, state: ImsState) -> Tax:
     floor = NO_TAX - earlier_add_back.positive_part()
     add_back = supplier_reduction - recipient
     return Tax(*(max(h, f) for h, f in zip(add_back.heads, floor.heads, strict=True)))
+
+
+# -- consumption (R-3B-3) --------------------------------------------------------------------
+
+
+def route_as_held(record: Record, route: Route, held: Action) -> Route:
+    """R-3B-3, R-ACT-5: the route by which the 2B that holds `record` with action `held` counted it.
+
+    The daily time-bar takes out of IMS only a record kept Pending or still unfiled. A filed
+    record a 2B holds as accepted, deemed accepted or rejected was therefore in IMS when that
+    2B was made, unless it was filed after its limit (R-IN-5f). If it is time-barred now, the
+    bar came after the 2B (the recipient turned it Pending since, then the limit passed), and
+    the 3B consumes it as the 2B held it: in IMS, with the ITC that 2B counted for it.
+
+    Example: INV-9 (FY 2024-25, limit 30-11-2025) deemed accepted into the 2B of 102025 and
+    turned Pending on 20-11 is time-barred on 01-12; the 3B of 102025 filed on 02-12 from that
+    2B consumes it as IMS with action N: it gave its 1,800.
+    """
+    if (
+        route is Route.TIME_BARRED
+        and record.time_barred
+        and held is not Action.PENDING
+        and record.filed_on is not None
+        and not filed_after_limit(record, record.filed_on)
+    ):
+        return Route.IMS
+    return route

@@ -263,11 +263,22 @@ def is_time_barred(record: Record, today: date) -> bool:
         return True
     if record.key.kind not in (Kind.INV, Kind.DN, Kind.ECO):
         return False  # credit notes are never time-barred this way (decision)
-    if record.direction is Direction.DOWNWARD:
-        return False  # 16(4) bars taking credit, never giving it back (decision)
+    if gives_credit_back(record):
+        return False
+    return filed_after_limit(record, today)
+
+
+def gives_credit_back(record: Record) -> bool:
+    """A downward amendment of a consumed original: never time-barred **(decision)** —
+    s.16(4) bars taking credit after the limit, never giving it back (R-IN-5f, R-2B-5)."""
+    return record.amends_consumed and record.direction is Direction.DOWNWARD
+
+
+def filed_after_limit(record: Record, today: date) -> bool:
+    """R-CAL-3: filed (or, unfiled, today is) after the 16(4) limit of the document — of
+    its original's date for an amendment. A filing ON the limit day is in time."""
     limit = section_16_4_limit(record.original.doc_date if record.original else record.doc_date)
-    filed_or_today = record.filed_on or today
-    return filed_or_today > limit
+    return (record.filed_on or today) > limit
 
 
 def route(record: Record, recipient_state: str, period_2b: Period, today: date) -> Route:

@@ -63,16 +63,22 @@ def period_refusal(period: Period) -> Refusal | None:
 
 
 def gstr1_refusal(facts: FilingFacts, month: Period, today: date) -> Refusal | None:
-    """R-SEQ-1: GSTR-1 / IFF after the period ends, the previous GSTR-1 and 3B are filed."""
+    """R-SEQ-1: GSTR-1 / IFF after the period ends, the previous GSTR-1 and 3B are filed.
+
+    The previous GSTR-1 is that of the previous return period: for a quarterly taxpayer the
+    previous quarter's GSTR-1, never an IFF **(decision)** — IFF is optional in law (rule
+    59(2)) and the portal has no nil IFF, so neither an IFF nor the quarterly GSTR-1 waits for
+    the IFFs of the months before it.
+    """
     if refusal := period_refusal(month):
         return refusal
     if month in facts.gstr1_filed:
         return Refusal("RET0002", f"GSTR-1 for {month} is already filed")
     if today <= month.last_day:
         return Refusal("RET0003", f"GSTR-1 for {month} can be filed once the period ends")
-    if not facts.gstr1_done(month.prev()):
-        return Refusal("RET0004", f"file GSTR-1/IFF for {month.prev()} first (s.37(4))")
     previous = previous_return_period(return_period(month, facts.frequency), facts.frequency)
+    if not facts.gstr1_done(previous):
+        return Refusal("RET0004", f"file GSTR-1 for {previous} first (s.37(4))")
     if not facts.gstr3b_done(previous):
         return Refusal("RET0005", f"file GSTR-3B for {previous} first (rule 59(6))")
     return None

@@ -37,6 +37,7 @@ class Standing:
     pending_until: date | None = None
     limit_16_4: date | None = None
     specified: bool = False
+    gives_credit_back: bool = False  # a downward amendment of a consumed original (R-IN-7)
 
 
 def is_open_in_ims(s: Standing) -> bool:
@@ -75,7 +76,11 @@ _TIME_BARRED_UNFILED = frozenset({Kind.INV, Kind.DN, Kind.ECO})
 def is_time_barred(s: Standing, day: date) -> bool:
     """R-ACT-5, R-IN-5f: on `day`, past the section 16(4) limit, a record still open in IMS
     leaves it as time-barred when it was kept Pending (a non-specified record) or is an
-    invoice, debit note or e-commerce document its supplier never filed."""
+    invoice, debit note or e-commerce document its supplier never filed — unless it is a
+    downward amendment of a consumed original: 16(4) bars taking credit, never giving it back
+    (`records.gives_credit_back`)."""
+    if s.gives_credit_back:
+        return False
     if not is_open_in_ims(s) or s.limit_16_4 is None or not s.limit_16_4 < day:
         return False
     kept_pending = not s.specified and s.action is Action.PENDING

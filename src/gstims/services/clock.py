@@ -21,7 +21,7 @@ from gstims.domain.calendar import (
     next_return_period,
     return_period,
 )
-from gstims.domain.clock import Event, schedule
+from gstims.domain.clock import Event, rule_37a_deadline, schedule
 from gstims.domain.records import Kind, Route
 from gstims.domain.sequence import gen2b_refusal
 from gstims.domain.taxpayer import Taxpayer
@@ -90,22 +90,30 @@ def expire_pending(uow: UnitOfWork, day: date) -> str:
 
 
 def time_bar(uow: UnitOfWork, day: date) -> str:
-    """R-ACT-5, R-IN-5f: past the 16(4) limit, pending and unfiled records leave IMS."""
+    """R-ACT-5, R-IN-5f: past the 16(4) limit, pending and unfiled records leave IMS.
+
+    A downward amendment of a consumed original stays (`gives_credit_back`): 16(4) bars
+    taking credit, never giving it back, whether it is filed before or after the limit.
+    """
     count = uow.records.time_bar(day)
     return f"{count} record(s) time-barred by section 16(4)" if count else ""
 
 
 def rule_37a(uow: UnitOfWork, day: date) -> str:
-    """R-2B-8: on 30 September, reverse ITC from suppliers whose 3B of last FY is unfiled.
+    """R-2B-8: reverse ITC from suppliers whose 3B of last FY is unfiled by 30 September.
+
+    The check runs on 1 October (`rule_37a_deadline`): a supplier that files ON 30 September
+    files in time. The reversal lands in each recipient's 2B for the September period.
 
     The ITC a recipient got from a supplier's records of a period is what the records the
     recipient consumed actually gave — for an amended document, its latest consumed version's
     effect (cumulative), counted once in the period of the original. Reverse-charge credit is
     left alone **(decision)**: the recipient paid that tax itself, whatever the supplier files.
     """
-    if (day.month, day.day) != (9, 30):
+    deadline = rule_37a_deadline(day)
+    if deadline is None:
         return ""
-    fy = day.year - 1
+    fy = deadline.year - 1
     fy_months = Period(fy, 4).months_through(Period(fy + 1, 3))
     tps = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
     filed: defaultdict[str, set[int]] = defaultdict(set)
@@ -153,7 +161,7 @@ def rule_37a(uow: UnitOfWork, day: date) -> str:
                 "supplier": supplier,
                 "supplier_period": period_int(period),
                 "kind": "reversal",
-                "period_2b": period_int(return_period(Period.of(day), tp.frequency)),
+                "period_2b": period_int(return_period(Period.of(deadline), tp.frequency)),
                 **dict(zip(("igst", "cgst", "sgst", "cess"), amounts, strict=True)),
             }
         )

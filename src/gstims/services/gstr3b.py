@@ -2,10 +2,11 @@
 
 Filing 3B for T consumes exactly the records that T's latest 2B held, with the actions that
 2B recorded (R-3B-3): an action changed since and not recomputed is overridden by what was
-filed, with an audit entry. Each consumed record keeps the ITC effect it actually gave (so a
-later amendment is counted by difference, R-2B-5), and each consumed credit note that the
-recipient rejected or declared a partial or nil reduction on adds back to its supplier's
-liability (R-3B-4).
+filed, with an audit entry; a record time-barred since, or replaced by an amendment since,
+is consumed as the 2B held it (`as_held`). Each consumed record keeps the ITC effect it
+actually gave (so a later amendment is counted by difference, R-2B-5), and each consumed
+credit note that the recipient rejected or declared a partial or nil reduction on adds back
+to its supplier's liability (R-3B-4).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from gstims.domain.records import Action, Kind, Route
 from gstims.domain.sequence import gstr3b_refusal
 from gstims.domain.state import ImsState
 from gstims.domain.taxpayer import Taxpayer
+from gstims.services.as_held import measure_successors, restore_routes, superseded
 from gstims.services.context import SYSTEM, filing_facts, gc_paused, taxpayer, taxpayers_by_gstin
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import latest, table4_of
@@ -123,8 +125,12 @@ def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
     if refusal or row is None:
         raise Conflict(refusal.code if refusal else "RET2B1023", refusal.message if refusal else "")
     liability = auto_liability(uow, gstin, period)
-    _restore_declarations(uow, tp, row["members"], row["declarations"], today)
-    _consume(uow, tp, period, row["members"], today)
+    members = row["members"]
+    _restore_declarations(uow, tp, members, row["declarations"], today)
+    restore_routes(uow, tp, members, today)
+    replaced = superseded(uow, tp, members)
+    _consume(uow, tp, period, members, today)
+    measure_successors(uow, tp, replaced, today)
     uow.conn.execute(
         insert(returns).values(
             gstin=gstin,
@@ -168,8 +174,7 @@ def _consume(
         held = and_(
             records.c.recipient == tp.gstin,
             in_values(conn, records.c.id, ids),
-            records.c.consumed_in.is_(None),
-            records.c.live.is_(True),
+            records.c.consumed_in.is_(None),  # live or not: replaced since, it still gave
         )
         found = conn.execute(select(*_CLASS_COLUMNS).where(held).distinct()).all()
         _audit_overridden(uow, held, {row.action for row in found}, filed_action, today)

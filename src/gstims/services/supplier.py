@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -86,6 +86,7 @@ def save_return(
         raise Invalid(problems)
     uow.lock([gstin, *recipients])
     plan = _plan(docs, existing, supplier, form, period, recipients, today)
+    plan.restore = _replaced_originals(plan.deleted_amendments, filed)
     _apply(uow, plan, gstin, form, period, today)
     return SaveResult(new_reference(), plan.saved, len(plan.deletes), plan.unchanged)
 
@@ -219,6 +220,8 @@ class _Plan:
     recipients: set[str]
     saved: int = 0
     unchanged: int = 0
+    deleted_amendments: list[tuple[str, str, str, int]] = field(default_factory=list)
+    restore: list[int] = field(default_factory=list)
 
 
 def _plan(
@@ -250,6 +253,8 @@ def _plan(
             if ours and row is not None:
                 plan.deletes.append(row["id"])
                 plan.recipients.add(row["recipient"])
+                if row["orig_number"] is not None:
+                    plan.deleted_amendments.append(_key_tuple(doc))
                 if row["action"] != "N":
                     plan.audit.append(_system_audit(row, today, "deleted by the supplier"))
             continue
@@ -275,6 +280,18 @@ def _plan(
             plan.recipients.add(doc.recipient)
         plan.saved += 1
     return plan
+
+
+def _replaced_originals(deleted: Sequence[tuple[str, str, str, int]], filed: _Rows) -> list[int]:
+    """R-IN-2, R-IN-7: the filed records that the deleted unfiled amendments had replaced.
+
+    Saving the amendment took its unconsumed original out of IMS (with an audit entry to No
+    action); deleting it, unfiled, brings the original back, at No action **(decision)**.
+    """
+    restored = (filed.get(key) for key in deleted)
+    return [
+        r["id"] for r in restored if r is not None and r["consumed_in"] is None and not r["live"]
+    ]
 
 
 def _system_audit(row: Mapping[str, Any], day: date, note: str) -> dict[str, Any]:
@@ -382,9 +399,17 @@ def _original_columns(
 ) -> Mapping[str, Any]:
     if not doc.is_amendment or previous is None:
         return _NO_ORIGINAL
-    if previous["orig_number"] is not None and previous["filed_on"] is None:
-        # replacing an unfiled amendment of this very return: keep what it amends
+    # Replacing an unfiled amendment of this very return, or an unconsumed amendment of a
+    # consumed original: measured, as it was, against what the chain gave (R-2B-5).
+    replaces_amendment = previous["orig_number"] is not None and previous["consumed_in"] is None
+    if replaces_amendment and (previous["filed_on"] is None or previous["orig_consumed"]):
         return {k: previous[k] for k in _NO_ORIGINAL}
+    return original_columns_of(previous)
+
+
+def original_columns_of(previous: Mapping[str, Any]) -> dict[str, Any]:
+    """The `orig_*` columns of an amendment of the row `previous`: its number, date and tax,
+    and, if consumed, the action it was consumed with and the effect it gave (R-2B-5)."""
     consumed = previous["consumed_in"] is not None
     return {
         "orig_number": previous["doc_number"],
@@ -482,6 +507,8 @@ def _apply(
     if plan.deletes:
         conn.execute(delete(records).where(in_values(conn, records.c.id, plan.deletes)))
     update_where_in(conn, records, plan.supersede, {"live": False})
+    back = {"live": True, **_reset_columns(), "version": records.c.version + 1}
+    update_where_in(conn, records, plan.restore, back)
     update_rows(conn, records, plan.updates)
     insert_rows(conn, records, plan.inserts)
     if plan.recipients:

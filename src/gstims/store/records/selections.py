@@ -11,6 +11,7 @@ PostgreSQL (a hypothesis property test over random standings).
     for_2b(r, p)              standing.is_for_2b                 R-2B-2
     pending_expired(d)        standing.is_pending_expired        R-ACT-4
     time_barred(d)            standing.is_time_barred            R-ACT-5, R-IN-5f
+    gives_credit_back()       records.gives_credit_back          R-IN-7, R-2B-5
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, not_, or_
 
 from gstims.domain.calendar import Period
 from gstims.domain.records import SECTION_KIND, Action, Kind, Route, Section
@@ -69,10 +70,23 @@ def pending_expired(day: date) -> Any:
     )
 
 
+def gives_credit_back() -> Any:
+    """The downward amendments of consumed originals: their total tax is below the
+    original's (R-IN-7 `Record.direction`); 16(4) never bars giving credit back."""
+    return and_(
+        _c.orig_number.is_not(None),
+        _c.orig_consumed.is_(True),
+        _c.igst + _c.cgst + _c.sgst + _c.cess
+        < _c.orig_igst + _c.orig_cgst + _c.orig_sgst + _c.orig_cess,
+    )
+
+
 def time_barred(day: date) -> Any:
-    """The records that leave IMS as time-barred on `day` (R-ACT-5, R-IN-5f)."""
+    """The records that leave IMS as time-barred on `day` (R-ACT-5, R-IN-5f); a downward
+    amendment of a consumed original stays."""
     return and_(
         open_in_ims(),
+        not_(gives_credit_back()),
         _c.limit_16_4 < day,
         or_(
             and_(_c.specified.is_(False), _c.action == Action.PENDING.value),
