@@ -31,8 +31,10 @@ document only in the portal.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -70,9 +72,14 @@ def shown(day: date) -> str:
     return f"{day:%d-%m-%Y}"
 
 
-def _match_kind(kind: Kind) -> Kind:
-    """An e-commerce operator's document is booked as an invoice **(decision)**."""
-    return Kind.INV if kind is Kind.ECO else kind
+# An e-commerce operator's document is booked as an invoice **(decision)**.
+# Keys hold the kind's text: an enum member hashes in Python, a str in C.
+_MATCH_KIND = {kind: kind.value for kind in Kind} | {Kind.ECO: Kind.INV.value}
+_BOE = Kind.BOE
+
+
+def _match_kind(kind: Kind) -> str:
+    return _MATCH_KIND[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +99,24 @@ class Comparison:
         return (self.distance, abs(self.gap))
 
 
+IDENTICAL = Comparison((), True, True, False, False, 0, ZERO)
+
+
 def compare(books: Document, portal: Document, tolerance: Tolerance) -> Comparison:
     """Every differing field of a pair, with the tolerance applied to it (R-REC-8, R-REC-17)."""
     diffs: list[Difference] = []
     exact = within = True
     distance = ZERO
-    for name, b, p in zip(AMOUNT_FIELDS, _amounts(books), _amounts(portal), strict=True):
+    b_amounts, p_amounts = _amounts(books), _amounts(portal)
+    if (
+        b_amounts == p_amounts
+        and books.doc_date == portal.match_date
+        and books.number == portal.number
+        and (books.value, books.pos, books.reverse_charge)
+        == (portal.value, portal.pos, portal.reverse_charge)
+    ):
+        return IDENTICAL  # the common case of a lakh, without building anything
+    for name, b, p in zip(AMOUNT_FIELDS, b_amounts, p_amounts, strict=True):
         if b == p:
             continue
         delta = p - b
@@ -174,6 +193,8 @@ class _Run:
         self.books, self.portal, self.tolerance, self.run_end = books, portal, tolerance, run_end
         self.b_number = [normalise(d.number, d.doc_date) for d in books]
         self.p_number = [normalise(d.match_number, d.match_date) for d in portal]
+        self.b_key = [self.number_key(d, n) for d, n in zip(books, self.b_number, strict=True)]
+        self.p_key = [self.number_key(d, n) for d, n in zip(portal, self.p_number, strict=True)]
         self.free_b = set(range(len(books)))
         self.free_p = set(range(len(portal)))
         self.results: list[Result] = []
@@ -185,7 +206,7 @@ class _Run:
     @staticmethod
     def party(d: Document) -> str:
         """The supplier, or for a bill of entry without one its port code (R-REC-5)."""
-        return d.supplier if d.supplier or d.kind is not Kind.BOE else f"port:{d.port_code or ''}"
+        return d.supplier if d.supplier or d.kind is not _BOE else f"port:{d.port_code or ''}"
 
     def number_key(self, d: Document, number: str) -> Key:
         return (d.recipient, _match_kind(d.kind), self.party(d), number)
@@ -256,8 +277,8 @@ class _Run:
                     component.add(node)
                     todo.extend(links[node])
             seen |= component
-            bs = sorted(n for side, n in component if side == "b")
-            ps = sorted(n for side, n in component if side == "p")
+            bs = sorted((n for side, n in component if side == "b"), key=self._book_ref)
+            ps = sorted((n for side, n in component if side == "p"), key=self._portal_ref)
             reason = (
                 f"{len(bs)} books and {len(ps)} portal documents are equally good candidates "
                 f"in pass {pass_.value}: pair them by hand"
@@ -271,15 +292,21 @@ class _Run:
             )
             self.record(result, bs, ps)
 
+    def _book_ref(self, i: int) -> str:
+        return self.books[i].ref
+
+    def _portal_ref(self, j: int) -> str:
+        return self.portal[j].ref
+
     # -- passes ---------------------------------------------------------------------------
 
     def number_pairs(self) -> dict[Pass, list[_Pair]]:
         """Every pair sharing recipient, kind, supplier and normalised number, by its pass."""
-        index = self.portal_index(lambda j: self.number_key(self.portal[j], self.p_number[j]))
+        index = self.portal_index(self.p_key.__getitem__)
         by_pass: dict[Pass, list[_Pair]] = defaultdict(list)
         for i in sorted(self.free_b):
             b = self.books[i]
-            for j in index.get(self.number_key(b, self.b_number[i]), ()):
+            for j in index.get(self.b_key[i], ()):
                 c = compare(b, self.portal[j], self.tolerance)
                 pass_, outcome = _by_number(b, self.portal[j], c)
                 by_pass[pass_].append(_Pair(c.rank, i, j, outcome, c))
@@ -321,7 +348,7 @@ class _Run:
             d = manys[m]
             by_day[(self.supplier_key(d), d.match_date)].append(m)
             by_number[self.number_key(d, many_numbers[m])].append(m)
-        for o in sorted(free_one, key=lambda o: (ones[o].supplier, one_numbers[o], o)):
+        for o in sorted(free_one, key=lambda o: (ones[o].supplier, one_numbers[o], ones[o].ref)):
             one = ones[o]
             anchors = [
                 m for m in by_number.get(self.number_key(one, one_numbers[o]), ()) if m in free_many
@@ -368,6 +395,8 @@ class _Run:
         return all(self.tolerance.allows(a, s) for a, s in zip(_amounts(one), sums, strict=True))
 
     def _record_club(self, bs: tuple[int, ...], ps: tuple[int, ...]) -> None:
+        bs = tuple(sorted(bs, key=self._book_ref))
+        ps = tuple(sorted(ps, key=self._portal_ref))
         books = tuple(self.books[i] for i in bs)
         portal = tuple(self.portal[j] for j in ps)
         diffs = []
@@ -465,8 +494,8 @@ class _Run:
 
     def unpaired(self) -> None:
         """What is left is only in the books or only in the portal, with its near misses."""
-        near_p = self._near_index(self.portal, self.p_number)
-        near_b = self._near_index(self.books, self.b_number)
+        near_p = self._near_index(self.portal, self.p_key)
+        near_b = self._near_index(self.books, self.b_key)
         for i in sorted(self.free_b):
             found = self._nearest(
                 self.books[i], self.b_number[i], near_p, self.portal, self.p_result
@@ -498,13 +527,13 @@ class _Run:
                 )
             )
 
-    def _near_index(
-        self, docs: Sequence[Document], numbers: list[str]
-    ) -> dict[Hashable, list[int]]:
+    @staticmethod
+    def _near_index(docs: Sequence[Document], keys: list[Key]) -> dict[Hashable, list[int]]:
+        """(kind, party, number) and (kind, PAN, number) of every document, to list near misses."""
         index: dict[Hashable, list[int]] = defaultdict(list)
-        for n, d in enumerate(docs):
-            index[("number", *self.other_recipient_key(d, numbers[n]))].append(n)
-            index[("pan", _match_kind(d.kind), d.pan, numbers[n])].append(n)
+        for n, (d, key) in enumerate(zip(docs, keys, strict=True)):
+            index[key[1:]].append(n)
+            index[(key[1], d.supplier[2:12], key[3])].append(n)
         return index
 
     def _nearest(
@@ -515,8 +544,9 @@ class _Run:
         others: Sequence[Document],
         taken: dict[int, Result],
     ) -> tuple[Candidate, ...]:
-        hits = set(index.get(("number", *self.other_recipient_key(doc, number)), ()))
-        hits |= set(index.get(("pan", _match_kind(doc.kind), doc.pan, number), ()))
+        kind = _match_kind(doc.kind)
+        hits = set(index.get((kind, self.party(doc), number), ()))
+        hits |= set(index.get((kind, doc.pan, number), ()))
         ranked = sorted(
             hits,
             key=lambda n: (abs((others[n].match_date - doc.match_date).days), others[n].ref),
@@ -545,6 +575,29 @@ def reconcile(
     run_end: date | None = None,
 ) -> tuple[Result, ...]:
     """Every document of either side in exactly one result (R-REC-9 … R-REC-14)."""
+    with _cycle_collector_paused():
+        return _reconcile(books, portal, tolerance, run_end)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """A lakh-document run builds millions of acyclic objects; the cycle collector would walk
+    them again and again and halve the speed (R-REC-21). It runs as before afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _reconcile(
+    books: Sequence[Document],
+    portal: Sequence[Document],
+    tolerance: Tolerance,
+    run_end: date | None,
+) -> tuple[Result, ...]:
     run = _Run(books, portal, tolerance, run_end)
     by_pass = run.number_pairs()
     run.assign(Pass.EXACT, by_pass[Pass.EXACT], lambda p: "exact: number, date and amounts agree")

@@ -33,53 +33,39 @@ from gstims.domain.calendar import financial_year_of
 
 _GROUP = re.compile(r"[A-Za-z]+|[0-9]+")
 _DIGIT_RUN = re.compile(r"[0-9]+")
+_DIGIT = re.compile(r"[0-9]")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+_SEPARATOR = r"[^A-Z0-9]+"
 
 # Letters a supplier adds to the same document number (a revision mark, a series prefix).
 MIN_EDIT_DIGITS = 3
 KNOWN_AFFIXES = frozenset({"A", "B", "R", "REV", "INV", "TI", "TAX", "GST", "BILL", "NO"})
 
 
-def _fy_spellings(start: int) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """The one-group and two-group spellings of FY `start`-`start+1`."""
+def _fy_spellings(start: int) -> list[str]:
+    """Patterns of FY `start`-`start+1` as one digit group or two split by a separator."""
     a2, b2 = f"{start % 100:02d}", f"{(start + 1) % 100:02d}"
     a4, b4 = str(start), str(start + 1)
-    single = frozenset({a2 + b2, a4 + b2, a4 + b4})
-    pairs = frozenset({(a2, b2), (a4, b2), (a4, b4)})
-    return single, pairs
+    singles = [a2 + b2, a4 + b2, a4 + b4]
+    pairs = [f"{a}{_SEPARATOR}{b}" for a, b in ((a2, b2), (a4, b2), (a4, b4))]
+    return singles + pairs
 
 
 @cache
-def _fy_tokens(fy: int) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """The FY tokens a number of a document dated in FY `fy` may carry: this FY's and the last."""
-    this_single, this_pairs = _fy_spellings(fy)
-    last_single, last_pairs = _fy_spellings(fy - 1)
-    return this_single | last_single, this_pairs | last_pairs
-
-
-def _groups_without_fy(raw: str, doc_date: date) -> list[str]:
-    """Letter and digit groups of `raw`, the FY token(s) of this FY or the previous one dropped."""
-    singles, pairs = _fy_tokens(financial_year_of(doc_date))
-    groups = [m.group(0) for m in _GROUP.finditer(raw)]
-    kept: list[str] = []
-    i = 0
-    while i < len(groups):
-        pair = (groups[i], groups[i + 1]) if i + 1 < len(groups) else None
-        if pair in pairs:
-            i += 2
-            continue
-        if groups[i] not in singles:
-            kept.append(groups[i])
-        i += 1
-    if not any(g.isdigit() for g in kept) and any(g.isdigit() for g in groups):
-        return groups  # the "year" was the document's only number
-    return kept
+def _fy_token(fy: int) -> re.Pattern[str]:
+    """A whole digit group (or pair) spelling FY `fy` or the one before it."""
+    spellings = _fy_spellings(fy) + _fy_spellings(fy - 1)
+    return re.compile(rf"(?<![0-9])(?:{'|'.join(spellings)})(?![0-9])")
 
 
 def normalise(raw: str, doc_date: date) -> str:
     """R-REC-6: the number two documents must share to pair on it."""
-    joined = _NOT_ALNUM.sub("", "".join(_groups_without_fy(raw.upper(), doc_date)))
-    return _DIGIT_RUN.sub(lambda m: m.group(0).lstrip("0") or "0", joined)
+    upper = raw.upper()
+    without_fy = _fy_token(financial_year_of(doc_date)).sub("", upper)
+    if without_fy != upper and not _DIGIT.search(without_fy):
+        without_fy = upper  # the "year" was the document's only number
+    return _LEADING_ZEROS.sub("", _NOT_ALNUM.sub("", without_fy))
 
 
 def _split(number: str) -> tuple[str, tuple[str, ...]]:
