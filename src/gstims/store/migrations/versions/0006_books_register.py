@@ -1,0 +1,79 @@
+"""The purchase register: imports (versions), their documents, users' mapping profiles
+
+R-REC-1 … R-REC-4 of spec/reconciliation.md; tables described in `store/books_tables.py`.
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def _paise(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.BigInteger(), nullable=nullable, server_default=None)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "books_imports",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("gstin", sa.String(15), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("source", sa.String(200), nullable=False),
+        sa.Column("profile", sa.String(40), nullable=False),
+        sa.Column("imported_at", sa.DateTime(), nullable=False),
+        sa.Column("imported_by", sa.String(100), nullable=True),
+        sa.Column("months", sa.JSON(), nullable=False),
+        sa.Column("documents", sa.Integer(), nullable=False),
+        sa.Column("rows_skipped", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_books_imports"),
+        sa.UniqueConstraint("gstin", "version", name="uq_books_imports_gstin"),
+    )
+    op.create_table(
+        "books_documents",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("gstin", sa.String(15), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("supplier", sa.String(15), nullable=False),
+        sa.Column("kind", sa.String(3), nullable=False),
+        sa.Column("number", sa.String(60), nullable=False),
+        sa.Column("doc_date", sa.Date(), nullable=False),
+        _paise("taxable"),
+        _paise("igst"),
+        _paise("cgst"),
+        _paise("sgst"),
+        _paise("cess"),
+        _paise("value", nullable=True),
+        sa.Column("pos", sa.String(2), nullable=True),
+        sa.Column("reverse_charge", sa.Boolean(), nullable=True),
+        sa.Column("posting_date", sa.Date(), nullable=True),
+        sa.Column("port_code", sa.String(10), nullable=True),
+        sa.Column("rows", sa.String(2000), nullable=False),
+        sa.Column("vouchers", sa.String(2000), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_books_documents"),
+    )
+    op.create_index(
+        "ix_books_documents_current", "books_documents", ["gstin", "month", "import_id"]
+    )
+    op.create_table(
+        "books_profiles",
+        sa.Column("gstin", sa.String(15), nullable=False),
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("mapping", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("gstin", "name", name="pk_books_profiles"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("books_profiles")
+    op.drop_index("ix_books_documents_current", table_name="books_documents")
+    op.drop_table("books_documents")
+    op.drop_table("books_imports")
