@@ -1,10 +1,14 @@
-"""Tables of the purchase register (books) a recipient imports (R-REC-1 … R-REC-4).
+"""Tables of the purchase register (books) and of reconciliation runs (R-REC-1 … 4, 13, 19).
 
 Migration 0006. Each import is a version (`books_imports`, numbered per GSTIN); its documents
 (`books_documents`) carry the month (`YYYYMM`) of their document date. A GSTIN's current books
 for a month are the documents of the latest import that holds that month: a new import of a
 period replaces the previous one, and the old one stays as history. Money is integer paise,
 as in `store/tables.py`.
+
+A reconciliation run (`recon_runs`) is a snapshot (R-REC-13): its parameters, its summary and
+every result with its suggestion, kept compressed in one document; a later run never changes
+an earlier one.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from gstims.store.tables import GSTIN, metadata, opt_paise, paise
+from gstims.store.tables import GSTIN, CompressedJSON, metadata, opt_paise, paise
 
 books_imports = Table(
     "books_imports",
@@ -73,4 +77,19 @@ books_profiles = Table(
     Column("gstin", GSTIN, primary_key=True),
     Column("name", String(40), primary_key=True),
     Column("mapping", JSON, nullable=False),  # {field: [header names]}
+)
+
+recon_runs = Table(
+    "recon_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("gstin", GSTIN, nullable=False),
+    Column("gstins", JSON, nullable=False),  # every recipient GSTIN of the run (R-REC-14)
+    Column("periods", JSON, nullable=False),  # ["MMYYYY", ...]
+    Column("parameters", JSON, nullable=False),  # the tolerance profile (R-REC-8)
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=True),
+    Column("summary", JSON, nullable=False),  # per outcome: count and totals
+    Column("results", CompressedJSON, nullable=False),
+    Index("ix_recon_runs_gstin", "gstin", "id"),
 )

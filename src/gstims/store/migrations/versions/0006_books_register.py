@@ -1,6 +1,7 @@
-"""The purchase register: imports (versions), their documents, users' mapping profiles
+"""The purchase register (imports, documents, mapping profiles) and reconciliation runs
 
-R-REC-1 … R-REC-4 of spec/reconciliation.md; tables described in `store/books_tables.py`.
+R-REC-1 … R-REC-4, R-REC-13 of spec/reconciliation.md; tables described in
+`store/books_tables.py`.
 
 Revision ID: 0006
 Revises: 0005
@@ -71,8 +72,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("gstin", "name", name="pk_books_profiles"),
     )
 
+    op.create_table(
+        "recon_runs",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("gstin", sa.String(15), nullable=False),
+        sa.Column("gstins", sa.JSON(), nullable=False),
+        sa.Column("periods", sa.JSON(), nullable=False),
+        sa.Column("parameters", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(100), nullable=True),
+        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("results", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_recon_runs"),
+    )
+    op.create_index("ix_recon_runs_gstin", "recon_runs", ["gstin", "id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_recon_runs_gstin", table_name="recon_runs")
+    op.drop_table("recon_runs")
     op.drop_table("books_profiles")
     op.drop_index("ix_books_documents_current", table_name="books_documents")
     op.drop_table("books_documents")
