@@ -498,6 +498,7 @@ app.add_typer(cli_files.import_app, name="import")
 app.add_typer(cli_files.export_app, name="export")
 app.command("compare-2b")(cli_files.compare_2b)
 app.add_typer(cli_books.books_app, name="books")
+app.add_typer(cli_books.reconcile_app, name="reconcile")
 
 
 if __name__ == "__main__":

@@ -265,6 +265,19 @@ def get_run(uow: UnitOfWork, run_id: int, gstins: Sequence[str] | None = None) -
     )
 
 
+def run_json(run: Run) -> dict[str, Any]:
+    """R-REC-22: the run as the API and `--json` give it."""
+    return {
+        "id": run.id,
+        "gstin": run.gstin,
+        "gstins": run.gstins,
+        "periods": run.periods,
+        "parameters": run.parameters,
+        "summary": run.summary,
+        "results": run.results,
+    }
+
+
 # -- dry run and apply ------------------------------------------------------------------------
 
 
