@@ -46,7 +46,7 @@ from gstims.domain.records import Action, Kind, Route, Section
 from gstims.domain.state import Declaration
 from gstims.services import ims
 from gstims.services.books import current_books
-from gstims.services.context import taxpayer
+from gstims.services.context import gc_paused, taxpayer
 from gstims.services.errors import NotFound, ServiceError
 from gstims.services.ims import ActionItem, ActionResult, ImsRecord
 from gstims.store.books_tables import recon_runs
@@ -67,6 +67,7 @@ class Run:
     results: list[dict[str, Any]]
 
 
+@gc_paused
 def run_reconciliation(
     uow: UnitOfWork,
     gstin: str,

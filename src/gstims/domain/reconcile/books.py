@@ -30,8 +30,9 @@ from decimal import Decimal, InvalidOperation
 
 from gstims.domain.calendar import financial_year_of
 from gstims.domain.gstin import gstin_problems
-from gstims.domain.money import ZERO, Tax, money
+from gstims.domain.money import ZERO, Tax, money, sum_tax
 from gstims.domain.reconcile.model import Document
+from gstims.domain.reconcile.volume import cycle_collector_paused
 from gstims.domain.records import Kind
 
 # The fields a register column may map to (R-REC-1); `number` and `supplier_gstin` are needed.
@@ -204,8 +205,10 @@ def _text(cell: object) -> str:
 class _RowReader:
     """Reads one row, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, row: RegisterRow, columns: Mapping[str, str]) -> None:
-        self.row, self.columns = row, columns
+    def __init__(
+        self, row: RegisterRow, columns: Mapping[str, str], gstin_checks: dict[str, list[str]]
+    ) -> None:
+        self.row, self.columns, self.gstin_checks = row, columns, gstin_checks
         self.problems: list[RowProblem] = []
 
     def problem(self, field: str, message: str) -> None:
@@ -241,7 +244,11 @@ class _RowReader:
         kind = self.kind(amounts)
         supplier = _text(cells.get("supplier_gstin")).upper()
         if kind is not Kind.BOE or supplier:
-            for message in gstin_problems(supplier) if supplier else ["missing supplier GSTIN"]:
+            if supplier not in self.gstin_checks:
+                self.gstin_checks[supplier] = (
+                    gstin_problems(supplier) if supplier else ["missing supplier GSTIN"]
+                )
+            for message in self.gstin_checks[supplier]:
                 self.problem("supplier_gstin", message)
         value = self.amount("value") if _text(cells.get("value")) else None
         flag = None
@@ -293,10 +300,18 @@ def documents_from_rows(
 
     `columns` names each field's column as the file heads it, for the problem report.
     """
+    with cycle_collector_paused():
+        return _documents_from_rows(recipient, rows, columns)
+
+
+def _documents_from_rows(
+    recipient: str, rows: Sequence[RegisterRow], columns: Mapping[str, str]
+) -> tuple[list[BooksDocument], list[RowProblem]]:
     problems: list[RowProblem] = []
     groups: dict[tuple[str, Kind, str, date], list[_Line]] = defaultdict(list)
+    gstin_checks: dict[str, list[str]] = {}  # a register names few suppliers, many times
     for row in rows:
-        reader = _RowReader(row, columns)
+        reader = _RowReader(row, columns, gstin_checks)
         line = reader.read()
         problems.extend(reader.problems)
         if line is not None:
@@ -327,9 +342,7 @@ def _summed(recipient: str, lines: list[_Line]) -> BooksDocument:
     first = lines[0]
     values = [line.value for line in lines if line.value is not None]
     postings = [line.posting_date for line in lines if line.posting_date is not None]
-    tax = Tax()
-    for line in lines:
-        tax = tax + line.tax
+    tax = lines[0].tax if len(lines) == 1 else sum_tax(line.tax for line in lines)
     document = Document(
         ref=f"{first.kind.value}:{first.supplier}:{first.number.upper()}:{first.doc_date:%d-%m-%Y}",
         recipient=recipient,

@@ -31,10 +31,8 @@ document only in the portal.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,6 +52,7 @@ from gstims.domain.reconcile.model import (
     Tolerance,
 )
 from gstims.domain.reconcile.numbers import are_similar, normalise
+from gstims.domain.reconcile.volume import cycle_collector_paused
 from gstims.domain.records import Kind
 
 Key = tuple[Hashable, ...]
@@ -575,21 +574,8 @@ def reconcile(
     run_end: date | None = None,
 ) -> tuple[Result, ...]:
     """Every document of either side in exactly one result (R-REC-9 … R-REC-14)."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return _reconcile(books, portal, tolerance, run_end)
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """A lakh-document run builds millions of acyclic objects; the cycle collector would walk
-    them again and again and halve the speed (R-REC-21). It runs as before afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _reconcile(
