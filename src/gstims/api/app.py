@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gstims import __version__, web
-from gstims.api import envelope, sandbox, taxpayer
+from gstims.api import envelope, reconcile, sandbox, taxpayer
 from gstims.api.settings import Settings
 from gstims.services.taxpayers import start_clock
 from gstims.store.db import DEFAULT_TODAY, Database
@@ -29,6 +29,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     envelope.install(app)
     app.include_router(taxpayer.router)
+    app.include_router(reconcile.router)
     if settings.sandbox:
         app.include_router(sandbox.router)
     web.install(app, settings)

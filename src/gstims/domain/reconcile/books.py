@@ -171,6 +171,15 @@ class RowProblem:
     def __str__(self) -> str:
         return f"row {self.row}, {self.field}: {self.message}"
 
+    @property
+    def section(self) -> str:
+        """Where, in the words every error report uses (the API's `details`)."""
+        return f"row {self.row}"
+
+    @property
+    def number(self) -> str:
+        return ""
+
 
 @dataclass(frozen=True, slots=True)
 class BooksDocument:
