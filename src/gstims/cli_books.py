@@ -3,7 +3,7 @@
     gstims books import register.xlsx --gstin 29AABCR1718E1ZL --profile tally
     gstims books import register.csv --gstin 29AABCR1718E1ZL --skip-invalid
     gstims books profile save --gstin 29AABCR1718E1ZL --name mine mapping.json
-    gstims reconcile --gstin 29AABCR1718E1ZL --period 102024 --json run.json
+    gstims reconcile --gstin 29AABCR1718E1ZL --period 102024 --json run.json --excel run.xlsx
     gstims reconcile apply 7 --dry-run
     gstims reconcile apply 7 --outcome matched --outcome value_mismatch
 
@@ -23,6 +23,7 @@ from gstims.cli_files import DatabaseUrl, Gstin, InFile, _period, _refusals
 from gstims.domain.money import money
 from gstims.domain.reconcile.model import Tolerance
 from gstims.formats.encoding import loads, to_json_bytes
+from gstims.formats.recon_excel import follow_up_workbook, report_workbook
 from gstims.services import books, reconcile
 from gstims.store.db import Database, OneTransaction
 
@@ -105,6 +106,10 @@ def run(
     ] = None,
     tolerance: Annotated[str, typer.Option(help="Rupees per head and taxable value")] = "1.00",
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the run here")] = None,
+    excel: Annotated[Path | None, typer.Option("--excel", help="Write the report here")] = None,
+    follow_up: Annotated[
+        Path | None, typer.Option("--follow-up", help="Write the per-supplier follow-up here")
+    ] = None,
     user: Annotated[str, typer.Option(help="Who runs it")] = "cli",
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -132,9 +137,15 @@ def run(
             f"  {outcome:<26} {totals['count']:>7,}  books tax {totals['books_tax']:>14}  "
             f"portal tax {totals['portal_tax']:>14}"
         )
-    if json_out is not None:
-        json_out.write_bytes(to_json_bytes(reconcile.run_json(stored)))
-        typer.echo(f"written: {json_out}")
+    document = reconcile.run_json(stored)
+    for path, write in (
+        (json_out, to_json_bytes),
+        (excel, report_workbook),
+        (follow_up, follow_up_workbook),
+    ):
+        if path is not None:
+            path.write_bytes(write(document))
+            typer.echo(f"written: {path}")
 
 
 @reconcile_app.command("apply")
