@@ -32,7 +32,10 @@ from gstims.services import books, reconcile
 from gstims.services.errors import Forbidden
 from gstims.store.db import OneTransaction
 
-router = APIRouter(prefix="/gstims/v1", responses=RESPONSES, tags=["reconciliation"])
+_UNSUPPORTED = {**RESPONSES[400], "description": "A register file that is not .csv or .xlsx"}
+router = APIRouter(
+    prefix="/gstims/v1", responses={**RESPONSES, 415: _UNSUPPORTED}, tags=["reconciliation"]
+)
 
 
 async def _caller(request: Request) -> Caller:
