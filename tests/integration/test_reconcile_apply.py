@@ -15,6 +15,8 @@ from gstims.domain.calendar import Period
 from gstims.domain.money import money
 from gstims.domain.records import Action, Kind
 from gstims.services import books, ims, reconcile
+from gstims.services.errors import NotFound
+from gstims.store.books_tables import recon_manual
 from gstims.store.db import OneTransaction
 from gstims.store.tables import audit_log, records
 
@@ -150,3 +152,44 @@ def test_r_rec_13_a_later_run_never_changes_an_earlier_one(box, db):
         for run in (old, new)
     }
     assert action_of == {first: Action.NO_ACTION.value, second: Action.ACCEPT.value}
+
+
+def _outcome_of(db, run_id: int, number: str) -> tuple[str, str | None]:
+    with db.uow(write=False) as uow:
+        run = reconcile.get_run(uow, run_id)
+    found = next(
+        r for r in run.results if number in [d["number"] for d in r["books"] + r["portal"]]
+    )
+    return found["outcome"], found["pass"]
+
+
+def test_r_rec_18_manual_pairs_unpairs_and_overrides_survive_a_rerun_with_who_and_when(box, db):
+    first = new_run(db)
+    with db.uow(write=False) as uow:
+        run = reconcile.get_run(uow, first)
+    inv9 = next(r for r in run.results if r["outcome"] == "only_in_books")["books"][0]["ref"]
+    inv3 = next(r for r in run.results if r["portal"] and r["portal"][0]["number"] == "INV-3")
+    inv1 = next(r for r in run.results if r["outcome"] == "matched")
+    with db.uow() as uow:
+        reconcile.pair_by_hand(uow, R, inv9, inv3["portal"][0]["id"], "asha")
+        reconcile.unpair_by_hand(uow, R, inv1["books"][0]["ref"], inv1["portal"][0]["id"], "asha")
+        reconcile.override_suggestion(uow, R, inv1["portal"][0]["id"], Action.PENDING, "asha")
+        uow.commit()
+    second = new_run(db)
+    assert _outcome_of(db, second, "INV-9") == ("value_mismatch", "by hand")
+    assert _outcome_of(db, second, "INV-1")[0] in ("only_in_books", "only_in_portal")
+    with db.uow(write=False) as uow:
+        run = reconcile.get_run(uow, second)
+    portal_inv1 = next(
+        r for r in run.results if r["portal"] and r["portal"][0]["number"] == "INV-1"
+    )
+    assert portal_inv1["portal"][0]["suggested_action"] == "P"
+    assert portal_inv1["portal"][0]["note"].startswith("overridden by hand")
+    with db.engine.connect() as conn:
+        made = conn.execute(sa.select(recon_manual.c.made_by, recon_manual.c.made_at)).all()
+    assert len(made) == 3 and all(by == "asha" and at is not None for by, at in made)
+
+
+def test_r_rec_18_a_document_of_another_gstin_cannot_be_paired(box, db):
+    with db.uow() as uow, pytest.raises(NotFound):
+        reconcile.pair_by_hand(uow, R, f"{S1}/INV/X/1/01-10-2024", 1, "asha")

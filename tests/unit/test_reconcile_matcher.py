@@ -8,7 +8,7 @@ from tests.unit.recon_builders import RECIPIENT, SUPPLIER, books, portal
 
 from gstims.domain.money import money
 from gstims.domain.reconcile import matcher
-from gstims.domain.reconcile.matcher import reconcile
+from gstims.domain.reconcile.matcher import Manual, reconcile
 from gstims.domain.reconcile.model import (
     Outcome,
     Pass,
@@ -321,3 +321,16 @@ def test_r_rec_9_every_result_is_sorted_and_carries_its_pass():
     )
     assert [r.decided_by for r in results] == [Pass.EXACT, Pass.UNPAIRED]
     assert replace(results[0]).reason.startswith("exact")
+
+
+def test_r_rec_18_a_pair_made_by_hand_is_kept_whatever_the_passes_say():
+    manual = Manual(pairs=frozenset({("b", "p")}))
+    r = only(reconcile([books("b", "OURS-77")], [portal("p", "THEIRS-9", cgst=950)], manual=manual))
+    assert (r.outcome, r.decided_by) == (Outcome.VALUE_MISMATCH, Pass.MANUAL)
+    assert r.reason.startswith("paired by hand")
+
+
+def test_r_rec_18_documents_kept_apart_by_hand_never_pair():
+    manual = Manual(apart=frozenset({("b", "p")}))
+    results = reconcile([books("b", "INV-1")], [portal("p", "INV-1")], manual=manual)
+    assert {r.outcome for r in results} == {Outcome.ONLY_IN_BOOKS, Outcome.ONLY_IN_PORTAL}

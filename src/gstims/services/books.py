@@ -275,10 +275,18 @@ def current_books(
     return [_document(row._mapping) for row in uow.conn.execute(query)]
 
 
+def books_ref(row: Mapping[str, object]) -> str:
+    """A books document's reference that survives a new version of the books (R-REC-18)."""
+    day = row["doc_date"]
+    when = day.strftime("%d-%m-%Y") if isinstance(day, date) else str(day)
+    number = str(row["number"]).strip().upper()
+    return f"{row['gstin']}/{row['kind']}/{row['supplier']}/{number}/{when}"
+
+
 def _document(row: Mapping[str, object]) -> Document:
     value = row["value"]
     return Document(
-        ref=f"books:{row['id']}",
+        ref=books_ref(row),
         recipient=str(row["gstin"]),
         supplier=str(row["supplier"]),
         kind=Kind(row["kind"]),

@@ -32,7 +32,7 @@ from sqlalchemy import insert, or_, select
 
 from gstims.domain.calendar import Period, financial_year_of
 from gstims.domain.money import ZERO
-from gstims.domain.reconcile.matcher import reconcile, shown
+from gstims.domain.reconcile.matcher import Manual, reconcile, shown
 from gstims.domain.reconcile.model import (
     DEFAULT_TOLERANCE,
     Document,
@@ -41,7 +41,7 @@ from gstims.domain.reconcile.model import (
     Tolerance,
     totals_by_outcome,
 )
-from gstims.domain.reconcile.suggest import remarks_for, suggest
+from gstims.domain.reconcile.suggest import DEFAULT_ACTIONS, remarks_for, suggest
 from gstims.domain.records import Action, Kind, Route, Section
 from gstims.domain.state import Declaration
 from gstims.services import ims
@@ -49,7 +49,7 @@ from gstims.services.books import current_books
 from gstims.services.context import gc_paused, taxpayer
 from gstims.services.errors import NotFound, ServiceError
 from gstims.services.ims import ActionItem, ActionResult, ImsRecord
-from gstims.store.books_tables import recon_runs
+from gstims.store.books_tables import recon_manual, recon_runs
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import records
 
@@ -103,7 +103,8 @@ def run_reconciliation(
         record = ims.ims_record(row, taxpayers[row["recipient"]], today)
         known[str(record.id)] = record
         portal.append(_portal_document(record, Route(row["route"])))
-    results = reconcile(books, portal, tolerance, last.last_day)
+    manual, overrides = _manual(uow, gstins)
+    results = reconcile(books, portal, tolerance, last.last_day, manual)
     run_id = uow.conn.execute(
         insert(recon_runs)
         .values(
@@ -119,7 +120,9 @@ def run_reconciliation(
         .returning(recon_runs.c.id)
     ).scalar_one()
     label = f"gstims reconciliation {run_id}"
-    encoded = [_result(n, r, known, today, label) for n, r in enumerate(results, start=1)]
+    encoded = [
+        _result(n, r, known, today, label, overrides) for n, r in enumerate(results, start=1)
+    ]
     uow.conn.execute(
         recon_runs.update()
         .where(recon_runs.c.id == run_id)
@@ -190,12 +193,23 @@ def _books_json(d: Document) -> dict[str, Any]:
 
 
 def _portal_json(
-    result: Result, d: Document, known: Mapping[str, ImsRecord], today: date, label: str
+    result: Result,
+    d: Document,
+    known: Mapping[str, ImsRecord],
+    today: date,
+    label: str,
+    overrides: Mapping[int, Action | None],
 ) -> dict[str, Any]:
     record = known[d.ref]
     view = record.view if d.route is Route.IMS else None
     remarks = remarks_for(result, label)
-    s = suggest(result, d, view, today, remarks)
+    overridden = int(d.ref) in overrides
+    defaults = (
+        {**DEFAULT_ACTIONS, result.outcome: overrides[int(d.ref)]}
+        if overridden
+        else DEFAULT_ACTIONS
+    )
+    s = suggest(result, d, view, today, remarks, defaults)
     return {
         "id": int(d.ref),
         "recipient": d.recipient,
@@ -211,15 +225,20 @@ def _portal_json(
         "suggested_action": s.action.value if s.action else None,
         "declaration": s.declaration is not None,
         "remarks": remarks if s.action else None,
-        "note": s.note,
+        "note": ("overridden by hand; " if overridden else "") + s.note,
         "refusal": s.refusal.code.value if s.refusal else None,
     }
 
 
 def _result(
-    n: int, r: Result, known: Mapping[str, ImsRecord], today: date, label: str
+    n: int,
+    r: Result,
+    known: Mapping[str, ImsRecord],
+    today: date,
+    label: str,
+    overrides: Mapping[int, Action | None],
 ) -> dict[str, Any]:
-    portal = [_portal_json(r, d, known, today, label) for d in r.portal]
+    portal = [_portal_json(r, d, known, today, label, overrides) for d in r.portal]
     return {
         "n": n,
         "outcome": r.outcome.value,
@@ -277,6 +296,91 @@ def run_json(run: Run) -> dict[str, Any]:
         "summary": run.summary,
         "results": run.results,
     }
+
+
+# -- manual work (R-REC-18) -------------------------------------------------------------------
+
+
+def _manual(uow: UnitOfWork, gstins: Sequence[str]) -> tuple[Manual, dict[int, Action | None]]:
+    """The active decisions made by hand for these GSTINs, in one query."""
+    m = recon_manual
+    rows = uow.conn.execute(
+        select(m.c.decision, m.c.books_ref, m.c.portal_id, m.c.action)
+        .where(m.c.gstin.in_(list(gstins)), m.c.revoked_at.is_(None))
+        .order_by(m.c.id)
+    ).all()
+    pairs = frozenset((r.books_ref, str(r.portal_id)) for r in rows if r.decision == "pair")
+    apart = frozenset((r.books_ref, str(r.portal_id)) for r in rows if r.decision == "apart")
+    overrides = {
+        r.portal_id: Action(r.action) if r.action else None
+        for r in rows
+        if r.decision == "override"
+    }
+    return Manual(pairs, apart), overrides
+
+
+def _check_own(uow: UnitOfWork, gstin: str, books_ref: str | None, portal_id: int) -> None:
+    """Tenant isolation: both documents must be the GSTIN's own."""
+    if books_ref is not None and not books_ref.startswith(f"{gstin}/"):
+        raise NotFound("RECON404", f"no books document {books_ref} of {gstin}")
+    owner = uow.conn.execute(select(records.c.recipient).where(records.c.id == portal_id)).scalar()
+    if owner != gstin:
+        raise NotFound("RECON404", f"no portal record {portal_id} of {gstin}")
+
+
+def _revoke(uow: UnitOfWork, user: str, now: datetime, *where: Any) -> None:
+    uow.conn.execute(
+        recon_manual.update()
+        .where(recon_manual.c.revoked_at.is_(None), *where)
+        .values(revoked_by=user, revoked_at=now)
+    )
+
+
+def _decide(
+    uow: UnitOfWork,
+    gstin: str,
+    decision: str,
+    books_ref: str | None,
+    portal_id: int,
+    user: str,
+    action: Action | None = None,
+) -> None:
+    _check_own(uow, gstin, books_ref, portal_id)
+    now = datetime.now()
+    m = recon_manual
+    same = (m.c.gstin == gstin, m.c.portal_id == portal_id)
+    if decision == "override":
+        _revoke(uow, user, now, *same, m.c.decision == "override")
+    else:
+        _revoke(uow, user, now, *same, m.c.books_ref == books_ref, m.c.decision != "override")
+    uow.conn.execute(
+        insert(m).values(
+            gstin=gstin,
+            decision=decision,
+            books_ref=books_ref,
+            portal_id=portal_id,
+            action=action.value if action else None,
+            made_by=user,
+            made_at=now,
+        )
+    )
+
+
+def pair_by_hand(uow: UnitOfWork, gstin: str, books_ref: str, portal_id: int, user: str) -> None:
+    """R-REC-18: these two pair in every later run (until unpaired)."""
+    _decide(uow, gstin, "pair", books_ref, portal_id, user)
+
+
+def unpair_by_hand(uow: UnitOfWork, gstin: str, books_ref: str, portal_id: int, user: str) -> None:
+    """R-REC-18: these two never pair again (until paired by hand)."""
+    _decide(uow, gstin, "apart", books_ref, portal_id, user)
+
+
+def override_suggestion(
+    uow: UnitOfWork, gstin: str, portal_id: int, action: Action | None, user: str
+) -> None:
+    """R-REC-18: the record's suggestion in every later run (still asked of the rule table)."""
+    _decide(uow, gstin, "override", None, portal_id, user, action)
 
 
 # -- dry run and apply ------------------------------------------------------------------------

@@ -93,3 +93,21 @@ recon_runs = Table(
     Column("results", CompressedJSON, nullable=False),
     Index("ix_recon_runs_gstin", "gstin", "id"),
 )
+
+# R-REC-18: pairs made or kept apart by hand, and overridden suggestions; who and when. A
+# decision is active until revoked (`revoked_at`); nothing is deleted, so the trail stays.
+recon_manual = Table(
+    "recon_manual",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("gstin", GSTIN, nullable=False),
+    Column("decision", String(8), nullable=False),  # pair / apart / override
+    Column("books_ref", String(120), nullable=True),
+    Column("portal_id", Integer, nullable=False),
+    Column("action", String(1), nullable=True),  # override: A / R / P, or null for none
+    Column("made_by", String(100), nullable=False),
+    Column("made_at", DateTime, nullable=False),
+    Column("revoked_by", String(100), nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+    Index("ix_recon_manual_gstin", "gstin", "revoked_at"),
+)

@@ -197,8 +197,28 @@ class _Run:
         self.free_b = set(range(len(books)))
         self.free_p = set(range(len(portal)))
         self.results: list[Result] = []
+        self.apart: frozenset[tuple[str, str]] = frozenset()
         self.b_result: dict[int, Result] = {}
         self.p_result: dict[int, Result] = {}
+
+    # -- manual work (R-REC-18) ----------------------------------------------------------------
+
+    def kept_apart(self, p: _Pair) -> bool:
+        return bool(self.apart) and (self.books[p.i].ref, self.portal[p.j].ref) in self.apart
+
+    def manual_pairs(self, manual: Manual) -> None:
+        """A pair made by hand is taken first, whatever the passes would say."""
+        b_at = {d.ref: i for i, d in enumerate(self.books)}
+        p_at = {d.ref: j for j, d in enumerate(self.portal)}
+        for books_ref, portal_ref in sorted(manual.pairs):
+            i, j = b_at.get(books_ref), p_at.get(portal_ref)
+            if i is None or j is None or i not in self.free_b or j not in self.free_p:
+                continue  # a document no longer in the run, or already paired by hand
+            b, p = self.books[i], self.portal[j]
+            c = compare(b, p, self.tolerance)
+            outcome = _by_hand(c)
+            reason = f"paired by hand; {_fields(_Pair(c.rank, i, j, outcome, c))}"
+            self.record(Result(outcome, Pass.MANUAL, (b,), (p,), reason, c.differences), (i,), (j,))
 
     # -- keys (R-REC-5, R-REC-21) ---------------------------------------------------------
 
@@ -251,7 +271,11 @@ class _Run:
         """R-REC-10: best rank first; a tie on a document makes its component ambiguous."""
         pairs.sort(key=lambda p: p.rank)
         for _, level in groupby(pairs, key=lambda p: p.rank):
-            live = [p for p in level if p.i in self.free_b and p.j in self.free_p]
+            live = [
+                p
+                for p in level
+                if p.i in self.free_b and p.j in self.free_p and not self.kept_apart(p)
+            ]
             per_b = Counter(p.i for p in live)
             per_p = Counter(p.j for p in live)
             tied = [p for p in live if per_b[p.i] > 1 or per_p[p.j] > 1]
@@ -462,6 +486,7 @@ class _Run:
                     c = compare(b, self.portal[j], self.tolerance)
                     if c.within and abs(c.gap) <= self.tolerance.window(b.kind):
                         pairs.append(_Pair(c.rank, i, j, Outcome.PROBABLE_AMOUNT_ONLY, c))
+        pairs = [p for p in pairs if not self.kept_apart(p)]
         per_b = Counter(p.i for p in pairs)
         per_p = Counter(p.j for p in pairs)
         for p in sorted(pairs, key=lambda p: (p.i, p.j)):
@@ -567,15 +592,36 @@ class _Run:
         return "same number, not paired"
 
 
+@dataclass(frozen=True, slots=True)
+class Manual:
+    """R-REC-18: pairs made by hand and pairs kept apart by hand, as (books ref, portal ref)."""
+
+    pairs: frozenset[tuple[str, str]] = frozenset()
+    apart: frozenset[tuple[str, str]] = frozenset()
+
+
+NO_MANUAL = Manual()
+
+
+def _by_hand(c: Comparison) -> Outcome:
+    """The outcome of a pair made by hand: what its amounts say, never "probable"."""
+    if c.within and not c.attributes_differ:
+        return Outcome.MATCHED if c.exact and not c.gap else Outcome.MATCHED_WITHIN_TOLERANCE
+    if c.tax_type or c.within:
+        return Outcome.TAX_TYPE_MISMATCH
+    return Outcome.VALUE_MISMATCH
+
+
 def reconcile(
     books: Sequence[Document],
     portal: Sequence[Document],
     tolerance: Tolerance = DEFAULT_TOLERANCE,
     run_end: date | None = None,
+    manual: Manual = NO_MANUAL,
 ) -> tuple[Result, ...]:
-    """Every document of either side in exactly one result (R-REC-9 … R-REC-14)."""
+    """Every document of either side in exactly one result (R-REC-9 … R-REC-14, R-REC-18)."""
     with cycle_collector_paused():
-        return _reconcile(books, portal, tolerance, run_end)
+        return _reconcile(books, portal, tolerance, run_end, manual)
 
 
 def _reconcile(
@@ -583,8 +629,11 @@ def _reconcile(
     portal: Sequence[Document],
     tolerance: Tolerance,
     run_end: date | None,
+    manual: Manual,
 ) -> tuple[Result, ...]:
     run = _Run(books, portal, tolerance, run_end)
+    run.apart = manual.apart
+    run.manual_pairs(manual)
     by_pass = run.number_pairs()
     run.assign(Pass.EXACT, by_pass[Pass.EXACT], lambda p: "exact: number, date and amounts agree")
     run.assign(Pass.NUMBER_AND_DATE, by_pass[Pass.NUMBER_AND_DATE], _within_reason(tolerance))

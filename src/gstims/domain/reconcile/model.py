@@ -71,6 +71,7 @@ class Pass(StrEnum):
     OTHER_RECIPIENT = "other recipient GSTIN"
     PAN = "6 PAN level"
     AMOUNT_ONLY = "7 amount only"
+    MANUAL = "by hand"
     UNPAIRED = "unpaired"
 
 

@@ -1,4 +1,4 @@
-"""The purchase register (imports, documents, mapping profiles) and reconciliation runs
+"""The purchase register (imports, documents, profiles), reconciliation runs, manual work
 
 R-REC-1 … R-REC-4, R-REC-13 of spec/reconciliation.md; tables described in
 `store/books_tables.py`.
@@ -86,9 +86,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_recon_runs"),
     )
     op.create_index("ix_recon_runs_gstin", "recon_runs", ["gstin", "id"])
+    op.create_table(
+        "recon_manual",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("gstin", sa.String(15), nullable=False),
+        sa.Column("decision", sa.String(8), nullable=False),
+        sa.Column("books_ref", sa.String(120), nullable=True),
+        sa.Column("portal_id", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(1), nullable=True),
+        sa.Column("made_by", sa.String(100), nullable=False),
+        sa.Column("made_at", sa.DateTime(), nullable=False),
+        sa.Column("revoked_by", sa.String(100), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_recon_manual"),
+    )
+    op.create_index("ix_recon_manual_gstin", "recon_manual", ["gstin", "revoked_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_recon_manual_gstin", table_name="recon_manual")
+    op.drop_table("recon_manual")
     op.drop_index("ix_recon_runs_gstin", table_name="recon_runs")
     op.drop_table("recon_runs")
     op.drop_table("books_profiles")
