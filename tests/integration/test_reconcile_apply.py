@@ -193,3 +193,9 @@ def test_r_rec_18_manual_pairs_unpairs_and_overrides_survive_a_rerun_with_who_an
 def test_r_rec_18_a_document_of_another_gstin_cannot_be_paired(box, db):
     with db.uow() as uow, pytest.raises(NotFound):
         reconcile.pair_by_hand(uow, R, f"{S1}/INV/X/1/01-10-2024", 1, "asha")
+
+
+@pytest.mark.parametrize("run_id", [0, -1, reconcile.MAX_ID + 1, 132908985120])
+def test_a_run_number_no_run_can_have_is_not_found(db, run_id):
+    with db.uow(write=False) as uow, pytest.raises(NotFound):
+        reconcile.get_run(uow, run_id)

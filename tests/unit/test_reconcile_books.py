@@ -36,7 +36,7 @@ def test_r_rec_2_amounts_in_indian_formats_become_decimals(cell, amount):
     assert parse_amount(cell) == money(amount)
 
 
-@pytest.mark.parametrize("cell", ["12.3.4", "abc", "1e9999", 1.5])
+@pytest.mark.parametrize("cell", ["12.3.4", "abc", "NaN", 1.5])
 def test_r_rec_2_an_unreadable_amount_is_refused(cell):
     with pytest.raises(ValueError, match="not an amount"):
         parse_amount(cell)
@@ -133,3 +133,23 @@ def test_r_rec_4_every_problem_of_every_row_is_reported_with_row_and_column():
     ]
     assert "check character" in problems[0].message
     assert "duplicate document INV-7" in problems[5].message
+
+
+def test_r_rec_4_an_amount_too_large_or_a_number_too_long_is_a_problem_not_a_crash():
+    from gstims.domain.reconcile.books import MAX_AMOUNT, MAX_NUMBER
+
+    documents, problems = documents_from_rows(
+        RECIPIENT,
+        [
+            row(2, taxable=str(MAX_AMOUNT)),
+            row(3, "N" * (MAX_NUMBER + 1)),
+            row(4, port_code="X" * 11),
+        ],
+        COLUMNS,
+    )
+    assert documents == []
+    assert [(p.row, p.field) for p in problems] == [
+        (2, "taxable"),
+        (3, "Invoice No"),
+        (4, "port_code"),
+    ]

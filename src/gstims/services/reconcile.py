@@ -53,6 +53,8 @@ from gstims.store.books_tables import recon_manual, recon_runs
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import records
 
+MAX_ID = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class Run:
@@ -271,6 +273,8 @@ def _result(
 
 def get_run(uow: UnitOfWork, run_id: int, gstins: Sequence[str] | None = None) -> Run:
     """A stored run; `gstins` (the caller's) must hold the run's own GSTIN."""
+    if not 0 < run_id <= MAX_ID:  # a number no run can have (and past PostgreSQL's INTEGER)
+        raise NotFound("RECON404", f"no reconciliation run {run_id}")
     row = uow.conn.execute(select(recon_runs).where(recon_runs.c.id == run_id)).mappings().first()
     if row is None or (gstins is not None and row["gstin"] not in gstins):
         raise NotFound("RECON404", f"no reconciliation run {run_id}")

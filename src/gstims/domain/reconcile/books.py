@@ -55,6 +55,9 @@ FIELDS = (
 )
 AMOUNTS = ("taxable", "igst", "cgst", "sgst", "cess")
 REQUIRED = ("number", "date", "taxable")
+MAX_AMOUNT = Decimal(10) ** 13  # ₹10 lakh crore: no purchase is larger
+MAX_NUMBER = 60  # characters of a document number as the books write it
+MAX_PORT_CODE = 10
 
 KIND_WORDS: Mapping[str, Kind] = {
     "INV": Kind.INV,
@@ -109,6 +112,8 @@ def parse_amount(cell: object) -> Decimal:
         raise ValueError(f"not an amount: {cell!r}") from None
     if not amount.is_finite():
         raise ValueError(f"not an amount: {cell!r}")
+    if abs(amount) >= MAX_AMOUNT:
+        raise ValueError(f"amount {cell!r} is too large (at most {MAX_AMOUNT - 1:,})")
     return money(-amount if negative else amount)
 
 
@@ -247,6 +252,10 @@ class _RowReader:
         number = _text(cells.get("number"))
         if not number:
             self.problem("number", "missing document number")
+        elif len(number) > MAX_NUMBER:
+            self.problem("number", f"{len(number)} characters; at most {MAX_NUMBER}")
+        if len(_text(cells.get("port_code"))) > MAX_PORT_CODE:
+            self.problem("port_code", f"at most {MAX_PORT_CODE} characters")
         amounts = [self.amount(f) for f in AMOUNTS]
         doc_date = self.day("date", required=True)
         posting = self.day("posting_date", required=False)
