@@ -1,7 +1,7 @@
 """Schemathesis against the served OpenAPI document: no 5xx, no answer that breaks the schema.
 
 The schema comes from the running server (`/openapi.json`), so the test checks what a client
-would read. Only the API proper is exercised (`/plain/taxpayerapi/...` and `/sandbox/v1/...`; the web
+would read. Only the API proper is exercised (`/plain/taxpayerapi/...`, `/gstims/v1/...` and `/sandbox/v1/...`; the web
 dashboard's pages are not an API). Every call carries valid credentials — a seeded recipient's
 `auth-token` and `gstin`, or the `admin-token` — and a generated `gstin` query parameter is
 replaced by the seeded GSTIN, so the generated cases get past 401 and 403 into the handlers.
@@ -59,7 +59,7 @@ def api_schema(server, recipient):
     schema = schemathesis.openapi.from_url(
         f"{server.base_url}/openapi.json", config=config, timeout=30
     )
-    return schema.include(path_regex=r"^/(plain/taxpayerapi|sandbox)/")
+    return schema.include(path_regex=r"^/(plain/taxpayerapi|sandbox|gstims)/")
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -36,12 +36,13 @@ import pytest
 import sqlalchemy as sa
 
 from gstims.demo.network import BLOCKED, CA_FIRM, build_demo, logins
-from gstims.domain.calendar import Period
+from gstims.domain.calendar import FIRST_PERIOD, Period
 from gstims.domain.money import Tax, sum_tax
 from gstims.formats.gstr2b import Document2B, ParsedGstr2B, read_gstr2b
-from gstims.services import gstr2b
+from gstims.services import gstr2b, reconcile
 from gstims.services.errors import NotFound
 from gstims.services.taxpayers import principal_by_password, principal_by_token
+from gstims.store.books_tables import books_imports
 from gstims.store.db import Database
 from gstims.store.tables import audit_log, records, returns
 from gstims.store.tables import gstr2b as gstr2b_table
@@ -177,6 +178,7 @@ def test_the_demo_network_passes_gstims_own_checks(demo):
     every_document_went_through_the_use_cases(db, summary)
     the_network_shows_the_whole_document_mix(db)
     the_history_has_actions_with_remarks_declarations_and_recomputes(db)
+    the_purchase_registers_show_every_common_outcome(db, summary)
 
 
 def every_generated_2b_passes_the_totals_check(db: Database) -> None:
@@ -313,3 +315,26 @@ def the_history_has_actions_with_remarks_declarations_and_recomputes(db: Databas
     assert {("Y", True), ("Y", False), ("N", True)} <= declarations  # full, partial, nil
     assert versions >= 2  # GEN2B recomputes after actions
     assert filed_3b > 400
+
+
+def the_purchase_registers_show_every_common_outcome(db: Database, summary: Any) -> None:
+    """R-REC-15: each recipient's noisy register, reconciled for the last period, shows the
+    outcomes a first-time user should see (demo/books.py), over every period of the demo."""
+    seen: Counter[str] = Counter()
+    with db.engine.connect() as conn:
+        recipients = conn.execute(sa.select(books_imports.c.gstin)).scalars().all()
+    assert len(recipients) >= 5
+    periods = FIRST_PERIOD.months_through(summary.blocked_period)
+    for gstin in recipients:
+        with db.uow() as uow:
+            run_id = reconcile.run_reconciliation(uow, gstin, periods)
+            seen.update(r["outcome"] for r in reconcile.get_run(uow, run_id).results)
+    assert {
+        "matched",
+        "matched_number_format",
+        "matched_within_tolerance",
+        "value_mismatch",
+        "other_gstin_same_pan",
+        "only_in_portal",
+        "only_in_books",
+    } <= set(seen), seen

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gstims import __version__, web
-from gstims.api import envelope, sandbox, taxpayer
+from gstims.api import envelope, reconcile, sandbox, taxpayer
 from gstims.api.settings import Settings
 from gstims.gstn import files, keys, routes
 from gstims.gstn.gateway import Gateway
@@ -35,6 +35,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     envelope.install(app)
     app.include_router(taxpayer.router)
     app.include_router(routes.public)
+    app.include_router(reconcile.router)
     if settings.sandbox:
         app.include_router(sandbox.router)
         app.include_router(routes.sandbox)

@@ -35,6 +35,7 @@ from functools import partial
 from typing import Any
 
 from gstims.demo.actions import Desk
+from gstims.demo.books import book_purchases
 from gstims.demo.cast import BLOCKED, CROSS_SUPPLIES, Cast, Party, cast
 from gstims.demo.documents import Numbering, amendment, document, rupees, tax_on
 from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
@@ -171,7 +172,15 @@ class _Network:
                         )
             last_day = month.last_day if month <= LAST else FINAL_DAY
             stops.append((last_day, f"documents of {month}", partial(self.issue, month, last_day)))
+        stops.append((FINAL_DAY, "purchase registers", self.book))
         return stops
+
+    def book(self) -> None:
+        """Each recipient's purchase register, noisy as real books are (demo/books.py)."""
+        issued = [d for documents in self.issued.values() for d in documents]
+        for r in self.cast.recipients:
+            with self.db.transaction() as uow:
+                book_purchases(uow, random.Random(self.rng.random()), r.gstin, issued)
 
     def move_to(self, day: date) -> None:
         with self.db.transaction() as uow:

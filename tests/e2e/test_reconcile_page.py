@@ -1,0 +1,76 @@
+"""The reconciliation page in Chromium: upload, read, pair by hand, dry run, apply (R-REC-20).
+
+The world of `world.py` (15-10-2025): Sharma Steel's 500 September invoices sit in Rao
+Retail's IMS. The CA firm uploads Rao Retail's register of three purchases — INV-0001 as
+reported, INV-0002 with less tax than reported, and OURS-7, which is Sharma's INV-0003 booked
+under the firm's own number — runs the reconciliation for 092025, reads the value mismatch,
+pairs OURS-7 with INV-0003 by hand, dry-runs and applies; the IMS page then shows the actions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+from tests.e2e.steps import sign_in
+from tests.integration.harness import S1, R
+
+REGISTER = (
+    "GSTIN of supplier,Invoice No,Invoice Date,Taxable Value,IGST\n"
+    f"{S1},INV-0001,10-09-2025,1001.00,180.18\n"
+    f"{S1},INV-0002,10-09-2025,1002.00,100.00\n"
+    f"{S1},OURS-7,10-09-2025,1003.00,180.54\n"
+)
+
+
+def test_r_rec_20_upload_read_pair_dry_run_and_apply_in_the_browser(live, page: Page, shots):
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, live.url, "ca-firm")
+    page.goto(f"{live.url}/g/{R}/reconcile")
+    expect(page.get_by_role("heading", name=re.compile("Reconciliation"))).to_be_visible()
+
+    page.get_by_label("Register file (.csv or .xlsx)").set_input_files(
+        files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": REGISTER.encode()}]
+    )
+    page.get_by_role("button", name="Upload register").click()
+    expect(page.get_by_role("status")).to_contain_text("Books version 1: 3 documents")
+
+    page.get_by_label(re.compile("Return period")).fill("092025")
+    page.get_by_role("button", name="Reconcile").click()
+    expect(page.locator("#tile-matched .count")).to_have_text("1")
+    expect(page.locator("#tile-value_mismatch .count")).to_have_text("1")
+    shots(page, "reconcile-tiles")
+
+    page.locator("#tile-value_mismatch a").click()
+    page.get_by_role("link", name=re.compile("Detail of result")).click()
+    igst = page.locator("#differences tr", has_text="igst")
+    expect(igst).to_contain_text("100.00")
+    expect(igst).to_contain_text("180.36")
+    expect(igst).to_contain_text("80.36")
+    expect(page.locator("#detail-reason")).to_contain_text("igst differs by ₹80.36")
+    shots(page, "reconcile-detail")
+
+    for field, number in (("Books document", "OURS-7"), ("Portal document", "INV-0003")):
+        select = page.get_by_label(field)
+        value = select.locator("option", has_text=number).get_attribute("value")
+        select.select_option(value=value)
+    page.get_by_role("button", name="Pair", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Paired by hand")
+    expect(page.locator("#results tr", has_text="OURS-7")).to_contain_text("INV-0003")
+
+    page.get_by_role("link", name="Dry run").click()
+    expect(page.locator("#dry-run caption")).to_contain_text("nothing is saved yet")
+    expect(page.locator("#dry-run")).to_contain_text("matched")
+    shots(page, "reconcile-dry-run")
+
+    page.get_by_role("button", name="Apply suggestions").click()
+    expect(page.get_by_role("status")).to_contain_text("Applied through SAVE")
+
+    page.get_by_role("link", name="IMS inward").click()
+    page.get_by_label("Document number").fill("INV-0001")
+    page.get_by_role("button", name="Apply filter").click()
+    expect(page.get_by_role("row", name=re.compile("INV-0001"))).to_contain_text("Accepted")
+    page.get_by_label("Document number").fill("INV-0002")
+    page.get_by_role("button", name="Apply filter").click()
+    expect(page.get_by_role("row", name=re.compile("INV-0002"))).to_contain_text("Pending")
+    shots(page, "ims-after-apply")
