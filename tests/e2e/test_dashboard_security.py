@@ -91,6 +91,9 @@ def test_a_form_post_without_the_sessions_csrf_token_is_refused(live):
         assert http.post(path, data={"period": "092025"}).status_code == 403
     assert actions(live)[Action.ACCEPT] == 0
 
+    version = re.search(r'name="ims_version" value="(\d+)"', http.get(f"/g/{R}/ims").text)
+    assert version is not None  # issue 14 item 8: "all matching" names the IMS it was shown
+    accept_all["ims_version"] = version.group(1)
     answer = http.post(f"/g/{R}/ims/actions", data={**accept_all, "csrf_token": token})
     assert answer.status_code == 303
     assert actions(live)[Action.ACCEPT] == 530

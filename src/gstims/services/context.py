@@ -117,6 +117,14 @@ def return_status(
     )
 
 
+def ims_version(uow: UnitOfWork, recipient: str) -> int:
+    """How many times the recipient's IMS records have changed: a snapshot of what a page showed."""
+    found = uow.conn.execute(
+        select(taxpayers.c.ims_version).where(taxpayers.c.gstin == recipient)
+    ).scalar_one_or_none()
+    return int(found or 0)
+
+
 def bump_ims_version(uow: UnitOfWork, recipients: Iterable[str]) -> None:
     wanted = sorted(set(recipients))
     for start in range(0, len(wanted), 1000):
