@@ -7,11 +7,24 @@ Over real HTTP against the live server of `tests/e2e/conftest.py` (the seeded mo
 from __future__ import annotations
 
 import re
+import threading
+from datetime import timedelta
 
-from tests.e2e.test_dashboard_security import actions, client
+import httpx
+import sqlalchemy as sa
+from tests.e2e.test_dashboard_security import TOKEN, actions, client
+from tests.e2e.world import PASSWORD
 from tests.integration.harness import S1, R, doc
 
 from gstims.domain.records import Action
+from gstims.services import taxpayers
+from gstims.services.sessions import (
+    FREE_ACCOUNT_FAILURES,
+    FREE_ADDRESS_FAILURES,
+    SessionLimits,
+    utc_now,
+)
+from gstims.store.tables import sessions
 from gstims.web.ims_pages import CHANGED_SINCE_SHOWN
 
 VERSION = re.compile(r'name="ims_version" value="(\d+)"')
@@ -41,3 +54,104 @@ def test_accept_all_matching_refuses_when_records_arrived_after_the_page_was_sho
     answer = http.post(f"/g/{R}/ims/actions", data={**accept_all, "ims_version": version[1]})
     assert answer.status_code == 303
     assert actions(live)[Action.ACCEPT] == 7
+
+
+# -- sessions (item 2) ------------------------------------------------------------------------
+
+
+def copied(live, http: httpx.Client) -> httpx.Client:
+    """Another client carrying a copy of `http`'s session cookie."""
+    thief = httpx.Client(base_url=live.url, follow_redirects=False, timeout=30)
+    thief.cookies.set("gstims_session", http.cookies["gstims_session"])
+    return thief
+
+
+def signed_out(http: httpx.Client) -> bool:
+    answer = http.get("/home")
+    return answer.status_code == 303 and answer.headers["location"].startswith("/login")
+
+
+def test_signing_out_ends_the_session_on_the_server_so_a_copied_cookie_is_worthless(live):
+    """Issue 14 item 2: logout ends the session; a copied cookie no longer reads or acts."""
+    http, token = client(live.url, "ca-firm")
+    thief = copied(live, http)
+    assert thief.get("/home").status_code == 200
+    assert http.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert signed_out(thief)
+    answer = thief.post(f"/g/{R}/ims/actions", data={"scope": "matching", "do": "A"})
+    assert answer.status_code in (303, 403)
+    assert actions(live)[Action.ACCEPT] == 0
+
+
+def test_a_session_ends_after_its_idle_and_its_absolute_timeout(live):
+    """Issue 14 item 2: idle and absolute timeouts (settings.session_limits) end a session."""
+    limits = SessionLimits()
+    for column, limit in (("last_seen", limits.idle), ("created_at", limits.absolute)):
+        http, _ = client(live.url, "ca-firm")
+        assert http.get("/home").status_code == 200
+        with live.db.engine.begin() as conn:
+            past = utc_now() - limit - timedelta(seconds=1)
+            conn.execute(sa.update(sessions).values({column: past}))
+        assert signed_out(http), column
+
+
+def test_ending_all_sessions_signs_the_user_out_in_every_browser(live):
+    """Issue 14 build list: "sign out everywhere" ends every session of the user, only theirs."""
+    laptop, token = client(live.url, "ca-firm")
+    phone, _ = client(live.url, "ca-firm")
+    other, _ = client(live.url, "sharma")
+    assert laptop.post("/logout/everywhere", data={"csrf_token": token}).status_code == 303
+    assert signed_out(laptop) and signed_out(phone)
+    assert other.get("/home").status_code == 200
+
+
+# -- sign-in throttle, password hashing, timing (items 3 and 4) -------------------------------
+
+
+def sign_in_as(http: httpx.Client, name: str, password: str) -> httpx.Response:
+    token = TOKEN.search(http.get("/login").text)
+    assert token is not None
+    data = {"username": name, "password": password, "csrf_token": token.group(1)}
+    return http.post("/login", data=data)
+
+
+def test_failed_sign_ins_lock_the_account_with_backoff_even_for_the_right_password(live):
+    """Issue 14 item 3: per-account throttle; a locked account is refused before hashing."""
+    http = httpx.Client(base_url=live.url, follow_redirects=False, timeout=30)
+    for _ in range(FREE_ACCOUNT_FAILURES):
+        assert sign_in_as(http, "ca-firm", "not the password").status_code == 401
+    locked = sign_in_as(http, "ca-firm", "still not it")
+    assert locked.status_code == 401  # the first failure past the free ones locks from now
+    refused = sign_in_as(http, "ca-firm", PASSWORD)
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert "Too many failed sign-ins" in refused.text
+    assert client(live.url, "sharma")[0].get("/home").status_code == 200  # others unaffected
+
+
+def test_failed_sign_ins_from_one_address_lock_that_address_whatever_the_name(live):
+    """Issue 14 item 3: per-address throttle, across user names known and unknown."""
+    http = httpx.Client(base_url=live.url, follow_redirects=False, timeout=30)
+    for n in range(FREE_ADDRESS_FAILURES + 1):
+        assert sign_in_as(http, f"guess-{n}", "wrong wrong wrong").status_code == 401
+    assert sign_in_as(http, "sharma", PASSWORD).status_code == 429
+
+
+def test_password_checks_hash_once_on_their_own_threads_known_name_or_not(live, monkeypatch):
+    """Issue 14 items 3 and 4: an unknown name costs the same one hash as a known one, on the
+    bounded hashing pool (not the shared thread pool), and sign-in carries no Server-Timing."""
+    threads: list[str] = []
+    real = taxpayers.password_hash
+
+    def watched(password: str, salt: bytes | None = None) -> str:
+        threads.append(threading.current_thread().name)
+        return real(password, salt)
+
+    monkeypatch.setattr(taxpayers, "password_hash", watched)
+    http = httpx.Client(base_url=live.url, follow_redirects=False, timeout=30)
+    for name in ("ca-firm", "no-such-user"):
+        answer = sign_in_as(http, name, "wrong password here")
+        assert answer.status_code == 401
+        assert "server-timing" not in answer.headers
+    assert len(threads) == 2
+    assert all(name.startswith("gstims-hash") for name in threads), threads

@@ -126,7 +126,7 @@ def test_taxpayers_users_and_the_clock_work_together(url):
         "--gstin",
         R,
         "--password",
-        "pw",
+        "ledger maple violet",
         "--database-url",
         url,
     )

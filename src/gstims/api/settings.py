@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+from gstims.services.sessions import SessionLimits
 
 MiB = 1024 * 1024
 
@@ -29,3 +31,17 @@ class Settings:
     secure_cookies: bool = field(
         default_factory=lambda: os.environ.get("GSTIMS_SECURE_COOKIES", "") in ("1", "true", "yes")
     )
+    # a dashboard session ends after this long without a request, and this long after sign-in
+    session_idle_minutes: int = field(
+        default_factory=lambda: int(os.environ.get("GSTIMS_SESSION_IDLE_MINUTES") or 30)
+    )
+    session_hours: int = field(
+        default_factory=lambda: int(os.environ.get("GSTIMS_SESSION_HOURS") or 10)
+    )
+
+    @property
+    def session_limits(self) -> SessionLimits:
+        return SessionLimits(
+            idle=timedelta(minutes=self.session_idle_minutes),
+            absolute=timedelta(hours=self.session_hours),
+        )

@@ -15,6 +15,7 @@ from gstims.domain.calendar import Frequency
 from gstims.domain.documents import Problem
 from gstims.domain.gstin import GstinError, parse_gstin
 from gstims.services.errors import Conflict, Invalid, ServiceError
+from gstims.services.passwords import password_problems
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import clock, grants, taxpayers, users
 
@@ -115,6 +116,8 @@ def create_user(
         raise Invalid(
             [Problem("user", name, "gstins", f"GSTIN {g} is not registered") for g in missing]
         )
+    if password is not None and (weak := password_problems(name, password)):
+        raise Invalid([Problem("user", name, "password", problem) for problem in weak])
     if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
         raise Conflict("GSTIMS409", f"user {name} exists")
     token = secrets.token_urlsafe(24)
@@ -155,10 +158,11 @@ def principal_by_token(uow: UnitOfWork, token: str) -> Principal | None:
 
 
 def principal_by_password(uow: UnitOfWork, name: str, password: str) -> Principal | None:
+    """The user whose name and password these are. An unknown name costs one hash too, so the
+    answer's timing does not tell which names exist (issue 14 item 4)."""
     row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
-    if row is None or not password_matches(password, row["password_hash"]):
-        return None
-    return _principal(uow, row)
+    matches = password_matches(password, row["password_hash"] if row else None)
+    return _principal(uow, row) if row is not None and matches else None
 
 
 def _principal(uow: UnitOfWork, row: object) -> Principal:

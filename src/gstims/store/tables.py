@@ -301,3 +301,24 @@ clock_runs = Table(
     Column("event", String(20), primary_key=True),
     Column("summary", String(200), nullable=True),
 )
+
+# Dashboard sessions, kept on the server (migration 0006): the cookie carries a random id whose
+# SHA-256 is `id`; signing out deletes the row, so a copied cookie is worth nothing after it.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),  # UTC wall clock, never the sandbox clock
+    Column("last_seen", DateTime, nullable=False),
+)
+
+# Failed sign-ins by account ("user:<name>") and by client address ("ip:<address>").
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_at", DateTime, nullable=False),
+    Column("locked_until", DateTime, nullable=True),
+)
