@@ -1,0 +1,65 @@
+"""Issue 14: files gstims writes and reads cannot be turned against their user.
+
+Item 5: every spreadsheet the CLI writes keeps text as text — a trade name, remark or portal
+number that begins with `=` never becomes a live formula (`formats/excel.text_cells`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from tests.integration.harness import S1, R, Sandbox, doc
+from typer.testing import CliRunner
+
+from gstims.cli import app
+from gstims.domain.records import Action
+from gstims.formats.encoding import loads, to_json_bytes
+
+HOSTILE_NAME = '=HYPERLINK("http://example.invalid/refund","Claim refund")'
+HOSTILE_REMARK = "=1+1"
+HOSTILE_NUMBER = "=2+2"
+
+
+def cli(*args: str | Path) -> str:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def cells(path: Path) -> list[tuple[object, str]]:
+    book = load_workbook(path)
+    return [(c.value, c.data_type) for ws in book.worksheets for row in ws.iter_rows() for c in row]
+
+
+def test_every_cli_spreadsheet_keeps_a_leading_equals_sign_as_text(db, tmp_path):
+    """Issue 14 item 5: export ims (--actions), export gstr2b and compare-2b --report."""
+    box = Sandbox(db)
+    box.register(S1, name=HOSTILE_NAME)
+    box.register(R)
+    box.today("05-11-2024")
+    box.save(S1, "102024", doc("INV-1", "10-10-2024"), doc("INV-2", "11-10-2024"))
+    box.file(S1, "102024")
+    box.act("INV-1", Action.ACCEPT, remarks=HOSTILE_REMARK)
+    box.today("14-11-2024")
+    where = ("--gstin", R, "--database-url", db.url)
+    cli("export", "ims", tmp_path / "ims.xlsx", *where)
+    cli("export", "ims", tmp_path / "actions.xlsx", "--actions", *where)
+    cli("export", "gstr2b", tmp_path / "2b.xlsx", "--period", "102024", *where)
+    cli("export", "gstr2b", tmp_path / "2b.json", "--period", "102024", *where)
+    portal = loads((tmp_path / "2b.json").read_bytes())
+    invoices = portal["data"]["docdata"]["b2b"][0]["inv"]
+    invoices[0]["inum"] = HOSTILE_NUMBER
+    (tmp_path / "portal.json").write_bytes(to_json_bytes(portal))
+    report = tmp_path / "report.xlsx"
+    cli("compare-2b", tmp_path / "portal.json", "--period", "102024", "--report", report, *where)
+    expected = {
+        "ims.xlsx": {HOSTILE_REMARK},
+        "actions.xlsx": {HOSTILE_REMARK},
+        "2b.xlsx": {HOSTILE_NAME},
+        "report.xlsx": {HOSTILE_NUMBER},
+    }
+    for name, hostile in expected.items():
+        found = cells(tmp_path / name)
+        assert not [value for value, kind in found if kind == "f"], name
+        assert hostile <= {value for value, _ in found}, name
