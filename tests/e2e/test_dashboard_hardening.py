@@ -11,7 +11,9 @@ import threading
 from datetime import timedelta
 
 import httpx
+import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from tests.e2e.test_dashboard_security import TOKEN, actions, client
 from tests.e2e.world import PASSWORD
 from tests.integration.harness import S1, R, doc
@@ -155,3 +157,22 @@ def test_password_checks_hash_once_on_their_own_threads_known_name_or_not(live, 
         assert "server-timing" not in answer.headers
     assert len(threads) == 2
     assert all(name.startswith("gstims-hash") for name in threads), threads
+
+
+# -- API docs (item 6) -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "shown"), [("/docs", "RETSAVE"), ("/redoc", "RETSAVE")])
+def test_the_api_docs_load_only_from_this_origin_under_a_csp_that_holds(live, page, path, shown):
+    """Issue 14 item 6: no third-party script on the dashboard's origin; the CSP blocks none
+    of the page's own scripts, and the documentation still renders."""
+    requested: list[str] = []
+    violations: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+    answer = page.goto(live.url + path)
+    assert answer is not None and "script-src 'self'" in answer.headers["content-security-policy"]
+    expect(page.get_by_text(shown).first).to_be_visible(timeout=20_000)
+    own = (live.url, f"blob:{live.url}")  # redoc starts its search worker from a blob
+    assert requested and all(url.startswith(own) for url in requested), requested
+    assert violations == []

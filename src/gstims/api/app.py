@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gstims import __version__, web
-from gstims.api import envelope, sandbox, taxpayer
+from gstims.api import docs, envelope, sandbox, taxpayer
 from gstims.api.settings import Settings
 from gstims.services.taxpayers import start_clock
 from gstims.store.db import DEFAULT_TODAY, Database
@@ -24,10 +24,17 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     if settings.sandbox:
         with database.uow() as uow:
             start_clock(uow, settings.start_date or DEFAULT_TODAY)
-    app = FastAPI(title="gstims", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="gstims",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # served by api/docs.py: from this origin, under a CSP
+        redoc_url=None,
+    )
     app.state.db = database
     app.state.settings = settings
     envelope.install(app)
+    docs.install(app)
     app.include_router(taxpayer.router)
     if settings.sandbox:
         app.include_router(sandbox.router)
