@@ -88,7 +88,12 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except files.FileRefused as exc:
-        for line in exc.lines():
+        lines = exc.lines()
+        if len(lines) == 1:  # one red line, as every other refusal of `gstims`
+            message = f"error: {lines[0]}; refused: nothing of {exc.path} was stored"
+            typer.secho(message, fg="red", err=True)
+            raise typer.Exit(REFUSED) from exc
+        for line in lines:
             typer.echo(line, err=True)
         typer.echo(f"refused: nothing of {exc.path} was stored", err=True)
         raise typer.Exit(REFUSED) from exc

@@ -6,6 +6,7 @@ number that begins with `=` never becomes a live formula (`formats/excel.text_ce
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from gstims.cli import app
 from gstims.domain.records import Action
 from gstims.formats.encoding import loads, to_json_bytes
+from gstims.formats.limits import MAX_JSON_DEPTH, MAX_RATIO, MiB, json_problems
 
 HOSTILE_NAME = '=HYPERLINK("http://example.invalid/refund","Claim refund")'
 HOSTILE_REMARK = "=1+1"
@@ -63,3 +65,65 @@ def test_every_cli_spreadsheet_keeps_a_leading_equals_sign_as_text(db, tmp_path)
         found = cells(tmp_path / name)
         assert not [value for value, kind in found if kind == "f"], name
         assert hostile <= {value for value, _ in found}, name
+
+
+# -- bounded imports (items 7 and 14) ---------------------------------------------------------
+
+
+def brackets(path: Path, depth: int = 100_000) -> Path:
+    """A 100 KB JSON of nested brackets: it once took a streaming parser to 6 GB."""
+    path.write_bytes(b"[" * depth + b"]" * depth)
+    return path
+
+
+def bomb(path: Path, unpacked: int = 64 * MiB) -> Path:
+    """An .xlsx-shaped zip whose one sheet unpacks from ~64 KB to `unpacked` bytes."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("[Content_Types].xml", "<Types/>")
+        with packed.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b" " * MiB
+            for _ in range(unpacked // MiB):
+                sheet.write(block)
+    return path
+
+
+def refused_in_one_line(*args: str | Path) -> str:
+    """Issue 14 item 14: one red line on stderr, exit status 2, no traceback."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_deeply_nested_json_is_refused_in_one_line_by_every_import(db, tmp_path):
+    """Issue 14 items 7 and 14: the nesting bound (limits.MAX_JSON_DEPTH) before parsing."""
+    box = Sandbox(db)
+    box.register(S1)
+    box.register(R)
+    deep = brackets(tmp_path / "deep.json")
+    where = ("--gstin", R, "--database-url", db.url)
+    for args in (
+        ("import", "gstr1", deep, "--database-url", db.url),
+        ("import", "actions", deep, *where),
+        ("compare-2b", deep, "--period", "102024", *where),
+    ):
+        line = refused_in_one_line(*args)
+        assert f"nested deeper than {MAX_JSON_DEPTH} levels" in line, args
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused_before_it_is_opened(db, tmp_path):
+    """Issue 14 item 7: the unpacked-size ratio bound (limits.MAX_RATIO) of an .xlsx."""
+    box = Sandbox(db)
+    box.register(R)
+    line = refused_in_one_line(
+        "import", "actions", bomb(tmp_path / "bomb.xlsx"), "--gstin", R, "--database-url", db.url
+    )
+    assert f"at most {MAX_RATIO}" in line
+
+
+def test_json_one_level_inside_the_bound_still_reads(tmp_path):
+    """Issue 14 item 7: the bound refuses only what is over it."""
+    assert json_problems(brackets(tmp_path / "ok.json", MAX_JSON_DEPTH)) == []
+    assert json_problems(brackets(tmp_path / "over.json", MAX_JSON_DEPTH + 1)) != []

@@ -20,6 +20,7 @@ An empty `Action` leaves the row's record as it is.
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from gstims.formats.compare import Comparison
 from gstims.formats.encoding import day
 from gstims.formats.gstr2b_reader import Document2B, ItcTree, ParsedGstr2B
 from gstims.formats.ims import getinv_record
+from gstims.formats.limits import MAX_ROWS, workbook_problems
 from gstims.formats.offline import ActionsFile, read_action_sections
 from gstims.services.ims import ImsRecord
 
@@ -305,12 +307,18 @@ def _read_me(ws: Any) -> None:
 
 def read_actions_workbook(path: Path | str) -> ActionsFile:
     """The rows of an actions workbook that carry an action, read as a SAVE (module doc)."""
+    if too_big := workbook_problems(path):  # bounds first: a 1.5 MB file may unpack to GBs
+        return ActionsFile(None, (), tuple(too_big), ())
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         return ActionsFile(None, (), (Problem("file", "", "(file)", f"not a workbook: {exc}"),), ())
     try:
         return _read_workbook(wb)
+    except (zipfile.BadZipFile, ValueError, KeyError) as exc:  # a part that lied about its size
+        return ActionsFile(
+            None, (), (Problem("file", "", "(file)", f"broken workbook: {exc}"),), ()
+        )
     finally:
         wb.close()
 
@@ -359,6 +367,10 @@ def _read_sheet(
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
     for number, values in enumerate(lines, start=2):
+        if number > MAX_ROWS:
+            message = f"more than {MAX_ROWS:,} rows: split the workbook"
+            problems.append(Problem(name, "", f"sheet {ws.title} row {number}", message))
+            break
         record = {
             key: _value(value, key)
             for key, value in zip(columns, values, strict=False)
