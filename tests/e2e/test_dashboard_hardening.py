@@ -176,3 +176,22 @@ def test_the_api_docs_load_only_from_this_origin_under_a_csp_that_holds(live, pa
     own = (live.url, f"blob:{live.url}")  # redoc starts its search worker from a blob
     assert requested and all(url.startswith(own) for url in requested), requested
     assert violations == []
+
+
+# -- out-of-range input (item 11) -------------------------------------------------------------
+
+
+def test_huge_filters_and_ids_beyond_64_bits_are_ignored_or_not_found_never_a_500(live):
+    """Issue 14 item 11: amounts past any document's value, ids past 64 bits: 4xx or ignored."""
+    http, token = client(live.url, "ca-firm")
+    for params in ({"min": "1e30"}, {"max": "9" * 40}, {"min": "1e999999"}, {"max": "-5"}):
+        answer = http.get(f"/g/{R}/ims", params=params)
+        assert answer.status_code == 200, params
+        assert "Ignored" in answer.text
+    huge = "9" * 20
+    assert http.get(f"/g/{R}/ims/records/{huge}").status_code == 404
+    pick = {"scope": "selected", "do": "A", "pick": f"{huge}:N", "csrf_token": token}
+    assert http.post(f"/g/{R}/ims/actions", data=pick).status_code == 303
+    answer = http.post(f"/g/{R}/ims/records/{huge}", data={"do": "A", "csrf_token": token})
+    assert answer.status_code == 404
+    assert actions(live)[Action.ACCEPT] == 0

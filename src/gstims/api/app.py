@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from gstims import __version__, web
 from gstims.api import docs, envelope, sandbox, taxpayer
+from gstims.api.body import DrainUnreadBody
 from gstims.api.settings import Settings
 from gstims.services.taxpayers import start_clock
 from gstims.store.db import DEFAULT_TODAY, Database
@@ -39,4 +40,5 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     if settings.sandbox:
         app.include_router(sandbox.router)
     web.install(app, settings)
+    app.add_middleware(DrainUnreadBody)  # outermost: drains before any answer goes out
     return app

@@ -21,7 +21,7 @@ from gstims.services.context import ims_version
 from gstims.services.errors import NotFound
 from gstims.services.ims import ActionItem
 from gstims.web.charts import bars
-from gstims.web.forms import read_action, read_declaration, read_filter, read_picks
+from gstims.web.forms import MAX_ID, read_action, read_declaration, read_filter, read_picks
 from gstims.web.render import ACTION_NAMES, flash, page, redirect, shell, url
 from gstims.web.security import PageNotFound, check_csrf, granted, signed_in
 
@@ -131,6 +131,8 @@ def _remarks(form: FormData) -> str | None:
 
 @router.get("/g/{gstin}/ims/records/{record_id}")
 def record_page(request: Request, gstin: str, record_id: int) -> Response:
+    if not 0 < record_id <= MAX_ID:  # issue 14 item 11: beyond 64 bits names no record
+        raise PageNotFound("There is no such record in this GSTIN's IMS.")
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
         gstin = granted(user, gstin)
@@ -159,6 +161,8 @@ def safe_back(value: str | None, gstin: str) -> str:
 
 @router.post("/g/{gstin}/ims/records/{record_id}")
 async def record_action(request: Request, gstin: str, record_id: int) -> Response:
+    if not 0 < record_id <= MAX_ID:
+        raise PageNotFound("There is no such record in this GSTIN's IMS.")
     form = await request.form()
     return await run_in_threadpool(_record_action, request, gstin, record_id, form)
 

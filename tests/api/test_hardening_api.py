@@ -1,0 +1,96 @@
+"""Issue 14 over real HTTP, on SQLite and PostgreSQL: answers are 4xx envelopes, never a 5xx
+or a reset, when clients race, send too much, or hit a bug."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+from tests.api.conftest import free_port
+from tests.api.wire import gstin
+
+from gstims.api.app import create_app
+from gstims.api.settings import MiB, Settings
+from gstims.store.db import Database
+
+RETURNS = "/taxpayerapi/v1.0/returns"
+
+
+def urllib_put(url: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+    """A PUT as Python's urllib makes it: the whole body written before the answer is read."""
+    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    return refused.value.code, json.loads(refused.value.read())
+
+
+def test_an_over_limit_body_written_whole_before_reading_gets_its_refusal_not_a_reset(
+    server, sandbox
+):
+    """Issue 14 item 12: the server drains (bounded) before answering 413 or 401 (api.md)."""
+    supplier = gstin("27AABCD1234E1Z")
+    sandbox.register(supplier)
+    body = b"{" + b" " * (25 * MiB) + b"}"
+    url = server.base_url + RETURNS + "/gstr1"
+    headers = {**sandbox.taxpayer(supplier).headers, "content-type": "application/json"}
+    status, envelope = urllib_put(url, headers, body)
+    assert (status, envelope["error"]["error_cd"]) == (413, "GSTIMS413")
+    status, envelope = urllib_put(url, {**headers, "auth-token": "not a token"}, body)
+    assert status == 401 and envelope["status_cd"] == "0"
+
+
+def test_registering_one_gstin_from_many_clients_at_once_is_one_200_and_409s(server, sandbox):
+    """Issue 14 item 11: a registration race answers 409, never 500 (PostgreSQL raced)."""
+    wanted = gstin("27AABCZ9999K1Z")
+    body = {"gstin": wanted, "legal_name": "Raced", "filing_frequency": "M"}
+
+    def register(_: int) -> int:
+        url = server.base_url + "/sandbox/v1/taxpayers"
+        headers = {"admin-token": server.admin_token}
+        return httpx.post(url, json=body, headers=headers, timeout=60).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(register, range(8)))
+    assert sorted(statuses) == [200] + [409] * 7
+
+
+@pytest.fixture
+def broken(tmp_path) -> Iterator[str]:
+    """A served gstims with one route that fails as a bug would."""
+    db = Database(f"sqlite:///{tmp_path / 'g.db'}")
+    app = create_app(Settings(database_url=db.url, sandbox=True), db)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route(RETURNS + "/boom", boom)
+    app.add_api_route("/boom", boom)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
+
+
+def test_a_bug_answers_500_in_the_envelope_not_plain_text(broken):
+    """Issue 14 item 11: one 5xx handler; the API answers it in the GSTN envelope."""
+    answer = httpx.get(broken + RETURNS + "/boom", timeout=30)
+    assert answer.status_code == 500
+    assert answer.json()["status_cd"] == "0"
+    assert answer.json()["error"]["error_cd"] == "GSTIMS500"
+    page = httpx.get(broken + "/boom", timeout=30)
+    assert page.status_code == 500 and "nothing of the request was stored" in page.text
+    assert "RuntimeError" not in page.text + answer.text
