@@ -33,6 +33,7 @@ from typing import Annotated
 import typer
 
 from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.text import printable
 from gstims.formats import files
 from gstims.formats.compare import DIFFERENT, ONLY_GSTIMS, ONLY_PORTAL, comparison_json
 from gstims.formats.encoding import to_json_bytes
@@ -88,7 +89,7 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except files.FileRefused as exc:
-        lines = exc.lines()
+        lines = [printable(line) for line in exc.lines()]  # a file's text, never its escapes
         if len(lines) == 1:  # one red line, as every other refusal of `gstims`
             message = f"error: {lines[0]}; refused: nothing of {exc.path} was stored"
             typer.secho(message, fg="red", err=True)
@@ -203,9 +204,10 @@ def import_actions(
     with _refusals():
         result = files.import_actions(db, gstin, file, actor=user)
     for warning in result.warnings:
-        typer.echo(f"warning: {file}: {warning.field}: {warning.message}", err=True)
+        typer.echo(printable(f"warning: {file}: {warning.field}: {warning.message}"), err=True)
     for where, error in result.errors:
-        typer.echo(f"{file}: {where}: {error.number}: {error.code} {error.message}", err=True)
+        line = f"{file}: {where}: {error.number}: {error.code} {error.message}"
+        typer.echo(printable(line), err=True)
     if errors is not None and result.errors:
         _write_errors(errors, result.errors)
     typer.echo(

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import uvicorn
 from tests.api.conftest import free_port
-from tests.api.wire import gstin
+from tests.api.wire import act, b2b, by_number, gstin, invoice, ok
 
 from gstims.api.app import create_app
 from gstims.api.settings import MiB, Settings
@@ -94,3 +94,38 @@ def test_a_bug_answers_500_in_the_envelope_not_plain_text(broken):
     page = httpx.get(broken + "/boom", timeout=30)
     assert page.status_code == 500 and "nothing of the request was stored" in page.text
     assert "RuntimeError" not in page.text + answer.text
+
+
+# -- free text (item 13) ----------------------------------------------------------------------
+
+
+def test_a_remark_with_a_bidi_override_is_refused_and_full_width_text_is_kept_canonical(
+    server, sandbox
+):
+    """Issue 14 item 13: remarks pass one canonicaliser (NFKC, nothing invisible) before the
+    supplier's view ever shows them (REQSTS IMSACT013, R-ACT-9)."""
+    supplier, recipient = gstin("27AABCB1234E1Z"), gstin("29AABCB1234E1Z")
+    sandbox.register(supplier)
+    sandbox.register(recipient)
+    s, r = sandbox.taxpayer(supplier), sandbox.taxpayer(recipient)
+    sandbox.today("01-11-2024")
+    two = [
+        invoice(f"BIDI-{n}", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18) for n in (1, 2)
+    ]
+    ok(s.retsave("102024", b2b=[b2b(recipient, *two)]))
+    ok(s.retfile("102024"))
+    found = by_number(ok(r.getinv()))
+    saved = ok(
+        r.save(
+            b2b=[
+                act(found["BIDI-1"], "R", remarks="paid\u202e5202-10-10 no"),
+                act(found["BIDI-2"], "R", remarks="ＧＯＯＤＳ short"),
+            ]
+        )
+    )
+    status = ok(r.reqsts(saved["reference_id"]))
+    codes = [entry["error_cd"] for entries in status["error_report"].values() for entry in entries]
+    assert codes == ["IMSACT013"]
+    kept = by_number(ok(r.getinv()))
+    assert kept["BIDI-1"]["action"] == "N"
+    assert kept["BIDI-2"]["remarks"] == "GOODS short"

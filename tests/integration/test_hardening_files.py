@@ -127,3 +127,25 @@ def test_json_one_level_inside_the_bound_still_reads(tmp_path):
     """Issue 14 item 7: the bound refuses only what is over it."""
     assert json_problems(brackets(tmp_path / "ok.json", MAX_JSON_DEPTH)) == []
     assert json_problems(brackets(tmp_path / "over.json", MAX_JSON_DEPTH + 1)) != []
+
+
+def test_the_cli_import_refuses_invisible_characters_and_never_echoes_an_escape(db, tmp_path):
+    """Issue 14 item 13: NUL, ESC and U+202E in an imported remark are refused (IMSACT013),
+    and what the CLI prints carries no terminal escape."""
+    box = Sandbox(db)
+    box.register(S1)
+    box.register(R)
+    box.today("05-11-2024")
+    box.save(S1, "102024", doc("INV-1", "10-10-2024"), doc("INV-2", "11-10-2024"))
+    box.file(S1, "102024")
+    where = ("--gstin", R, "--database-url", db.url)
+    cli("export", "ims", tmp_path / "ims.json", *where)
+    getinv = loads((tmp_path / "ims.json").read_bytes())
+    records = getinv["b2b"]  # the GETINV data object: one entry per record
+    for record, remark in zip(records, ("\x1b[2Jgone\x00", "paid\u202eon 01-11"), strict=True):
+        record.update(action="R", remarks=remark)
+    (tmp_path / "edited.json").write_bytes(to_json_bytes(getinv))
+    result = CliRunner().invoke(app, ["import", "actions", str(tmp_path / "edited.json"), *where])
+    assert result.output.count("IMSACT013") == 2, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert {r.state.action for r in box.ims()} == {Action.NO_ACTION}

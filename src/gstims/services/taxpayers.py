@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from gstims.domain.calendar import Frequency
 from gstims.domain.documents import Problem
 from gstims.domain.gstin import GstinError, parse_gstin
+from gstims.domain.text import canonical_text, text_problem
 from gstims.services.errors import Conflict, Invalid, ServiceError
 from gstims.services.passwords import password_problems
 from gstims.store.db import UnitOfWork
@@ -37,6 +38,15 @@ def register_taxpayer(
         raise Invalid([Problem("taxpayer", gstin, "gstin", str(exc))]) from exc
     if parsed.state_code in ("96", "97"):
         raise Invalid([Problem("taxpayer", gstin, "gstin", "not a registrable state code")])
+    legal_name = canonical_text(legal_name)
+    trade_name = canonical_text(trade_name or "") or None
+    invisible = [
+        Problem("taxpayer", parsed.value, field, f"the name {problem}")
+        for field, name in (("legal_name", legal_name), ("trade_name", trade_name))
+        if name and (problem := text_problem(name))
+    ]
+    if invisible:
+        raise Invalid(invisible)
     exists = uow.conn.execute(select(taxpayers.c.gstin).where(taxpayers.c.gstin == parsed.value))
     if exists.first() is not None:
         raise Conflict("GSTIMS409", f"GSTIN {parsed.value} is already registered")
