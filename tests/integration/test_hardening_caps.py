@@ -77,4 +77,17 @@ def test_a_document_total_over_the_cap_is_refused_however_its_items_split_it(db)
     document = replace(base, items=base.items * 2, value=MAX_AMOUNT)
     with pytest.raises(Invalid) as refused:
         box.save(S1, "112024", document)
-    assert [p.field for p in refused.value.problems] == ["itms"]
+    assert [p.field for p in refused.value.problems if "cap" in p.message] == ["itms"]
+
+
+def test_a_supplier_cannot_invoice_itself_nor_state_a_value_below_its_items(db):
+    """Issue 14 item 15 (R-IN-4): recipient ≠ supplier; value at least the taxable value."""
+    box = supplier_and_recipient(db)
+    with pytest.raises(Invalid) as refused:
+        box.save(S1, "112024", doc("SELF-1", "05-11-2024", to=S1, pos="29"))
+    assert [p.field for p in refused.value.problems] == ["ctin"]
+    low = replace(doc("LOW-1", "05-11-2024", taxable=1000), value=money(500))
+    with pytest.raises(Invalid) as refused:
+        box.save(S1, "112024", low)
+    assert [p.field for p in refused.value.problems] == ["val"]
+    assert box.numbers() == set()

@@ -6,7 +6,7 @@ nothing of the request is stored if any problem is found. The checks (R-IN-4, wi
 R-IN-7 and R-CAL-4):
 
     identity    GSTIN check character of supplier and recipient (and the actual supplier `stin`
-                of an e-commerce document); the supplier is the filer; number 1–16 characters
+                of an e-commerce document); the supplier is the filer and not the recipient; number 1–16 characters
                 of A-Z a-z 0-9 / - not starting with / or -; the number used once per supplier,
                 kind and financial year whoever the recipient — once in the request, and not
                 already FILED for another recipient (a saved, unfiled one is simply moved,
@@ -18,6 +18,7 @@ R-IN-7 and R-CAL-4):
                 of rate × taxable / 100, CGST and SGST each within ₹1 of half that (× 0.65 when
                 diff_percent is 0.65); cess at most CESS_MAX_PERCENT of the taxable value; no
                 negative amount; at least one item
+    value       the document value at least its items' taxable value (± ₹1; decision below)
     caps        at most MAX_ITEMS items; the value, the taxable total and the tax total each at
                 most MAX_AMOUNT (why these caps: below)
     amendment   names an original (number and date) of the same supplier, recipient and kind
@@ -61,6 +62,11 @@ lakh-record months held open, every one of them a ₹10,000-crore document. Cess
 rate but the compensation cess schedule tops out at 290%: cess above CESS_MAX_PERCENT = 300% of
 an item's taxable value is refused; an item of no taxable value (a note adjusting only cess) is
 bounded by the document's caps alone.
+
+The value is held to at least the items' taxable value, not to taxable value plus tax
+**(decision)**: a value may carry charges outside GST, and ERP exports (and gstims' own
+generator) are found writing the value before tax; a value below the taxable value is wrong
+whichever way it was written.
 
 Problems name GSTN fields (`inum`, `nt_dt`, `itms[0].iamt`, ...) because R-IN-4 requires each
 error to name the field the filer sent; the spellings live in `_LAYOUTS` and `_HEADS` only.
@@ -366,6 +372,9 @@ class _Checker:
             out.append(("gstin", f"supplier GSTIN {doc.supplier}: {problem}"))
         if doc.supplier != self.ctx.supplier:
             out.append(("gstin", f"supplier {doc.supplier} is not the filer {self.ctx.supplier}"))
+        if doc.recipient == doc.supplier:  # issue 14 item 15, as the portal refuses it
+            message = f"the recipient {doc.recipient} is the supplier: no one invoices itself"
+            out.append((layout.recipient, message))
         recipient_problems = self.gstin_problems(doc.recipient)
         for problem in recipient_problems:
             out.append((layout.recipient, f"recipient GSTIN {doc.recipient}: {problem}"))
@@ -577,6 +586,12 @@ def _check_amounts(
         if total > MAX_AMOUNT:
             message = f"the items' {what} total {total:.2f} is over the cap {MAX_AMOUNT}"
             out.append(("itms", message))
+    if doc.value < doc.taxable - TOLERANCE:  # issue 14 item 15
+        message = (
+            f"document value {doc.value:.2f} is less than its items' taxable value "
+            f"{doc.taxable:.2f} (± ₹1)"
+        )
+        out.append(("val", message))
 
 
 def _check_item(
