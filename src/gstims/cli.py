@@ -216,8 +216,22 @@ def serve(
     )
     db = _open(database_url)
     if sandbox and not os.environ.get("GSTIMS_ADMIN_TOKEN"):
-        typer.echo(f"sandbox admin token: {settings.admin_token}")
+        # never on the terminal (or a log that captures it): a file only its owner reads
+        kept = _private_file(Path(ADMIN_TOKEN_FILE), settings.admin_token + "\n")
+        typer.echo(f"sandbox admin token written to {kept} (readable by you only)")
     _serve(settings, db, host, port)
+
+
+ADMIN_TOKEN_FILE = "gstims-admin-token"
+
+
+def _private_file(path: Path, text: str) -> Path:
+    """`text` in a file of mode 0600, replacing any earlier one."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(text)
+    return path.resolve()
 
 
 def _serve(settings: Any, db: Database, host: str, port: int) -> None:
@@ -418,17 +432,27 @@ def users_create(
         list[str], typer.Option("--gstin", help="A GSTIN the user may act for; repeat for more")
     ],
     password: Annotated[
-        str | None, typer.Option(help="Password for the web login (none: API token only)")
-    ] = None,
+        bool,
+        typer.Option(
+            "--password",
+            help="Ask for a password for the web login (typed, never on the command line; "
+            "or from $GSTIMS_NEW_PASSWORD). Without it: API token only",
+        ),
+    ] = False,
     admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a user granted GSTINs and print its API token (shown only once)."""
     from gstims.services.taxpayers import create_user
 
+    secret = None
+    if password:  # issue 14 item 16: a password on argv is in `ps` and the shell's history
+        secret = os.environ.get("GSTIMS_NEW_PASSWORD") or typer.prompt(
+            "Password", hide_input=True, confirmation_prompt=True
+        )
     db = _open(database_url)
     with db.uow() as uow:
-        made = create_user(uow, name, [g.strip().upper() for g in gstin], password, is_admin=admin)
+        made = create_user(uow, name, [g.strip().upper() for g in gstin], secret, is_admin=admin)
     typer.echo(f"user {made.name} created; auth-token: {made.token}")
 
 

@@ -195,3 +195,12 @@ def test_huge_filters_and_ids_beyond_64_bits_are_ignored_or_not_found_never_a_50
     answer = http.post(f"/g/{R}/ims/records/{huge}", data={"do": "A", "csrf_token": token})
     assert answer.status_code == 404
     assert actions(live)[Action.ACCEPT] == 0
+
+
+def test_the_session_cookie_is_secure_whenever_the_request_came_over_https(live):
+    """Issue 14 item 16: behind TLS (X-Forwarded-Proto from the trusted proxy) the cookie is
+    `Secure` without any setting; over plain-HTTP loopback it works as before."""
+    behind_tls = httpx.get(live.url + "/login", headers={"x-forwarded-proto": "https"})
+    assert "; secure" in behind_tls.headers["set-cookie"].lower()
+    plain = httpx.get(live.url + "/login")
+    assert "; secure" not in plain.headers["set-cookie"].lower()

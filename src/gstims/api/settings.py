@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from gstims.services.sessions import SessionLimits
 
 MiB = 1024 * 1024
+MIN_ADMIN_TOKEN = 20
+"""Characters an admin token has at least (issue 14 item 16: one character was accepted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,13 @@ class Settings:
     session_hours: int = field(
         default_factory=lambda: int(os.environ.get("GSTIMS_SESSION_HOURS") or 10)
     )
+
+    def __post_init__(self) -> None:
+        if len(self.admin_token) < MIN_ADMIN_TOKEN:
+            raise ValueError(
+                f"GSTIMS_ADMIN_TOKEN has {len(self.admin_token)} characters: at least "
+                f"{MIN_ADMIN_TOKEN} (leave it unset and gstims makes one)"
+            )
 
     @property
     def session_limits(self) -> SessionLimits:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,13 +15,15 @@ from sqlalchemy import insert, select
 from gstims.domain.calendar import Frequency
 from gstims.domain.documents import Problem
 from gstims.domain.gstin import GstinError, parse_gstin
-from gstims.domain.text import canonical_text, text_problem
+from gstims.domain.text import canonical_text, printable, text_problem
 from gstims.services.errors import Conflict, Invalid, ServiceError
 from gstims.services.passwords import password_problems
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import clock, grants, taxpayers, users
 
 GST_START = date(2017, 7, 1)
+USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
+"""User names are plain ASCII: U+2010 or U+200B cannot make a lookalike of someone else's."""
 
 
 def register_taxpayer(
@@ -126,6 +129,9 @@ def create_user(
         raise Invalid(
             [Problem("user", name, "gstins", f"GSTIN {g} is not registered") for g in missing]
         )
+    if not USER_NAME.fullmatch(name):  # issue 14 item 16: no lookalike of another's name
+        message = "a user name is 1-100 of a-z A-Z 0-9 . _ @ - and starts with a letter or digit"
+        raise Invalid([Problem("user", printable(name[:100]), "name", message)])
     if password is not None and (weak := password_problems(name, password)):
         raise Invalid([Problem("user", name, "password", problem) for problem in weak])
     if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:

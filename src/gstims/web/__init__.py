@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from gstims.api.settings import Settings
 from gstims.web import auth_pages, ims_pages, return_pages
+from gstims.web.cookies import SecureCookiesOnHttps
 from gstims.web.hashing import HashingPool
 from gstims.web.render import compile_templates, install_handlers
 from gstims.web.timing import ServerTiming
@@ -36,6 +37,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(SecureCookiesOnHttps)  # outside the session: sees its Set-Cookie
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_handlers(app)
     compile_templates()
