@@ -21,6 +21,10 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy --strict -p gstims.domain
+	$(BIN)/bandit -q -r src --severity-level medium --confidence-level medium
+	# every dependency audited against a vulnerability service, or the gate fails (--strict):
+	# it needs the network (docs/SECURITY.md)
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 # the demo needs only gstims itself: no dev tools, no browser (a fresh clone serves in ~2 min)
 DEMO_STAMP := $(VENV)/.installed-demo
