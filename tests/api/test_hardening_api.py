@@ -103,7 +103,8 @@ def test_a_remark_with_a_bidi_override_is_refused_and_full_width_text_is_kept_ca
     server, sandbox
 ):
     """Issue 14 item 13: remarks pass one canonicaliser (NFKC, nothing invisible) before the
-    supplier's view ever shows them (REQSTS IMSACT013, R-ACT-9)."""
+    supplier's view ever shows them: the wire reader refuses the field (400 naming it); the
+    rule table refuses it too for every other channel (IMSACT013)."""
     supplier, recipient = gstin("27AABCB1234E1Z"), gstin("29AABCB1234E1Z")
     sandbox.register(supplier)
     sandbox.register(recipient)
@@ -115,17 +116,11 @@ def test_a_remark_with_a_bidi_override_is_refused_and_full_width_text_is_kept_ca
     ok(s.retsave("102024", b2b=[b2b(recipient, *two)]))
     ok(s.retfile("102024"))
     found = by_number(ok(r.getinv()))
-    saved = ok(
-        r.save(
-            b2b=[
-                act(found["BIDI-1"], "R", remarks="paid\u202e5202-10-10 no"),
-                act(found["BIDI-2"], "R", remarks="ＧＯＯＤＳ short"),
-            ]
-        )
-    )
-    status = ok(r.reqsts(saved["reference_id"]))
-    codes = [entry["error_cd"] for entries in status["error_report"].values() for entry in entries]
-    assert codes == ["IMSACT013"]
+    hostile = r.save(b2b=[act(found["BIDI-1"], "R", remarks="paid\u202e5202-10-10 no")])
+    assert hostile.status_code == 400
+    fields = [d["field"] for d in hostile.json()["error"]["details"]]
+    assert fields == ["invdata.b2b[0].remarks"] or fields[0].endswith("remarks"), fields
+    ok(r.save(b2b=[act(found["BIDI-2"], "R", remarks="ＧＯＯＤＳ short")]))
     kept = by_number(ok(r.getinv()))
     assert kept["BIDI-1"]["action"] == "N"
     assert kept["BIDI-2"]["remarks"] == "GOODS short"

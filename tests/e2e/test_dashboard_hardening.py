@@ -204,3 +204,14 @@ def test_the_session_cookie_is_secure_whenever_the_request_came_over_https(live)
     assert "; secure" in behind_tls.headers["set-cookie"].lower()
     plain = httpx.get(live.url + "/login")
     assert "; secure" not in plain.headers["set-cookie"].lower()
+
+
+def test_a_dashboard_remark_with_a_bidi_override_is_refused_by_the_rule_table(live):
+    """Issue 14 item 13: the dashboard's remarks meet the same canonicaliser (IMSACT013)."""
+    http, token = client(live.url, "ca-firm")
+    record = live.world.sandbox.find("INV-0001")
+    form = {"do": "R", "remarks": "paid\u202e5202-10-10", "csrf_token": token}
+    answer = http.post(f"/g/{R}/ims/records/{record.id}", data=form)
+    assert answer.status_code == 303
+    assert "IMSACT013" in http.get(answer.headers["location"]).text
+    assert live.world.sandbox.find("INV-0001").state.action is Action.NO_ACTION

@@ -130,8 +130,8 @@ def test_json_one_level_inside_the_bound_still_reads(tmp_path):
 
 
 def test_the_cli_import_refuses_invisible_characters_and_never_echoes_an_escape(db, tmp_path):
-    """Issue 14 item 13: NUL, ESC and U+202E in an imported remark are refused (IMSACT013),
-    and what the CLI prints carries no terminal escape."""
+    """Issue 14 item 13: ESC, NUL and U+202E in an imported remark refuse the file, naming
+    each record and field, and what the CLI prints carries no terminal escape."""
     box = Sandbox(db)
     box.register(S1)
     box.register(R)
@@ -146,6 +146,8 @@ def test_the_cli_import_refuses_invisible_characters_and_never_echoes_an_escape(
         record.update(action="R", remarks=remark)
     (tmp_path / "edited.json").write_bytes(to_json_bytes(getinv))
     result = CliRunner().invoke(app, ["import", "actions", str(tmp_path / "edited.json"), *where])
-    assert result.output.count("IMSACT013") == 2, result.output
+    assert result.exit_code == 2
+    assert result.output.count("remarks: b2b INV-") == 2, result.output
+    assert result.output.count("invisible character") == 2
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert {r.state.action for r in box.ims()} == {Action.NO_ACTION}
