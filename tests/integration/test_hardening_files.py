@@ -87,6 +87,17 @@ def bomb(path: Path, unpacked: int = 64 * MiB) -> Path:
     return path
 
 
+def filed_october(db) -> Sandbox:
+    """S1 has filed INV-1 and INV-2 of October to R; the clock is on 05-11-2024."""
+    box = Sandbox(db)
+    box.register(S1)
+    box.register(R)
+    box.today("05-11-2024")
+    box.save(S1, "102024", doc("INV-1", "10-10-2024"), doc("INV-2", "11-10-2024"))
+    box.file(S1, "102024")
+    return box
+
+
 def refused_in_one_line(*args: str | Path) -> str:
     """Issue 14 item 14: one red line on stderr, exit status 2, no traceback."""
     result = CliRunner().invoke(app, [str(a) for a in args])
@@ -132,12 +143,7 @@ def test_json_one_level_inside_the_bound_still_reads(tmp_path):
 def test_the_cli_import_refuses_invisible_characters_and_never_echoes_an_escape(db, tmp_path):
     """Issue 14 item 13: ESC, NUL and U+202E in an imported remark refuse the file, naming
     each record and field, and what the CLI prints carries no terminal escape."""
-    box = Sandbox(db)
-    box.register(S1)
-    box.register(R)
-    box.today("05-11-2024")
-    box.save(S1, "102024", doc("INV-1", "10-10-2024"), doc("INV-2", "11-10-2024"))
-    box.file(S1, "102024")
+    box = filed_october(db)
     where = ("--gstin", R, "--database-url", db.url)
     cli("export", "ims", tmp_path / "ims.json", *where)
     getinv = loads((tmp_path / "ims.json").read_bytes())

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from tests.api.test_hardening_properties import TEXT, invoices
-from tests.integration.harness import S1, R, Sandbox, doc
+from tests.integration.harness import S1, R, Sandbox
+from tests.integration.test_hardening_files import filed_october
 
 from gstims.domain.calendar import Period
 from gstims.formats import files
@@ -26,13 +27,7 @@ FILES = itertools.count(1)
 
 
 def world(db) -> Sandbox:
-    box = Sandbox(db)
-    box.register(S1)
-    box.register(R)
-    box.today("05-11-2024")
-    box.save(S1, "102024", doc("INV-1", "10-10-2024"), doc("INV-2", "11-10-2024"))
-    box.file(S1, "102024")
-    return box
+    return filed_october(db)
 
 
 def stored(box: Sandbox) -> int:
