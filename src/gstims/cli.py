@@ -456,6 +456,94 @@ def users_create(
     typer.echo(f"user {made.name} created; auth-token: {made.token}")
 
 
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="The user")],
+    scope: Annotated[str, typer.Option(help="read (GET calls only) or write")] = "write",
+    days: Annotated[int | None, typer.Option(help="Days until it expires (none: never)")] = None,
+    rotate: Annotated[
+        int | None, typer.Option(help="Replace this token id (revoked) instead")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Issue a new API token of a user, or rotate one (printed once)."""
+    from gstims.services import tokens
+
+    with _open(database_url).uow() as uow:
+        if rotate is not None:
+            made = tokens.rotate_token(uow, rotate, days=days, actor=CLI_ACTOR)
+        else:
+            made = tokens.issue_token(uow, name, scope, days=days, actor=CLI_ACTOR)
+        uow.commit()
+    until = f"until {made.expires_at:%d-%m-%Y %H:%M} UTC" if made.expires_at else "no expiry"
+    typer.echo(f"token {made.id} of {made.user} ({made.scope}, {until}); auth-token: {made.token}")
+
+
+@users_app.command("tokens")
+def users_tokens(name: Annotated[str, typer.Argument()], database_url: DatabaseUrl = None) -> None:
+    """List a user's tokens (never the tokens themselves)."""
+    from gstims.services import tokens
+
+    with _open(database_url).uow(write=False) as uow:
+        found = tokens.tokens_of(uow, name)
+    for t in found:
+        state = "revoked" if t.revoked_at else "live"
+        until = f"{t.expires_at:%d-%m-%Y %H:%M}" if t.expires_at else "never"
+        typer.echo(
+            f"{t.id}\t{t.scope}\tmade {t.created_at:%d-%m-%Y %H:%M}\texpires {until}\t{state}"
+        )
+
+
+@users_app.command("revoke")
+def users_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token id (see `users tokens`)")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke a token at once."""
+    _security_change(database_url, "revoke_token", token_id)
+    typer.echo(f"token {token_id} revoked")
+
+
+@users_app.command("grant")
+def users_grant(
+    name: Annotated[str, typer.Argument()],
+    gstin: Annotated[str, typer.Argument()],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Grant a GSTIN to a user."""
+    _security_change(database_url, "grant", name, gstin.strip().upper())
+    typer.echo(f"{name} may now act for {gstin.strip().upper()}")
+
+
+@users_app.command("withdraw")
+def users_withdraw(
+    name: Annotated[str, typer.Argument()],
+    gstin: Annotated[str, typer.Argument()],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Withdraw a GSTIN from a user (takes effect at the next request)."""
+    _security_change(database_url, "withdraw_grant", name, gstin.strip().upper())
+    typer.echo(f"{name} may no longer act for {gstin.strip().upper()}")
+
+
+@users_app.command("remove")
+def users_remove(name: Annotated[str, typer.Argument()], database_url: DatabaseUrl = None) -> None:
+    """Remove a user: every token revoked, every session ended, every grant withdrawn."""
+    _security_change(database_url, "remove_user", name)
+    typer.echo(f"user {name} removed")
+
+
+CLI_ACTOR = "cli"
+
+
+def _security_change(database_url: str | None, use_case: str, *args: Any) -> None:
+    from gstims.services import tokens
+
+    with _open(database_url).uow() as uow:
+        getattr(tokens, use_case)(uow, *args, actor=CLI_ACTOR)
+        uow.commit()
+
+
 @taxpayers_app.command("add")
 def taxpayers_add(
     gstin: Annotated[str, typer.Argument(help="The GSTIN, e.g. 27AAPFU0939F1ZV")],

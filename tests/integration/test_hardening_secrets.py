@@ -18,7 +18,7 @@ from gstims.cli import ADMIN_TOKEN_FILE, app
 from gstims.services.errors import Invalid
 from gstims.services.taxpayers import create_user
 from gstims.store.db import Database
-from gstims.store.tables import users
+from gstims.store.tables import security_log, users
 
 
 @pytest.mark.parametrize("name", ["ca\u2010firm", "ca\u200bfirm", "ca firm", "cа-firm"])
@@ -82,3 +82,36 @@ def test_serve_sandbox_keeps_a_generated_admin_token_in_a_private_file_not_on_th
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_gstims_users_issues_lists_rotates_and_revokes_tokens(db):
+    """Issue 14 item 9 through the CLI: tokens never shown again, only ids and states."""
+    with db.uow() as uow:
+        create_user(uow, "ops-ca", [])
+    where = ("--database-url", db.url)
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, ["users", *args, *where])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    issued = run("token", "ops-ca", "--scope", "read", "--days", "7")
+    token_id = issued.split()[1]
+    token = issued.rsplit("auth-token: ", 1)[1].strip()
+    rotated = run("token", "ops-ca", "--rotate", token_id)
+    run("revoke", rotated.split()[1])
+    listing = run("tokens", "ops-ca")
+    assert token not in listing
+    assert [line.split("\t")[-1] for line in listing.splitlines()] == ["live", "revoked", "revoked"]
+    run("remove", "ops-ca")
+    with db.engine.connect() as conn:
+        events = conn.execute(sa.select(security_log.c.event).order_by(security_log.c.id))
+        assert list(events.scalars()) == [
+            "user.created",
+            "token.issued",
+            "token.issued",
+            "token.revoked",
+            "token.rotated",
+            "token.revoked",
+            "user.removed",
+        ]

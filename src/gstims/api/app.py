@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gstims import __version__, web
-from gstims.api import docs, envelope, sandbox, taxpayer
+from gstims.api import docs, envelope, sandbox, sandbox_tokens, taxpayer
 from gstims.api.body import DrainUnreadBody
 from gstims.api.settings import Settings
 from gstims.services.taxpayers import start_clock
@@ -39,6 +39,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(taxpayer.router)
     if settings.sandbox:
         app.include_router(sandbox.router)
+        app.include_router(sandbox_tokens.router)
     web.install(app, settings)
     app.add_middleware(DrainUnreadBody)  # outermost: drains before any answer goes out
     return app

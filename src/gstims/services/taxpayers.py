@@ -7,10 +7,10 @@ import hmac
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 
 from gstims.domain.calendar import Frequency
 from gstims.domain.documents import Problem
@@ -18,8 +18,9 @@ from gstims.domain.gstin import GstinError, parse_gstin
 from gstims.domain.text import canonical_text, printable, text_problem
 from gstims.services.errors import Conflict, Invalid, ServiceError
 from gstims.services.passwords import password_problems
+from gstims.services.tokens import add_token, log, token_hash
 from gstims.store.db import UnitOfWork
-from gstims.store.tables import clock, grants, taxpayers, users
+from gstims.store.tables import api_tokens, clock, grants, taxpayers, users
 
 GST_START = date(2017, 7, 1)
 USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
@@ -80,10 +81,6 @@ def register_taxpayer(
     return day
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def password_hash(password: str, salt: bytes | None = None) -> str:
     """scrypt (RFC 7914), stored as `scrypt$salt$hash`."""
     salt = salt or secrets.token_bytes(16)
@@ -118,6 +115,7 @@ def create_user(
     password: str | None = None,
     *,
     is_admin: bool = False,
+    actor: str = "admin",
 ) -> NewUser:
     """A user granted `gstins`, with a fresh API token (only its hash is stored)."""
     known = {
@@ -145,10 +143,14 @@ def create_user(
             is_admin=is_admin,
         )
     ).inserted_primary_key[0]
+    token_id = add_token(uow, user_id, token_hash(token), "write", None)  # issue 14 item 9
+    log(uow, actor, "user.created", name, f"token {token_id}, write, without expiry")
     if gstins:
         uow.conn.execute(
             insert(grants), [{"user_id": user_id, "gstin": g} for g in sorted(set(gstins))]
         )
+        for gstin in sorted(set(gstins)):
+            log(uow, actor, "grant.added", name, gstin)
     uow.commit()
     return NewUser(name, token)
 
@@ -159,18 +161,31 @@ class Principal:
     name: str
     gstins: frozenset[str]
     is_admin: bool = False
+    scope: str = "write"  # an API token's: "read" may only GET (issue 14 item 9)
 
     def may_act_for(self, gstin: str) -> bool:
         return gstin in self.gstins
 
 
 def principal_by_token(uow: UnitOfWork, token: str) -> Principal | None:
+    """The user of a live token (not revoked, not expired), with the token's scope."""
+    now = datetime.now(UTC).replace(tzinfo=None)
     row = (
-        uow.conn.execute(select(users).where(users.c.token_hash == token_hash(token)))
+        uow.conn.execute(
+            select(users, api_tokens.c.scope)
+            .join(api_tokens, api_tokens.c.user_id == users.c.id)
+            .where(
+                api_tokens.c.token_hash == token_hash(token),
+                api_tokens.c.revoked_at.is_(None),
+                or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now),
+            )
+        )
         .mappings()
         .first()
     )
-    return _principal(uow, row) if row else None
+    if row is None:
+        return None
+    return replace(_principal(uow, row), scope=row["scope"])
 
 
 def principal_by_password(uow: UnitOfWork, name: str, password: str) -> Principal | None:
