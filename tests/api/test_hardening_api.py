@@ -124,3 +124,26 @@ def test_a_remark_with_a_bidi_override_is_refused_and_full_width_text_is_kept_ca
     kept = by_number(ok(r.getinv()))
     assert kept["BIDI-1"]["action"] == "N"
     assert kept["BIDI-2"]["remarks"] == "GOODS short"
+
+
+# -- one tenant's write cannot hold SQLite's lock for long (item 10) ---------------------------
+
+
+def test_a_retsave_too_big_to_hold_sqlites_one_write_lock_is_refused_there_only(server, sandbox):
+    """Issue 14 item 10: on SQLite a RETSAVE carries at most `sqlite_max_save_documents`
+    (Settings); PostgreSQL, which locks per taxpayer, takes it whole."""
+    limit = Settings().sqlite_max_save_documents
+    supplier, recipient = gstin("27AABCL1234E1Z"), gstin("29AABCL1234E1Z")
+    sandbox.register(supplier)
+    sandbox.register(recipient)
+    sandbox.today("01-11-2024")
+    docs = [
+        invoice(f"L-{n}", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18)
+        for n in range(limit + 1)
+    ]
+    answer = sandbox.taxpayer(supplier).retsave("102024", b2b=[b2b(recipient, *docs)])
+    if server.backend == "sqlite":
+        assert answer.status_code == 413
+        assert "at most" in answer.json()["error"]["message"]
+    else:
+        assert ok(answer)["saved"] == limit + 1

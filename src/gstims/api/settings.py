@@ -33,6 +33,10 @@ class Settings:
     secure_cookies: bool = field(
         default_factory=lambda: os.environ.get("GSTIMS_SECURE_COOKIES", "") in ("1", "true", "yes")
     )
+    # issue 14 item 10: documents one RETSAVE may carry on SQLite (its one write lock)
+    sqlite_max_save_documents: int = field(
+        default_factory=lambda: int(os.environ.get("GSTIMS_SQLITE_MAX_SAVE_DOCUMENTS") or 5000)
+    )
     # a dashboard session ends after this long without a request, and this long after sign-in
     session_idle_minutes: int = field(
         default_factory=lambda: int(os.environ.get("GSTIMS_SESSION_IDLE_MINUTES") or 30)
