@@ -11,7 +11,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from tests.integration.harness import S1, R, doc, supplier_and_recipient
+from tests.api.wire import gstin as gstin_of
+from tests.integration.harness import S1, R, Sandbox, doc, supplier_and_recipient
 
 from gstims.domain.documents import CESS_MAX_PERCENT, MAX_AMOUNT, MAX_ITEMS, Item
 from gstims.domain.money import money
@@ -91,3 +92,15 @@ def test_a_supplier_cannot_invoice_itself_nor_state_a_value_below_its_items(db):
         box.save(S1, "112024", low)
     assert [p.field for p in refused.value.problems] == ["val"]
     assert box.numbers() == set()
+
+
+def test_drafting_many_recipients_2bs_on_one_day_keeps_a_summary_that_fits(db):
+    """Found by bench/soak.py: 2Bs drafted for ten recipients on one 14th made a clock summary
+    longer than its column; PostgreSQL refused it and the clock call answered 500."""
+    box = Sandbox(db)
+    recipients = [gstin_of(f"29AABCM{n:04d}E1Z") for n in range(12)]
+    for recipient in recipients:
+        box.register(recipient)
+    runs = box.today("14-11-2024")
+    drafted = [r for r in runs if r.event.value == "gstr2b_drafts"]
+    assert drafted and all(r in drafted[0].summary for r in recipients)
