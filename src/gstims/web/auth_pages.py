@@ -76,7 +76,7 @@ async def login(request: Request) -> Response:
             partial(_check_sign_in, request.app.state.db, name.strip(), password, keys)
         )
     except HashingBusy:
-        return _refused(request, target, 503, BUSY, retry_after=1)
+        return _refused(request, target, 429, BUSY, retry_after=1)
     if isinstance(outcome, timedelta):
         seconds = max(1, math.ceil(outcome.total_seconds()))
         return _refused(request, target, 429, LOCKED.format(seconds=seconds), seconds)
