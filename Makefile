@@ -34,6 +34,7 @@ lint: install
 	$(BIN)/ruff check $(PYTHON_PATHS)
 	$(BIN)/ruff format --check $(PYTHON_PATHS)
 	$(BIN)/mypy --strict $(addprefix -p ,$(MYPY_PACKAGES))
+	$(BIN)/bandit -q -r src --severity-level medium --confidence-level medium
 
 audit: install
 	$(BIN)/python scripts/audit.py $(if $(AUDIT_REQUIRED),--require-service)

@@ -15,6 +15,7 @@ red line naming the problem and the fix, with exit code 2 — never a traceback:
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -51,6 +52,7 @@ class GstimsGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            environment.cache_clear()  # each command reads the environment it was started in
             environment()  # a bad GSTIMS_* variable stops every command, not only its readers
             return super().invoke(ctx)
         except (CliError, ServiceError, ValueError, OSError, SQLAlchemyError) as exc:
@@ -219,8 +221,22 @@ def serve(
     )
     db = _open(database_url)
     if sandbox and environment().admin_token is None:
-        typer.echo(f"sandbox admin token: {settings.admin_token}")
+        # never on the terminal (or a log that captures it): a file only its owner reads
+        kept = _private_file(Path(ADMIN_TOKEN_FILE), settings.admin_token + "\n")
+        typer.echo(f"sandbox admin token written to {kept} (readable by you only)")
     _serve(settings, db, host, port)
+
+
+ADMIN_TOKEN_FILE = "gstims-admin-token"
+
+
+def _private_file(path: Path, text: str) -> Path:
+    """`text` in a file of mode 0600, replacing any earlier one."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(text)
+    return path.resolve()
 
 
 def _serve(settings: Any, db: Database, host: str, port: int) -> None:
@@ -428,18 +444,116 @@ def users_create(
         list[str], typer.Option("--gstin", help="A GSTIN the user may act for; repeat for more")
     ],
     password: Annotated[
-        str | None, typer.Option(help="Password for the web login (none: API token only)")
-    ] = None,
+        bool,
+        typer.Option(
+            "--password",
+            help="Ask for a password for the web login (typed, never on the command line; "
+            "or from $GSTIMS_NEW_PASSWORD). Without it: API token only",
+        ),
+    ] = False,
     admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a user granted GSTINs and print its API token (shown only once)."""
     from gstims.services.taxpayers import create_user
 
+    secret = None
+    if password:  # issue 14 item 16: a password on argv is in `ps` and the shell's history
+        secret = environment().new_password or typer.prompt(
+            "Password", hide_input=True, confirmation_prompt=True
+        )
     db = _open(database_url)
     with db.transaction() as uow:
-        made = create_user(uow, name, [g.strip().upper() for g in gstin], password, is_admin=admin)
+        made = create_user(uow, name, [g.strip().upper() for g in gstin], secret, is_admin=admin)
     typer.echo(f"user {made.name} created; auth-token: {made.token}")
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="The user")],
+    scope: Annotated[str, typer.Option(help="read (GET calls only) or write")] = "write",
+    days: Annotated[int | None, typer.Option(help="Days until it expires (none: never)")] = None,
+    rotate: Annotated[
+        int | None, typer.Option(help="Replace this token id (revoked) instead")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Issue a new API token of a user, or rotate one (printed once)."""
+    from gstims.services import tokens
+
+    with _open(database_url).uow() as uow:
+        if rotate is not None:
+            made = tokens.rotate_token(uow, rotate, days=days, actor=CLI_ACTOR)
+        else:
+            made = tokens.issue_token(uow, name, scope, days=days, actor=CLI_ACTOR)
+        uow.commit()
+    until = f"until {made.expires_at:%d-%m-%Y %H:%M} UTC" if made.expires_at else "no expiry"
+    typer.echo(f"token {made.id} of {made.user} ({made.scope}, {until}); auth-token: {made.token}")
+
+
+@users_app.command("tokens")
+def users_tokens(name: Annotated[str, typer.Argument()], database_url: DatabaseUrl = None) -> None:
+    """List a user's tokens (never the tokens themselves)."""
+    from gstims.services import tokens
+
+    with _open(database_url).uow(write=False) as uow:
+        found = tokens.tokens_of(uow, name)
+    for t in found:
+        state = "revoked" if t.revoked_at else "live"
+        until = f"{t.expires_at:%d-%m-%Y %H:%M}" if t.expires_at else "never"
+        typer.echo(
+            f"{t.id}\t{t.scope}\tmade {t.created_at:%d-%m-%Y %H:%M}\texpires {until}\t{state}"
+        )
+
+
+@users_app.command("revoke")
+def users_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token id (see `users tokens`)")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke a token at once."""
+    _security_change(database_url, "revoke_token", token_id)
+    typer.echo(f"token {token_id} revoked")
+
+
+@users_app.command("grant")
+def users_grant(
+    name: Annotated[str, typer.Argument()],
+    gstin: Annotated[str, typer.Argument()],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Grant a GSTIN to a user."""
+    _security_change(database_url, "grant", name, gstin.strip().upper())
+    typer.echo(f"{name} may now act for {gstin.strip().upper()}")
+
+
+@users_app.command("withdraw")
+def users_withdraw(
+    name: Annotated[str, typer.Argument()],
+    gstin: Annotated[str, typer.Argument()],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Withdraw a GSTIN from a user (takes effect at the next request)."""
+    _security_change(database_url, "withdraw_grant", name, gstin.strip().upper())
+    typer.echo(f"{name} may no longer act for {gstin.strip().upper()}")
+
+
+@users_app.command("remove")
+def users_remove(name: Annotated[str, typer.Argument()], database_url: DatabaseUrl = None) -> None:
+    """Remove a user: every token revoked, every session ended, every grant withdrawn."""
+    _security_change(database_url, "remove_user", name)
+    typer.echo(f"user {name} removed")
+
+
+CLI_ACTOR = "cli"
+
+
+def _security_change(database_url: str | None, use_case: str, *args: Any) -> None:
+    from gstims.services import tokens
+
+    with _open(database_url).uow() as uow:
+        getattr(tokens, use_case)(uow, *args, actor=CLI_ACTOR)
+        uow.commit()
 
 
 @taxpayers_app.command("add")

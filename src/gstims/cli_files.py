@@ -35,6 +35,7 @@ import typer
 from gstims.codec import to_json_bytes
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.ims import ItemError
+from gstims.domain.text import printable
 from gstims.formats.compare import DIFFERENT, ONLY_GSTIMS, ONLY_PORTAL, comparison_json
 from gstims.formats.excel import comparison_workbook, table_workbook
 from gstims.formats.ims import error_report
@@ -104,7 +105,12 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except files.FileRefused as exc:
-        for line in exc.lines():
+        lines = [printable(line) for line in exc.lines()]  # a file's text, never its escapes
+        if len(lines) == 1:  # one red line, as every other refusal of `gstims`
+            message = f"error: {lines[0]}; refused: nothing of {exc.path} was stored"
+            typer.secho(message, fg="red", err=True)
+            raise typer.Exit(REFUSED) from exc
+        for line in lines:
             typer.echo(line, err=True)
         typer.echo(f"refused: nothing of {exc.path} was stored", err=True)
         raise typer.Exit(REFUSED) from exc
@@ -214,9 +220,10 @@ def import_actions(
     with _refusals():
         result = files.import_actions(db, gstin, file, actor=user)
     for warning in result.warnings:
-        typer.echo(f"warning: {file}: {warning.field}: {warning.message}", err=True)
+        typer.echo(printable(f"warning: {file}: {warning.field}: {warning.message}"), err=True)
     for where, error in result.errors:
-        typer.echo(f"{file}: {where}: {error.number}: {error.code} {error.message}", err=True)
+        line = f"{file}: {where}: {error.number}: {error.code} {error.message}"
+        typer.echo(printable(line), err=True)
     if errors is not None and result.errors:
         _write_errors(errors, result.errors)
     typer.echo(

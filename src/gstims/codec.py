@@ -48,7 +48,10 @@ def loads(data: bytes | str) -> Any:
 
 
 def _standard_loads(data: bytes | str) -> Any:
-    return json.loads(data, parse_float=Decimal, parse_constant=_refuse_constant)
+    try:
+        return json.loads(data, parse_float=Decimal, parse_constant=_refuse_constant)
+    except RecursionError:  # issue 14 item 14: a refusal, not a crash
+        raise ValueError("the JSON is nested too deep to read") from None
 
 
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)

@@ -24,6 +24,7 @@ from functools import cache
 DEFAULT_DATABASE_URL = "sqlite:///gstims.db"
 BACKENDS = ("sqlite", "postgresql")  # the dialects gstims migrates and tests
 MIN_SECRET_LENGTH = 16  # characters: secrets.token_urlsafe(12) and up
+MIN_ADMIN_TOKEN = 20  # characters (issue 14 item 16: one character was accepted)
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -43,6 +44,11 @@ class Environment:
     admin_token: str | None = None  # GSTIMS_ADMIN_TOKEN: the sandbox API's admin-token header
     session_secret: str | None = None  # GSTIMS_SESSION_SECRET: signs the dashboard's cookie
     secure_cookies: bool = False  # GSTIMS_SECURE_COOKIES: the cookie over HTTPS only
+    # issue 14: SQLite's one write lock, dashboard sessions (docs/SECURITY.md)
+    sqlite_max_save_documents: int = 5000  # GSTIMS_SQLITE_MAX_SAVE_DOCUMENTS: per RETSAVE
+    session_idle_minutes: int = 30  # GSTIMS_SESSION_IDLE_MINUTES: a session ends idle this long
+    session_hours: int = 10  # GSTIMS_SESSION_HOURS: and this long after sign-in
+    new_password: str | None = None  # GSTIMS_NEW_PASSWORD: `users create` without a prompt
     # the GSTN protocol (docs/API.md, "The GSTN protocol")
     gstn_protocol: bool = True  # GSTIMS_PROTOCOL: gstn (default) or plain on /taxpayerapi/
     gstn_key_dir: str | None = None  # GSTIMS_GSTN_KEY_DIR: where the RSA key pair is kept
@@ -79,8 +85,12 @@ class Environment:
                 ("gstn_file_records", "GSTIMS_GSTN_FILE_RECORDS"),
                 ("gstn_2b_file_documents", "GSTIMS_GSTN_2B_FILE_DOCUMENTS"),
                 ("gstn_file_url_seconds", "GSTIMS_GSTN_FILE_URL_SECONDS"),
+                ("sqlite_max_save_documents", "GSTIMS_SQLITE_MAX_SAVE_DOCUMENTS"),
+                ("session_idle_minutes", "GSTIMS_SESSION_IDLE_MINUTES"),
+                ("session_hours", "GSTIMS_SESSION_HOURS"),
             )
         }
+        new_password = value("GSTIMS_NEW_PASSWORD", lambda _: None)
         random_otp = value("GSTIMS_GSTN_RANDOM_OTP", _yes_no_problem)
         numeric_status = value("GSTIMS_GSTN_NUMERIC_STATUS", _yes_no_problem)
         if problems:
@@ -92,6 +102,7 @@ class Environment:
             secure_cookies=_yes(secure_cookies),
             gstn_protocol=protocol is None or protocol.lower() == "gstn",
             gstn_key_dir=key_dir,
+            new_password=new_password,
             **{field: int(text) for field, text in counts.items() if text is not None},
             gstn_random_otp=_yes(random_otp),
             gstn_numeric_status=_yes(numeric_status),
@@ -123,7 +134,9 @@ def _secret_problem(text: str) -> str | None:
 def _admin_token_problem(text: str) -> str | None:
     if not (text.isascii() and text.isprintable()) or " " in text:
         return "cannot travel in an HTTP header: use letters, digits, '-' and '_'"
-    return _secret_problem(text)
+    if len(text) < MIN_ADMIN_TOKEN:
+        return f"is too short: use at least {MIN_ADMIN_TOKEN} random characters"
+    return None
 
 
 def _yes(text: str | None) -> bool:

@@ -528,6 +528,7 @@ BEYOND_THE_STORE = {
         bad("RATE-1", itms=[item_of(rate="18.0000000", iamt=18)])
     ),
     "a 17-digit bill of entry": _boe(txval=10**17),
+    "a bill of entry over the document cap (issue 14 item 1)": _boe(txval=10**12),
     "a 50-character port code": _boe(portcode="P" * 50),
     "a 60-digit bill of entry number": _boe(boenum="9" * 60),
     "a 60-character ISD document number": _isd("D" * 60),

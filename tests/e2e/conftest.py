@@ -12,14 +12,15 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
-from tests.e2e.world import World, seed
+from tests.e2e.world import PASSWORD, TOKEN, World, seed
 
 from gstims.api.app import create_app
 from gstims.api.settings import Settings
@@ -103,3 +104,32 @@ class Shots:
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Shots:
     return Shots(request.node.name)
+
+
+SignedIn = Callable[[str | None], tuple[httpx.Client, str]]
+
+
+@pytest.fixture
+def client(live) -> Iterator[SignedIn]:
+    """HTTP clients signed in as a user (or not signed in) with their session's CSRF token;
+    each is closed after the test."""
+    opened: list[httpx.Client] = []
+
+    def signed_in(user: str | None) -> tuple[httpx.Client, str]:
+        http = httpx.Client(base_url=live.url, follow_redirects=False, timeout=30)
+        opened.append(http)
+        token = TOKEN.search(http.get("/login").text)
+        assert token is not None
+        if user is not None:
+            signed = http.post(
+                "/login",
+                data={"username": user, "password": PASSWORD, "csrf_token": token.group(1)},
+            )
+            assert signed.status_code == 303, signed.text
+            token = TOKEN.search(http.get("/home").text)
+            assert token is not None
+        return http, token.group(1)
+
+    yield signed_in
+    for http in opened:
+        http.close()

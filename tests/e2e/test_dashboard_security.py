@@ -8,48 +8,15 @@ to a request no page of ours would send.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
-import httpx
-import pytest
 from playwright.sync_api import expect
 from tests.e2e.steps import sign_in
-from tests.e2e.world import HOSTILE_NAME, PASSWORD
+from tests.e2e.world import HOSTILE_NAME
 from tests.integration.harness import S1, S2, R
 
 from gstims.domain.records import Action
 
 HOSTILE_REMARK = "<script>alert('remark')</script><img src=x onerror=alert('img')>"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-SignedIn = Callable[[str | None], tuple[httpx.Client, str]]
-
-
-@pytest.fixture
-def client(live) -> Iterator[SignedIn]:
-    """HTTP clients signed in as a user (or not signed in) with their session's CSRF token;
-    each is closed after the test."""
-    opened: list[httpx.Client] = []
-
-    def signed_in(user: str | None) -> tuple[httpx.Client, str]:
-        http = httpx.Client(base_url=live.url, follow_redirects=False, timeout=30)
-        opened.append(http)
-        token = TOKEN.search(http.get("/login").text)
-        assert token is not None
-        if user is not None:
-            signed = http.post(
-                "/login",
-                data={"username": user, "password": PASSWORD, "csrf_token": token.group(1)},
-            )
-            assert signed.status_code == 303, signed.text
-            token = TOKEN.search(http.get("/home").text)
-            assert token is not None
-        return http, token.group(1)
-
-    yield signed_in
-    for http in opened:
-        http.close()
 
 
 def actions(live, recipient: str = R) -> dict[Action, int]:
@@ -106,6 +73,9 @@ def test_a_form_post_without_the_sessions_csrf_token_is_refused(live, client):
         assert http.post(path, data={"period": "092025"}).status_code == 403
     assert actions(live)[Action.ACCEPT] == 0
 
+    version = re.search(r'name="ims_version" value="(\d+)"', http.get(f"/g/{R}/ims").text)
+    assert version is not None  # issue 14 item 8: "all matching" names the IMS it was shown
+    accept_all["ims_version"] = version.group(1)
     answer = http.post(f"/g/{R}/ims/actions", data={**accept_all, "csrf_token": token})
     assert answer.status_code == 303
     assert actions(live)[Action.ACCEPT] == 530

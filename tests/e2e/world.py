@@ -11,6 +11,7 @@ S2's trade name carries a `<script>` tag, to prove it renders inert.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tests.integration.harness import S1, S2, R, Sandbox, doc
@@ -60,3 +61,7 @@ def seed(db: Database) -> World:
     with db.transaction() as uow:
         taxpayers.create_user(uow, users["other"], [S2], PASSWORD)
     return World(sb, users)
+
+
+# the CSRF token a signed-in page carries
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

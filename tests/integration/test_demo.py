@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gstims.demo.network import BLOCKED, CA_FIRM, build_demo, logins
+from gstims.demo.network import BLOCKED, CA_FIRM, build_demo, logins, password_of
 from gstims.domain.calendar import FIRST_PERIOD, Period
 from gstims.domain.money import Tax, sum_tax
 from gstims.formats.gstr2b import Document2B, ParsedGstr2B, read_gstr2b
@@ -222,7 +222,7 @@ def every_printed_login_works(db: Database, summary: Any) -> None:
 
 def the_ca_firm_holds_several_gstins(db: Database) -> None:
     with db.uow(write=False) as uow:
-        ca = principal_by_password(uow, CA_FIRM[0], f"{CA_FIRM[0]}-demo")
+        ca = principal_by_password(uow, CA_FIRM[0], password_of(CA_FIRM[0]))
     assert ca is not None and len(ca.gstins) >= 3
 
 

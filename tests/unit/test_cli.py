@@ -117,20 +117,11 @@ def test_taxpayers_users_and_the_clock_work_together(url):
             "taxpayers", "add", gstin, "--name", f"Taxpayer {gstin[:2]}", "--database-url", url
         )
         assert result.exit_code == 0, result.output
-    made = run(
-        "users",
-        "create",
-        "mehta-ca",
-        "--gstin",
-        S1,
-        "--gstin",
-        R,
-        "--password",
-        "pw",
-        "--database-url",
-        url,
-    )
+    args = ["users", "create", "mehta-ca", "--gstin", S1, "--gstin", R, "--password"]
+    typed = "ledger maple violet\n" * 2  # issue 14 item 16: asked for, never on argv
+    made = runner.invoke(app, [*args, "--database-url", url], input=typed)
     assert made.exit_code == 0 and "auth-token:" in made.stdout
+    assert "ledger maple violet" not in made.output
     assert run("clock", "show", "--database-url", url).stdout.strip() == "01-10-2024"
     moved = run("clock", "set", "15-11-2024", "--database-url", url)
     assert moved.exit_code == 0, moved.output

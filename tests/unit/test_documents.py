@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from gstims.domain.calendar import Period
 from gstims.domain.documents import (
+    CESS_MAX_PERCENT,
     RATES,
     Item,
     NumberKey,
@@ -670,6 +671,8 @@ def correct_items(draw: st.DrawFn, intra: bool, factor: Decimal) -> Item:
     rate = draw(st.sampled_from(sorted(RATES)))
     taxable = money(Decimal(draw(st.integers(0, 10**11))) / 100)
     cess = money(Decimal(draw(st.integers(0, 10**8))) / 100)
+    if taxable:  # the caps decision: cess at most CESS_MAX_PERCENT of the taxable value
+        cess = min(cess, money(taxable * CESS_MAX_PERCENT / 100))
     full = rate * taxable * factor / 100
     if intra:
         half = money(full / 2)

@@ -10,7 +10,7 @@ import gstims
 from gstims.cli import app
 from gstims.settings import (
     DEFAULT_DATABASE_URL,
-    MIN_SECRET_LENGTH,
+    MIN_ADMIN_TOKEN,
     Environment,
     SettingsError,
     environment,
@@ -19,7 +19,7 @@ from gstims.settings import (
 SOURCE = Path(gstims.__file__).parent
 SETTINGS = SOURCE / "settings.py"
 READERS = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
-TOKEN = "t" * MIN_SECRET_LENGTH
+TOKEN = "t" * MIN_ADMIN_TOKEN
 
 
 def environment_readers(source: str) -> set[str]:

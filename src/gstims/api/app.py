@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gstims import __version__, web
-from gstims.api import envelope, reconcile, sandbox, taxpayer
+from gstims.api import docs, envelope, reconcile, sandbox, sandbox_tokens, taxpayer
+from gstims.api.body import DrainUnreadBody
 from gstims.api.settings import Settings
 from gstims.gstn import files, keys, routes
 from gstims.gstn.gateway import Gateway
@@ -29,16 +30,24 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     if settings.sandbox:
         with database.transaction() as uow:
             start_clock(uow, settings.start_date or DEFAULT_TODAY)
-    app = FastAPI(title="gstims", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="gstims",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # served by api/docs.py: from this origin, under a CSP
+        redoc_url=None,
+    )
     app.state.db = database
     app.state.settings = settings
     envelope.install(app)
+    docs.install(app)
     app.include_router(taxpayer.router)
     app.include_router(routes.public)
     app.include_router(reconcile.router)
     if settings.sandbox:
         app.include_router(sandbox.router)
         app.include_router(routes.sandbox)
+        app.include_router(sandbox_tokens.router)
     web.install(app, settings)
     key = keys.load_or_create(keys.key_directory(settings.gstn.key_dir))
     signer = files.UrlSigner(key.secret("gstn-files"), settings.gstn.file_url_seconds)
@@ -46,4 +55,5 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.add_middleware(Gateway, settings=settings, db=database, key=key, signer=signer)
     if settings.gstn.enabled:
         routes.document_plain_prefix(app)
+    app.add_middleware(DrainUnreadBody)  # outermost: drains before any answer goes out
     return app

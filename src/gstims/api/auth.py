@@ -44,7 +44,9 @@ def authenticate(db: Database, request: Request) -> Caller:
     with db.uow(write=False) as uow:
         principal = principal_by_token(uow, token)
     if principal is None:
-        raise Unauthorised("GSTIMS401", "the auth-token is not valid")
+        raise Unauthorised("GSTIMS401", "the auth-token is not valid, has expired or was revoked")
+    if principal.scope == "read" and request.method not in ("GET", "HEAD"):
+        raise Forbidden("GSTIMS403", "this token may only read (scope read): GET calls only")
     gstin = (request.headers.get("gstin") or "").strip().upper()
     if not gstin or not principal.may_act_for(gstin):
         raise Forbidden("GSTIMS403", "the gstin header names a GSTIN not granted to this token")

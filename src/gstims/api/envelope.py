@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match
 
 from gstims.codec import to_json_bytes
@@ -152,6 +153,30 @@ def install(app: FastAPI) -> None:
             exc.status_code, f"GSTIMS{exc.status_code}", str(exc.detail), headers=headers
         )
 
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> Response:
+        # two requests raced (e.g. registering one GSTIN twice on PostgreSQL): the loser's
+        # transaction rolled back, so nothing of it is stored (issue 14 item 11)
+        message = "the request conflicts with another made at the same time; nothing was stored"
+        return _unexpected(request, 409, "GSTIMS409", message + ": try again")
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> Response:
+        # the one answer to a bug: the envelope, never a traceback (the server log has it)
+        message = "an internal error; nothing of the request was stored"
+        return _unexpected(request, 500, "GSTIMS500", message)
+
+
+API_PREFIXES = ("/taxpayerapi", "/plain/taxpayerapi", "/sandbox", "/gstims/")
+
+
+def _unexpected(request: Request, status: int, code: str, message: str) -> Response:
+    """The envelope on the API; a short plain page on the dashboard (nothing of the request)."""
+    if request.url.path.startswith(API_PREFIXES):
+        return failure(status, code, message)
+    html = f"<!doctype html><title>{status}</title><p>{message.capitalize()}.</p>"
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
 
 def _allowed_methods(request: Request) -> list[str]:
     """The methods of every route on the request's path (Starlette names only the first's)."""
@@ -164,6 +189,7 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 __all__ = [
+    "API_PREFIXES",
     "RESPONSES",
     "BadRequest",
     "Invalid",

@@ -79,7 +79,7 @@ TAXPAYER = {
     "filing_frequency": "M",
     "registered_on": "01-10-2024",
 }
-USER = {"name": "ca-firm", "gstins": [S1, R], "password": "change-me"}
+USER = {"name": "ca-firm", "gstins": [S1, R], "password": "ledger maple violet"}
 CLOCK = {"today": "14-11-2024"}
 GSTR5 = {
     "gstin": "9917SGP29001OST",

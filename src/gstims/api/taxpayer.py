@@ -16,7 +16,7 @@ from starlette.responses import Response
 from gstims.api import examples
 from gstims.api.auth import Caller, authenticate
 from gstims.api.body import read_json
-from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok, ok_json
+from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, TooLarge, ok, ok_json
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.records import Action, Kind, Record, Section
 from gstims.formats import ims as ims_json
@@ -63,6 +63,19 @@ def _action(body: Mapping[str, Any], allowed: tuple[str, ...]) -> tuple[str, Map
 # -- GSTR-1 and GSTR-1A -----------------------------------------------------------------------
 
 
+def _within_sqlite_bound(request: Request, documents: int) -> None:
+    """Issue 14 item 10: on SQLite one write lock serves every taxpayer, and a save holds it
+    for as long as it takes; a RETSAVE there carries at most `sqlite_max_save_documents`
+    (a few hundred milliseconds of lock). PostgreSQL locks per taxpayer: no bound."""
+    limit = request.app.state.settings.sqlite_max_save_documents
+    if request.app.state.db.is_sqlite and documents > limit:
+        raise TooLarge(
+            "GSTIMS413",
+            f"{documents:,} documents in one RETSAVE: on SQLite at most {limit:,} "
+            f"(send them in several RETSAVEs, or serve from PostgreSQL)",
+        )
+
+
 def _return_routes(path: str, form: str) -> None:
     @router.put(path, summary=f"RETSAVE {form}", openapi_extra=examples.body(examples.RETSAVE))
     async def save(request: Request) -> JsonResponse:
@@ -73,6 +86,7 @@ def _return_routes(path: str, form: str) -> None:
         docs, shape = parse_gstr1(data, gstin=caller.gstin)
         if problems or shape or period is None:
             raise BadRequest("the return is malformed", problems + shape)
+        _within_sqlite_bound(request, len(docs))
         result = await _run(request, supplier.save_return, caller.gstin, form, period, docs)
         return ok(
             {

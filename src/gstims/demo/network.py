@@ -81,8 +81,9 @@ class DemoSummary:
 
 
 def password_of(login: str) -> str:
-    """Demo passwords are printed for everyone to use: `<login>-demo`."""
-    return f"{login}-demo"
+    """Demo passwords are printed for everyone to use: `<login>-demo-gstims` (long enough for
+    the password policy, `services/passwords.py`)."""
+    return f"{login}-demo-gstims"
 
 
 def is_built(db: Database) -> bool:

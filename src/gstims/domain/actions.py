@@ -33,6 +33,7 @@ from gstims.domain.calendar import Era, Frequency, Period, era_of, gstr3b_due, n
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Kind, Record, Route, is_specified_record
 from gstims.domain.state import NO_ACTION, Declaration, ImsState
+from gstims.domain.text import canonical_text, text_problem
 
 MAX_REMARKS = 250
 
@@ -53,6 +54,7 @@ class Code(StrEnum):
     NOT_IN_IMS = "IMSACT010"
     ACTION_INVALID = "IMSACT011"
     PREV_STATUS_MISSING = "IMSACT012"
+    REMARKS_INVALID = "IMSACT013"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,7 @@ def decide(
     today: date,
 ) -> ImsState | Refusal:
     """The outcome of asking for `action` on one record (R-ACT-1..9)."""
-    remarks = remarks.strip() if remarks and remarks.strip() else None
+    remarks = canonical_text(remarks or "") or None  # one form for every channel (item 13)
     wanted = ImsState(action, remarks, declaration)
     return (
         _check_change(view, wanted, prev_status)
@@ -206,6 +208,8 @@ def _check_action(view: RecordView, action: Action, today: date) -> Refusal | No
 
 
 def _check_remarks(remarks: str | None) -> Refusal | None:
+    if remarks is not None and (problem := text_problem(remarks)):  # issue 14 item 13
+        return Refusal(Code.REMARKS_INVALID, f"remarks {problem}: write visible text only")
     if remarks is not None and len(remarks) > MAX_REMARKS:
         return Refusal(
             Code.REMARKS_TOO_LONG,

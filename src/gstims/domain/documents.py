@@ -6,7 +6,7 @@ nothing of the request is stored if any problem is found. The checks (R-IN-4, wi
 R-IN-7 and R-CAL-4):
 
     identity    GSTIN check character of supplier and recipient (and the actual supplier `stin`
-                of an e-commerce document); the supplier is the filer; number 1–16 characters
+                of an e-commerce document); the supplier is the filer and not the recipient; number 1–16 characters
                 of A-Z a-z 0-9 / - not starting with / or -; the number used once per supplier,
                 kind and financial year whoever the recipient — once in the request, and not
                 already FILED for another recipient (a saved, unfiled one is simply moved,
@@ -16,7 +16,11 @@ R-IN-7 and R-CAL-4):
     tax         inter-state (supplier state ≠ POS, or SEWP/SEWOP/CBW) carries IGST only,
                 intra-state CGST = SGST and no IGST; rate in the GST rate list; IGST within ₹1
                 of rate × taxable / 100, CGST and SGST each within ₹1 of half that (× 0.65 when
-                diff_percent is 0.65); cess is not rate-checked; no negative amount; an item
+                diff_percent is 0.65); cess at most CESS_MAX_PERCENT of the taxable value; no
+                negative amount; at least one item
+    value       the document value at least its items' taxable value (± ₹1; decision below)
+    caps        at most MAX_ITEMS items; the value, the taxable total and the tax total each at
+                most MAX_AMOUNT (why these caps: below)
     amendment   names an original (number and date) of the same supplier, recipient and kind
                 that was filed (R-IN-7); an amendment keeps its original's record key
     return      the return period is Oct 2024 or later (R-CAL-4)
@@ -47,6 +51,22 @@ Decisions **(decision)**:
 - A filed document can be neither saved again nor deleted (R-IN-2: only amended); the supplier
   of every document must be the GSTIN filing the return; GSTINs must be in capitals, as the
   record key holds them.
+
+Caps **(decision)**. Money is stored as integer paise and summed in SQL (a recipient's ITC at
+stake, its IMS tiles), and SQLite's SUM fails on passing 2^63 - 1 paise (≈ ₹9.2 × 10^16). A
+document may carry at most MAX_ITEMS = 1,000 items (the e-invoice schema's limit) and its value,
+taxable total and tax total are each at most MAX_AMOUNT = ₹99,999,999,999.99 (₹10,000 crore
+less a paisa), checked before anything is stored. One record's tax is then below 10^13 paise,
+so a recipient's total fits in 64 bits for 922,337 open records all at the cap — more than nine
+lakh-record months held open, every one of them a ₹10,000-crore document. Cess has no single
+rate but the compensation cess schedule tops out at 290%: cess above CESS_MAX_PERCENT = 300% of
+an item's taxable value is refused; an item of no taxable value (a note adjusting only cess) is
+bounded by the document's caps alone.
+
+The value is held to at least the items' taxable value, not to taxable value plus tax
+**(decision)**: a value may carry charges outside GST, and ERP exports (and gstims' own
+generator) are found writing the value before tax; a value below the taxable value is wrong
+whichever way it was written.
 
 Problems name GSTN fields (`inum`, `nt_dt`, `itms[0].iamt`, ...) because R-IN-4 requires each
 error to name the field the filer sent; the spellings live in `_LAYOUTS` and `_HEADS` only.
@@ -79,6 +99,12 @@ CONCESSION = Decimal("0.65")  # diff_percent: 65% of the rate, a notified conces
 TOLERANCE = Decimal("1")  # R-IN-4: each tax head within ₹1 of what the rate gives
 _FULL = Decimal(1)
 NUMBER_MAX_LENGTH = 16
+MAX_ITEMS = 1000
+"""Items one document may carry (the e-invoice schema's limit; caps, above)."""
+MAX_AMOUNT = Decimal("99999999999.99")
+"""The largest value, taxable total or tax total of one document: ₹10,000 crore less a paisa."""
+CESS_MAX_PERCENT = Decimal(300)
+"""Cess may be at most this percentage of an item's taxable value (the schedule tops at 290%)."""
 
 # Supply types that carry IGST whatever the supplier state and POS, with how messages name them.
 _IGST_ONLY_TYPES: Mapping[str, str] = {
@@ -346,6 +372,9 @@ class _Checker:
             out.append(("gstin", f"supplier GSTIN {doc.supplier}: {problem}"))
         if doc.supplier != self.ctx.supplier:
             out.append(("gstin", f"supplier {doc.supplier} is not the filer {self.ctx.supplier}"))
+        if doc.recipient == doc.supplier:  # issue 14 item 15, as the portal refuses it
+            message = f"the recipient {doc.recipient} is the supplier: no one invoices itself"
+            out.append((layout.recipient, message))
         recipient_problems = self.gstin_problems(doc.recipient)
         for problem in recipient_problems:
             out.append((layout.recipient, f"recipient GSTIN {doc.recipient}: {problem}"))
@@ -544,10 +573,25 @@ def _check_amounts(
 ) -> None:
     if doc.value < 0:
         out.append(("val", f"document value {doc.value:.2f} is negative"))
+    if doc.value > MAX_AMOUNT:
+        out.append(("val", f"document value {doc.value:.2f} is over the cap {MAX_AMOUNT}"))
     if not doc.items:
         out.append(("itms", "a document needs at least one item (itms)"))
+    if len(doc.items) > MAX_ITEMS:
+        out.append(("itms", f"a document has at most {MAX_ITEMS} items, got {len(doc.items)}"))
+        return  # one finding, not one per item of an oversized document
     for index, item in enumerate(doc.items):
         _check_item(item, index, regime, factor, out)
+    for what, total in (("taxable value", doc.taxable), ("tax", doc.tax.total)):
+        if total > MAX_AMOUNT:
+            message = f"the items' {what} total {total:.2f} is over the cap {MAX_AMOUNT}"
+            out.append(("itms", message))
+    if doc.value < doc.taxable - TOLERANCE:  # issue 14 item 15
+        message = (
+            f"document value {doc.value:.2f} is less than its items' taxable value "
+            f"{doc.taxable:.2f} (± ₹1)"
+        )
+        out.append(("val", message))
 
 
 def _check_item(
@@ -561,6 +605,13 @@ def _check_item(
         for (field, head), amount in zip(_HEADS, tax.heads, strict=True):
             if amount < 0:
                 out.append((f"itms[{index}].{field}", f"{head} {amount:.2f} is negative"))
+    # a note that adjusts only cess carries no taxable value: the document caps bound it
+    if item.taxable > 0 and tax.cess > item.taxable * CESS_MAX_PERCENT / 100:
+        message = (
+            f"cess {tax.cess:.2f} is over {_percent(CESS_MAX_PERCENT)}% of the taxable value "
+            f"{item.taxable:.2f}: no cess rate is that high"
+        )
+        out.append((f"itms[{index}].csamt", message))
     if regime is not None:
         _check_heads(tax, index, regime, out)
     if item.rate not in RATES:

@@ -20,6 +20,7 @@ An empty `Action` leaves the row's record as it is.
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from gstims.formats.compare import Comparison
 from gstims.formats.encoding import day
 from gstims.formats.gstr2b_reader import Document2B, ItcTree, ParsedGstr2B
 from gstims.formats.ims import getinv_record
+from gstims.formats.limits import MAX_ROWS, workbook_problems
 from gstims.formats.offline import ActionsFile, read_action_sections
 
 __all__ = [
@@ -163,6 +165,29 @@ def _ims_columns(section: Section, actions: bool) -> list[tuple[str, str]]:
 # -- writing ----------------------------------------------------------------------------------
 
 
+def text_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
+    """A row whose strings are text cells, never formulas (issue 14 item 5).
+
+    openpyxl makes any string that begins with `=` a formula: a trade name, a remark or a
+    portal number such as `=HYPERLINK("http://evil", "Refund")` would run in the reader's
+    spreadsheet. Every spreadsheet writer of gstims appends its rows through this.
+    """
+    row = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
+def append_text(ws: Any, values: Iterable[Any]) -> None:
+    """`ws.append` through `text_cells`."""
+    ws.append(text_cells(ws, values))
+
+
 def _header(ws: Any, headings: Sequence[str], editable: Iterable[str] = ()) -> None:
     marked = set(editable)
     cells = []
@@ -209,7 +234,7 @@ def ims_workbook(
             if sheet is None:
                 sheet = _ims_sheet(wb, section, columns, actions)
             row = {**getinv_record(r), "prev_status": r.state.action.value}
-            sheet.append([_cell(row.get(key)) for key, _ in columns])
+            append_text(sheet, [_cell(row.get(key)) for key, _ in columns])
             total.count += 1
             total.taxable += r.record.taxable
             total.tax = total.tax + r.record.tax
@@ -239,8 +264,8 @@ def _cell(value: Any) -> Any:
 
 
 def _ims_summary(ws: Any, gstin: str, totals: Mapping[Section, _Totals]) -> None:
-    ws.append([WriteOnlyCell(ws, value="IMS of"), gstin])
-    ws.append([])
+    append_text(ws, ["IMS of", gstin])
+    append_text(ws, [])
     headings = ["Section", "Sheet", "Records", "No action", "Accepted", "Rejected", "Pending"]
     headings += ["Taxable value (₹)", "IGST (₹)", "CGST (₹)", "SGST (₹)", "Cess (₹)"]
     _header(ws, headings)
@@ -248,10 +273,11 @@ def _ims_summary(ws: Any, gstin: str, totals: Mapping[Section, _Totals]) -> None
         if not t.count and SECTION_KIND[section][0] is Kind.BOE:
             continue
         actions = t.actions or Counter()
-        ws.append(
+        append_text(
+            ws,
             [section.value, IMS_SHEETS[section], t.count]
             + [actions.get(a.value, 0) for a in Action]
-            + [t.taxable, *t.tax.heads]
+            + [t.taxable, *t.tax.heads],
         )
 
 
@@ -273,7 +299,7 @@ def _read_me(ws: Any) -> None:
         "   rules refuse is reported on its own row while the others apply.",
     ]
     for line in lines:
-        ws.append([line])
+        append_text(ws, [line])
 
 
 # -- reading the actions workbook -------------------------------------------------------------
@@ -281,12 +307,18 @@ def _read_me(ws: Any) -> None:
 
 def read_actions_workbook(path: Path | str) -> ActionsFile:
     """The rows of an actions workbook that carry an action, read as a SAVE (module doc)."""
+    if too_big := workbook_problems(path):  # bounds first: a 1.5 MB file may unpack to GBs
+        return ActionsFile(None, (), tuple(too_big), ())
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         return ActionsFile(None, (), (Problem("file", "", "(file)", f"not a workbook: {exc}"),), ())
     try:
         return _read_workbook(wb)
+    except (zipfile.BadZipFile, ValueError, KeyError) as exc:  # a part that lied about its size
+        return ActionsFile(
+            None, (), (Problem("file", "", "(file)", f"broken workbook: {exc}"),), ()
+        )
     finally:
         wb.close()
 
@@ -335,6 +367,10 @@ def _read_sheet(
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
     for number, values in enumerate(lines, start=2):
+        if number > MAX_ROWS:
+            message = f"more than {MAX_ROWS:,} rows: split the workbook"
+            problems.append(Problem(name, "", f"sheet {ws.title} row {number}", message))
+            break
         record = {
             key: _value(value, key)
             for key, value in zip(columns, values, strict=False)
@@ -498,14 +534,14 @@ def gstr2b_workbook(path: Path | str, parsed: ParsedGstr2B) -> int:
     """A GSTR-2B (any version, read by `read_gstr2b`) in the portal's layout; returns rows."""
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("Summary")
-    summary.append(["GSTIN", parsed.gstin])
-    summary.append(["Return period", parsed.period])
-    summary.append(["Version", parsed.version])
-    summary.append(["Generated on", day(parsed.generated_on)])
+    append_text(summary, ["GSTIN", parsed.gstin])
+    append_text(summary, ["Return period", parsed.period])
+    append_text(summary, ["Version", parsed.version])
+    append_text(summary, ["Generated on", day(parsed.generated_on)])
     summary.append([])
     _header(summary, ["ITC", "Group", "Section", "IGST (₹)", "CGST (₹)", "SGST (₹)", "Cess (₹)"])
     for row in _itc_rows(parsed.itcsumm):
-        summary.append(row)
+        append_text(summary, row)
     sheets: dict[str, tuple[Any, list[tuple[str, _Getter]]]] = {}
     for part in ("docdata", "docRejdata"):
         for name in _2B_SHEETS:
@@ -518,7 +554,7 @@ def gstr2b_workbook(path: Path | str, parsed: ParsedGstr2B) -> int:
         if title not in sheets:
             sheets[title] = _new_2b_sheet(wb, doc.part, doc.section)
         ws, columns = sheets[title]
-        ws.append([getter(doc) for _, getter in columns])
+        append_text(ws, [getter(doc) for _, getter in columns])
     wb.save(path)
     return len(parsed.documents)
 
@@ -558,7 +594,7 @@ def table_workbook(
     ws = wb.create_sheet(title[:31])
     _header(ws, headings)
     for row in rows:
-        ws.append(list(row))
+        append_text(ws, row)
     wb.save(path)
 
 
@@ -566,18 +602,18 @@ def comparison_workbook(path: Path | str, c: Comparison) -> None:
     """The GSTR-2B difference report: summary, head differences, record differences."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Summary")
-    ws.append(["GSTIN", c.gstin])
-    ws.append(["Return period", c.period])
-    ws.append(["Documents on the portal", c.portal_documents])
-    ws.append(["Documents in gstims", c.gstims_documents])
-    ws.append(["Matched and equal", c.matched])
+    append_text(ws, ["GSTIN", c.gstin])
+    append_text(ws, ["Return period", c.period])
+    append_text(ws, ["Documents on the portal", c.portal_documents])
+    append_text(ws, ["Documents in gstims", c.gstims_documents])
+    append_text(ws, ["Matched and equal", c.matched])
     for status in ("different", "only on the portal", "only in gstims"):
-        ws.append([f"Documents {status}", c.count(status)])
-    ws.append(["ITC amounts that differ", len(c.heads)])
+        append_text(ws, [f"Documents {status}", c.count(status)])
+    append_text(ws, ["ITC amounts that differ", len(c.heads)])
     heads = wb.create_sheet("Heads")
     _header(heads, ["itcsumm path", "Portal (₹)", "gstims (₹)", "gstims − portal (₹)"])
     for h in c.heads:
-        heads.append([h.path, h.portal, h.gstims, h.difference])
+        append_text(heads, [h.path, h.portal, h.gstims, h.difference])
     docs = wb.create_sheet("Records")
     headings = ["Status", "Section", "GSTIN of supplier", "Number", "Date", "Field", "Portal"]
     _header(docs, [*headings, "gstims"])
@@ -585,7 +621,7 @@ def comparison_workbook(path: Path | str, c: Comparison) -> None:
         when = day(r.doc_date) if r.doc_date != date.min else ""
         lead = [r.status, r.section, r.supplier, r.number, when]
         if not r.fields:
-            docs.append([*lead, "", "", ""])
+            append_text(docs, [*lead, "", "", ""])
         for f in r.fields:
-            docs.append([*lead, f.field, f.portal, f.gstims])
+            append_text(docs, [*lead, f.field, f.portal, f.gstims])
     wb.save(path)

@@ -29,6 +29,7 @@ from typing import Any
 
 from gstims.domain.documents import Problem
 from gstims.domain.money import PAISA, ZERO, money
+from gstims.domain.text import text_problem
 
 _DATE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
 _NUMERIC = re.compile(r"-?\d+(\.\d+)?")
@@ -162,6 +163,9 @@ class Fields:
         if not value and not blank:
             if required:
                 self.report(key, "must not be empty")
+            return None
+        if (problem := text_problem(value)) is not None:  # issue 14 item 13: never stored
+            self.report(key, f"the text {problem}")
             return None
         return value
 

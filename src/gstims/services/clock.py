@@ -41,6 +41,10 @@ from gstims.store.tables import (
     taxpayers,
 )
 
+SUMMARY_LENGTH = clock_runs.c.summary.type.length or 200
+"""What `clock_runs.summary` holds: a longer summary (2Bs drafted for many recipients) is cut
+(PostgreSQL refused it with a 500, found by bench/soak.py); the API answer keeps it whole."""
+
 
 @dataclass(frozen=True, slots=True)
 class EventRun:
@@ -61,7 +65,8 @@ def advance_clock(uow: UnitOfWork, target: date) -> list[EventRun]:
             continue
         _set_today(uow, day)
         summary = _HANDLERS[event](uow, day)
-        uow.conn.execute(insert(clock_runs).values(day=day, event=event.value, summary=summary))
+        kept = summary if len(summary) <= SUMMARY_LENGTH else summary[: SUMMARY_LENGTH - 1] + "…"
+        uow.conn.execute(insert(clock_runs).values(day=day, event=event.value, summary=kept))
         if summary:
             runs.append(EventRun(day, event, summary))
     _set_today(uow, target)

@@ -77,6 +77,11 @@ def return_status(
     return uow.returns.status(gstin, form, period)
 
 
+def ims_version(uow: UnitOfWork, recipient: str) -> int:
+    """How many times the recipient's IMS records have changed: a snapshot of what a page showed."""
+    return uow.taxpayers.ims_version(recipient)
+
+
 _gc_lock = threading.Lock()
 _gc_pausers = 0
 _gc_was_enabled = True

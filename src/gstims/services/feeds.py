@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from gstims.domain.calendar import Frequency, Period, financial_year_of
-from gstims.domain.documents import Problem, SupplierDocument
+from gstims.domain.documents import MAX_AMOUNT, Problem, SupplierDocument
 from gstims.domain.gstin import gstin_problems
 from gstims.domain.money import Tax
 from gstims.domain.records import Kind, Origin, normalise_number
@@ -177,6 +177,16 @@ def _base(
 
 _NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9/-]{0,15}")
 _PORT = re.compile(r"[A-Za-z0-9]{1,6}")
+_MAX_PAISE = to_paise(MAX_AMOUNT)
+
+
+def _amount_problems(row: dict[str, Any]) -> list[Problem]:
+    """The caps of a supplier's document hold for a fed one too (documents.MAX_AMOUNT)."""
+    tax = row["igst"] + row["cgst"] + row["sgst"] + row["cess"]
+    if max(row["value"], row["taxable"], tax) <= _MAX_PAISE:
+        return []
+    message = f"the value, taxable value and tax of a document are each at most {MAX_AMOUNT}"
+    return [Problem("feed", row["doc_number"][:40], "txval", message)]
 
 
 def _identity_problems(row: dict[str, Any]) -> list[Problem]:
@@ -219,6 +229,7 @@ def _store(uow: UnitOfWork, origin: Origin, rows: list[dict[str, Any]], gstins: 
             for p in gstin_problems(r["supplier"])
         ]
         + [problem for r in rows for problem in _identity_problems(r)]
+        + [problem for r in rows for problem in _amount_problems(r)]
     )
     if problems:
         raise Invalid(problems)

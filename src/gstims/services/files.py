@@ -43,6 +43,7 @@ from gstims.domain.state import ImsState
 from gstims.formats.compare import Comparison, compare_2b, portal_warnings
 from gstims.formats.excel import gstr2b_workbook, ims_workbook, read_actions_workbook
 from gstims.formats.gstr2b_reader import ParsedGstr2B, read_gstr2b
+from gstims.formats.limits import json_problems
 from gstims.formats.offline import ActionLine, ActionsFile, read_actions, write_getinv
 from gstims.formats.returns import gstr2b_file, gstr3b_file
 from gstims.formats.stream import CountingReader, Gstr1Stream
@@ -147,6 +148,8 @@ def import_gstr1(
 
     `gstin` and `period` default to the file's `gstin` and `fp`; given, they must agree.
     """
+    if too_big := json_problems(path):
+        raise FileRefused(path, too_big)
     size = Path(path).stat().st_size
     filer, return_period, documents = _check_structure(path, gstin, period, size, progress)
     with db.transaction() as uow, open(path, "rb") as raw:
@@ -299,6 +302,8 @@ def read_actions_file(path: Path | str) -> ActionsFile:
     """An actions file: a workbook (.xlsx) or JSON in any envelope `offline` reads."""
     if str(path).lower().endswith((".xlsx", ".xlsm")):
         return read_actions_workbook(path)
+    if too_big := json_problems(path):
+        return ActionsFile(None, (), tuple(too_big), ())
     try:
         obj = loads(Path(path).read_bytes())
     except ValueError as exc:  # json.JSONDecodeError says line and column
@@ -440,6 +445,8 @@ def export_gstr3b(db: Database, gstin: str, period: Period, path: Path | str) ->
 
 def read_portal_2b(path: Path | str) -> ParsedGstr2B:
     """A GSTR-2B JSON file (v1, v4 or gstims'); `FileRefused` when it cannot be read."""
+    if too_big := json_problems(path):
+        raise FileRefused(path, too_big)
     try:
         obj = loads(Path(path).read_bytes())
     except ValueError as exc:

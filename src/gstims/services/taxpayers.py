@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 
 from gstims.domain.calendar import Frequency
 from gstims.domain.documents import Problem
 from gstims.domain.gstin import GstinError, parse_gstin
+from gstims.domain.text import canonical_text, printable, text_problem
 from gstims.services.errors import Conflict, Invalid, ServiceError
+from gstims.services.passwords import password_problems
+from gstims.services.tokens import add_token, log, token_hash
 from gstims.store.db import UnitOfWork
-from gstims.store.tables import clock, grants, taxpayers, users
+from gstims.store.tables import api_tokens, clock, grants, taxpayers, users
 
 GST_START = date(2017, 7, 1)
+USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
+"""User names are plain ASCII: U+2010 or U+200B cannot make a lookalike of someone else's."""
 
 
 def register_taxpayer(
@@ -36,6 +42,15 @@ def register_taxpayer(
         raise Invalid([Problem("taxpayer", gstin, "gstin", str(exc))]) from exc
     if parsed.state_code in ("96", "97"):
         raise Invalid([Problem("taxpayer", gstin, "gstin", "not a registrable state code")])
+    legal_name = canonical_text(legal_name)
+    trade_name = canonical_text(trade_name or "") or None
+    invisible = [
+        Problem("taxpayer", parsed.value, field, f"the name {problem}")
+        for field, name in (("legal_name", legal_name), ("trade_name", trade_name))
+        if name and (problem := text_problem(name))
+    ]
+    if invisible:
+        raise Invalid(invisible)
     exists = uow.conn.execute(select(taxpayers.c.gstin).where(taxpayers.c.gstin == parsed.value))
     if exists.first() is not None:
         raise Conflict("GSTIMS409", f"GSTIN {parsed.value} is already registered")
@@ -63,10 +78,6 @@ def register_taxpayer(
         )
     )
     return day
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def password_hash(password: str, salt: bytes | None = None) -> str:
@@ -103,6 +114,7 @@ def create_user(
     password: str | None = None,
     *,
     is_admin: bool = False,
+    actor: str = "admin",
 ) -> NewUser:
     """A user granted `gstins`, with a fresh API token (only its hash is stored)."""
     known = {
@@ -114,6 +126,11 @@ def create_user(
         raise Invalid(
             [Problem("user", name, "gstins", f"GSTIN {g} is not registered") for g in missing]
         )
+    if not USER_NAME.fullmatch(name):  # issue 14 item 16: no lookalike of another's name
+        message = "a user name is 1-100 of a-z A-Z 0-9 . _ @ - and starts with a letter or digit"
+        raise Invalid([Problem("user", printable(name[:100]), "name", message)])
+    if password is not None and (weak := password_problems(name, password)):
+        raise Invalid([Problem("user", name, "password", problem) for problem in weak])
     if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
         raise Conflict("GSTIMS409", f"user {name} exists")
     token = secrets.token_urlsafe(24)
@@ -125,10 +142,14 @@ def create_user(
             is_admin=is_admin,
         )
     ).inserted_primary_key[0]
+    token_id = add_token(uow, user_id, token_hash(token), "write", None)  # issue 14 item 9
+    log(uow, actor, "user.created", name, f"token {token_id}, write, without expiry")
     if gstins:
         uow.conn.execute(
             insert(grants), [{"user_id": user_id, "gstin": g} for g in sorted(set(gstins))]
         )
+        for gstin in sorted(set(gstins)):
+            log(uow, actor, "grant.added", name, gstin)
     return NewUser(name, token)
 
 
@@ -138,25 +159,39 @@ class Principal:
     name: str
     gstins: frozenset[str]
     is_admin: bool = False
+    scope: str = "write"  # an API token's: "read" may only GET (issue 14 item 9)
 
     def may_act_for(self, gstin: str) -> bool:
         return gstin in self.gstins
 
 
 def principal_by_token(uow: UnitOfWork, token: str) -> Principal | None:
+    """The user of a live token (not revoked, not expired), with the token's scope."""
+    now = datetime.now(UTC).replace(tzinfo=None)
     row = (
-        uow.conn.execute(select(users).where(users.c.token_hash == token_hash(token)))
+        uow.conn.execute(
+            select(users, api_tokens.c.scope)
+            .join(api_tokens, api_tokens.c.user_id == users.c.id)
+            .where(
+                api_tokens.c.token_hash == token_hash(token),
+                api_tokens.c.revoked_at.is_(None),
+                or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now),
+            )
+        )
         .mappings()
         .first()
     )
-    return _principal(uow, row) if row else None
+    if row is None:
+        return None
+    return replace(_principal(uow, row), scope=row["scope"])
 
 
 def principal_by_password(uow: UnitOfWork, name: str, password: str) -> Principal | None:
+    """The user whose name and password these are. An unknown name costs one hash too, so the
+    answer's timing does not tell which names exist (issue 14 item 4)."""
     row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
-    if row is None or not password_matches(password, row["password_hash"]):
-        return None
-    return _principal(uow, row)
+    matches = password_matches(password, row["password_hash"] if row else None)
+    return _principal(uow, row) if row is not None and matches else None
 
 
 def _principal(uow: UnitOfWork, row: object) -> Principal:

@@ -13,6 +13,8 @@ A unit of work reaches the repositories on its connection, where every query liv
 
 from __future__ import annotations
 
+import contextlib
+import os
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -50,6 +52,7 @@ class Database:
         self.engine: Engine = create_engine(self.url, echo=echo, **_engine_options(self.url))
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         if self.is_sqlite:
+            _private_sqlite_file(self.engine.url.database)
             _sqlite_pragmas(self.engine)
 
     def migrate(self, revision: str = "head") -> None:
@@ -89,13 +92,23 @@ def _alembic(conn: Connection) -> Config:
     return config
 
 
+def _private_sqlite_file(path: str | None) -> None:
+    """A new SQLite file is made readable by its owner only (issue 14 item 16); SQLite gives
+    its -wal and -shm files the same mode."""
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    with contextlib.suppress(FileExistsError):  # made meanwhile by another process
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _json_dumps(obj: Any) -> str:
     return to_json_bytes(obj).decode()
 
 
 def _engine_options(url: str) -> dict[str, Any]:
     # JSON columns keep Decimal amounts exact both ways (never through float)
-    common = {"json_serializer": _json_dumps, "json_deserializer": loads}
+    # hide_parameters: an error logged or shown never carries the values of the statement
+    common = {"json_serializer": _json_dumps, "json_deserializer": loads, "hide_parameters": True}
     if url.startswith("sqlite"):
         return {**common, "connect_args": {"timeout": 60, "check_same_thread": False}}
     return {**common, "pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}

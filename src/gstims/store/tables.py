@@ -301,3 +301,51 @@ clock_runs = Table(
     Column("event", String(20), primary_key=True),
     Column("summary", String(200), nullable=True),
 )
+
+# Dashboard sessions, kept on the server (migration 0008): the cookie carries a random id whose
+# SHA-256 is `id`; signing out deletes the row, so a copied cookie is worth nothing after it.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),  # UTC wall clock, never the sandbox clock
+    Column("last_seen", DateTime, nullable=False),
+)
+
+# Failed sign-ins by account ("user:<name>") and by client address ("ip:<address>").
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_at", DateTime, nullable=False),
+    Column("locked_until", DateTime, nullable=True),
+)
+
+# API tokens (migration 0009): scoped, expiring, revocable; only the SHA-256 is kept. A user's
+# first token (made with the user) is one of them; `users.token_hash` is no longer read.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scope", String(8), nullable=False),  # read / write
+    Column("created_at", DateTime, nullable=False),  # UTC wall clock
+    Column("expires_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+# Who granted, rotated, revoked or removed what, and when (append-only by convention: nothing
+# in gstims updates or deletes it).
+security_log = Table(
+    "security_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("subject", String(100), nullable=False),
+    Column("detail", String(400), nullable=True),
+)

@@ -2,9 +2,11 @@
 
 Pages are Jinja2 templates (autoescaped) rendered by thin routes that call the services;
 there is one CSS file and one small script, both served from `/static`, nothing from outside.
-A user signs in with a password (`principal_by_password`, scrypt); the session is a signed
-cookie (Starlette's SessionMiddleware with `settings.session_secret`); every form carries the
-session's CSRF token; every page under `/g/{gstin}/` checks that GSTIN is granted to the user.
+A user signs in with a password (`principal_by_password`, scrypt, on the bounded pool of
+`web/hashing.py`, throttled per account and address); the session lives on the server
+(`services/sessions.py`) and its id travels in a signed cookie (Starlette's SessionMiddleware
+with `settings.session_secret`); every form carries the session's CSRF token; every page under
+`/g/{gstin}/` checks that GSTIN is granted to the user.
 """
 
 from __future__ import annotations
@@ -17,23 +19,25 @@ from starlette.staticfiles import StaticFiles
 
 from gstims.api.settings import Settings
 from gstims.web import auth_pages, ims_pages, reconcile_pages, return_pages
+from gstims.web.cookies import SecureCookiesOnHttps
+from gstims.web.hashing import HashingPool
 from gstims.web.render import compile_templates, install_handlers
 from gstims.web.timing import ServerTiming
-
-SESSION_HOURS = 10
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the dashboard on the API's app."""
+    app.state.hashing = HashingPool()
     app.add_middleware(ServerTiming)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,
         session_cookie="gstims_session",
-        max_age=SESSION_HOURS * 3600,
+        max_age=settings.session_hours * 3600,
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(SecureCookiesOnHttps)  # outside the session: sees its Set-Cookie
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_handlers(app)
     compile_templates()

@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gstims.formats.excel import append_text
 from gstims.formats.gstr2b import Counterparty2B, Document2B, ParsedGstr2B
 
 HEADS = ("igst", "cgst", "sgst", "cess")
@@ -76,8 +77,5 @@ def _summary(parsed: ParsedGstr2B) -> Iterable[list[Any]]:
 def _rows(sheet: Worksheet, header: list[str], rows: Iterable[list[Any]]) -> None:
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula
+        append_text(sheet, row)  # never a formula
     sheet.freeze_panes = "A2"

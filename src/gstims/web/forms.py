@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.documents import MAX_AMOUNT
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Section
 from gstims.domain.state import Declaration
@@ -74,7 +75,7 @@ def read_filter(source: Mapping[str, Any]) -> FilterForm:
         if text := _text(source, key):
             amount = read_amount(text)
             if amount is None:
-                problems.append(f"amount {text!r} is not a number")
+                problems.append(f"amount {text!r} is not a number from 0 to {MAX_AMOUNT}")
             else:
                 q[name] = amount
                 keep(key, text)
@@ -96,12 +97,27 @@ def _int(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) < 9 else None
 
 
+MAX_ID = 2**63 - 1
+"""The largest id a record can have (a 64-bit integer): a bigger one names no record."""
+
+
 def read_amount(text: str) -> Decimal | None:
+    """An amount of a filter; None for what is not one, or is over any document's value."""
     try:
         value = Decimal(text.replace(",", "").strip())
     except InvalidOperation:
         return None
-    return money(value) if value.is_finite() and value >= 0 else None
+    if not value.is_finite() or not 0 <= value <= MAX_AMOUNT:  # issue 14 item 11
+        return None
+    return money(value)
+
+
+def read_id(text: str) -> int | None:
+    """A record id from a form or URL; None when it is not one (beyond 64 bits included)."""
+    if not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def read_action(text: object) -> Action | None:
@@ -115,9 +131,9 @@ def read_picks(values: list[Any]) -> dict[int, Action]:
         if not isinstance(value, str) or ":" not in value:
             continue
         ident, seen = value.split(":", 1)
-        action = read_action(seen)
-        if ident.isdigit() and action is not None:
-            picks[int(ident)] = action
+        action, number = read_action(seen), read_id(ident)
+        if number is not None and action is not None:
+            picks[number] = action
     return picks
 
 

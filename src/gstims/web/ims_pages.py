@@ -18,9 +18,10 @@ from gstims.domain.ims import ActionItem
 from gstims.domain.records import Action
 from gstims.domain.state import Declaration
 from gstims.services import dashboard, ims
+from gstims.services.context import ims_version
 from gstims.services.errors import NotFound
 from gstims.web.charts import bars
-from gstims.web.forms import read_action, read_declaration, read_filter, read_picks
+from gstims.web.forms import MAX_ID, read_action, read_declaration, read_filter, read_picks
 from gstims.web.render import ACTION_NAMES, flash, page, redirect, shell, url
 from gstims.web.security import PageNotFound, check_csrf, granted, signed_in
 
@@ -29,6 +30,11 @@ MAX_FIELDS = 5000  # a page of 500 rows posts 500 checkboxes and a few fields
 MAX_REMARKS_FIELD = 1000
 SHOWN_ERRORS = 200
 VERBS = {Action.ACCEPT: "Accept", Action.REJECT: "Reject", Action.PENDING: "Pending"}
+# Issue 14 item 8: "all matching" acts on the records the page showed, never on later arrivals
+CHANGED_SINCE_SHOWN = (
+    "Nothing was done: the records matching the filter changed since the page was shown "
+    "(new, changed or acted on). Review the list below and choose again."
+)
 CHART_CLASSES = {
     Action.NO_ACTION: "c-n",
     Action.ACCEPT: "c-a",
@@ -43,6 +49,7 @@ def ims_page(request: Request, gstin: str) -> Response:
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
         gstin = granted(user, gstin)
+        version = ims_version(uow, gstin)  # before the rows: a change after it shows as stale
         found = dashboard.ims_page(uow, gstin, form.query)
         result = _result(uow, gstin, request.query_params.get("done"))
         frame = shell(uow, user, gstin, "ims")
@@ -61,6 +68,7 @@ def ims_page(request: Request, gstin: str) -> Response:
         result=result,
         chart=chart,
         base=f"/g/{gstin}/ims",
+        version=version,
     )
 
 
@@ -96,6 +104,10 @@ def _bulk_action(request: Request, gstin: str, form: FormData) -> Response:
     with db.uow(write=False) as uow:
         if form.get("scope") == "matching":
             items = dashboard.matching_items(uow, gstin, filters.query, action, remarks)
+            # read after the rows: a change they include has bumped the version already
+            if form.get("ims_version") != str(ims_version(uow, gstin)):
+                flash(request, CHANGED_SINCE_SHOWN, "error")
+                return redirect(back)
         else:
             picks = read_picks(form.getlist("pick"))
             items = dashboard.selected_items(uow, gstin, picks, action, remarks)
@@ -119,6 +131,8 @@ def _remarks(form: FormData) -> str | None:
 
 @router.get("/g/{gstin}/ims/records/{record_id}")
 def record_page(request: Request, gstin: str, record_id: int) -> Response:
+    if not 0 < record_id <= MAX_ID:  # issue 14 item 11: beyond 64 bits names no record
+        raise PageNotFound("There is no such record in this GSTIN's IMS.")
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
         gstin = granted(user, gstin)
@@ -147,6 +161,8 @@ def safe_back(value: str | None, gstin: str) -> str:
 
 @router.post("/g/{gstin}/ims/records/{record_id}")
 async def record_action(request: Request, gstin: str, record_id: int) -> Response:
+    if not 0 < record_id <= MAX_ID:
+        raise PageNotFound("There is no such record in this GSTIN's IMS.")
     form = await request.form()
     return await run_in_threadpool(_record_action, request, gstin, record_id, form)
 

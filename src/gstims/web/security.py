@@ -1,8 +1,10 @@
 """Who is signed in, what they may open, and the CSRF token of every form.
 
-- The session (a signed cookie) holds the user's id and a random CSRF token; the user's
-  GSTIN grants are read from the database on every request, so a revoked grant takes effect
-  at once.
+- The session cookie (signed) holds a random session id and a random CSRF token; the session
+  itself lives on the server (`services/sessions.py`): signing out, the idle and absolute
+  timeouts and "sign out everywhere" end it there, so a copied cookie stops working. The
+  user's GSTIN grants are read from the database on every request, so a revoked grant takes
+  effect at once.
 - Every POST must carry the session's token in the `csrf_token` field (compared in constant
   time); a missing or wrong token is refused with 403 before anything is read or written.
 - Every page under `/g/{gstin}/` calls `granted()`: a GSTIN not granted to the user gets 403
@@ -19,6 +21,7 @@ from typing import Any
 from fastapi import Request
 
 from gstims.services.dashboard import principal_of
+from gstims.services.sessions import live_session, touch_session, utc_now
 from gstims.services.taxpayers import Principal
 from gstims.store.db import UnitOfWork
 
@@ -70,20 +73,32 @@ def check_csrf(request: Request, form: Mapping[str, Any]) -> None:
         )
 
 
-def sign_in(request: Request, principal: Principal) -> None:
-    """A fresh session for the user (a new CSRF token, nothing carried over)."""
+def sign_in(request: Request, session_id: str) -> None:
+    """A fresh cookie for a new server-side session (a new CSRF token, nothing carried over)."""
     request.session.clear()
-    request.session["uid"] = principal.user_id
+    request.session["sid"] = session_id
     csrf_token(request)
 
 
+def session_id(request: Request) -> str | None:
+    sid = request.session.get("sid")
+    return sid if isinstance(sid, str) and sid else None
+
+
 def signed_in(request: Request, uow: UnitOfWork) -> Principal:
-    uid = request.session.get("uid")
-    principal = principal_of(uow, uid) if isinstance(uid, int) else None
+    """The signed-in user, or `SignInRequired` when the session was ended or timed out."""
+    sid, now = session_id(request), utc_now()
+    limits = request.app.state.settings.session_limits
+    live = live_session(uow, sid, now, limits) if sid else None
+    principal = principal_of(uow, live.user_id) if live else None
     if principal is None:
-        request.session.pop("uid", None)
+        request.session.pop("sid", None)
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(here if request.method == "GET" else "/home")
+    if live is not None and sid is not None and live.needs_touch:
+        with request.app.state.db.uow() as touching:  # a short write of its own, once a minute
+            touch_session(touching, sid, now)
+            touching.commit()
     return principal
 
 
