@@ -42,9 +42,11 @@ def b64decode(text: str | bytes) -> bytes:
         raise EnvelopeError(f"not standard base64: {exc}") from exc
 
 
+# GSTN's protocol fixes AES-256 in ECB mode (gstn-protocol.md): a client speaks nothing else.
+# The payload's integrity is the HMAC's job; bandit's B305 is answered here, once.
 def aes_encrypt(key: bytes, plaintext: bytes) -> bytes:
     padder = padding.PKCS7(128).padder()
-    encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()  # nosec B305
     padded = padder.update(plaintext) + padder.finalize()
     return encryptor.update(padded) + encryptor.finalize()
 
@@ -52,7 +54,7 @@ def aes_encrypt(key: bytes, plaintext: bytes) -> bytes:
 def aes_decrypt(key: bytes, ciphertext: bytes) -> bytes:
     if len(key) != KEY_BYTES or not ciphertext or len(ciphertext) % 16:
         raise EnvelopeError("the ciphertext is not whole AES-256 blocks")
-    decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()
+    decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()  # nosec B305
     unpadder = padding.PKCS7(128).unpadder()
     try:
         padded = decryptor.update(ciphertext) + decryptor.finalize()
