@@ -108,5 +108,5 @@ def _columns(values: Mapping[str, Any]) -> dict[str, Any]:
     return {c: values[c] for c in ("id", "time_barred", *ORIGINAL_COLUMNS)}
 
 
-def _chain(row: Mapping[str, Any]) -> _Chain:
+def _chain(row: Mapping[Any, Any]) -> _Chain:
     return (row["supplier"], row["kind"], row["number"], row["fy"])

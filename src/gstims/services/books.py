@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, func, insert, select
 
@@ -283,7 +284,7 @@ def books_ref(row: Mapping[str, object]) -> str:
     return f"{row['gstin']}/{row['kind']}/{row['supplier']}/{number}/{when}"
 
 
-def _document(row: Mapping[str, object]) -> Document:
+def _document(row: Mapping[Any, Any]) -> Document:
     value = row["value"]
     return Document(
         ref=books_ref(row),
@@ -291,12 +292,12 @@ def _document(row: Mapping[str, object]) -> Document:
         supplier=str(row["supplier"]),
         kind=Kind(row["kind"]),
         number=str(row["number"]),
-        doc_date=row["doc_date"],  # type: ignore[arg-type]
-        taxable=_rupees(row["taxable"]),  # type: ignore[arg-type]
-        tax=Tax(*(_rupees(row[h]) for h in ("igst", "cgst", "sgst", "cess"))),  # type: ignore[arg-type]
+        doc_date=row["doc_date"],
+        taxable=_rupees(row["taxable"]),
+        tax=Tax(*(_rupees(row[h]) for h in ("igst", "cgst", "sgst", "cess"))),
         value=_rupees(value) if isinstance(value, int) else None,
-        pos=row["pos"],  # type: ignore[arg-type]
-        reverse_charge=row["reverse_charge"],  # type: ignore[arg-type]
-        posting_date=row["posting_date"],  # type: ignore[arg-type]
-        port_code=row["port_code"],  # type: ignore[arg-type]
+        pos=row["pos"],
+        reverse_charge=row["reverse_charge"],
+        posting_date=row["posting_date"],
+        port_code=row["port_code"],
     )

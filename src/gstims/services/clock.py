@@ -41,7 +41,7 @@ from gstims.store.tables import (
     taxpayers,
 )
 
-SUMMARY_LENGTH = clock_runs.c.summary.type.length or 200
+SUMMARY_LENGTH: int = getattr(clock_runs.c.summary.type, "length", None) or 200
 """What `clock_runs.summary` holds: a longer summary (2Bs drafted for many recipients) is cut
 (PostgreSQL refused it with a 500, found by bench/soak.py); the API answer keeps it whole."""
 
@@ -173,7 +173,7 @@ def rule_37a(uow: UnitOfWork, day: date) -> str:
     if not entries:
         return ""
     uow.conn.execute(insert(itc_adjustments), entries)
-    uow.records.bump_ims_version({e["recipient"] for e in entries})
+    uow.records.bump_ims_version({str(e["recipient"]) for e in entries})
     return f"{len(entries)} Rule 37A reversal(s)"
 
 

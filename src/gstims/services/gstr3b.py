@@ -357,7 +357,7 @@ class _Judge:
         if nothing:
             verdicts.no_tax.append(in_values(self.conn, records.c.id, nothing))
 
-    def _judged(self, row: Mapping[str, Any], action: str) -> tuple[tuple[int, ...], Tax]:
+    def _judged(self, row: Mapping[Any, Any], action: str) -> tuple[tuple[int, ...], Tax]:
         facts = (action, *(row[c] for c in _JUDGED_COLUMNS))
         found = self._known.get(facts)
         if found is None:
@@ -365,7 +365,7 @@ class _Judge:
         return found
 
 
-def _judge(row: Mapping[str, Any], action: str) -> tuple[tuple[int, ...], Tax]:
+def _judge(row: Mapping[Any, Any], action: str) -> tuple[tuple[int, ...], Tax]:
     """The effect and add-back of a record consumed with the `action` its 2B recorded."""
     record = record_of(row)
     state = state_of(row, action)
@@ -384,7 +384,8 @@ def _effect(record: Any, state: ImsState, route: str) -> Tax:
         own = itc_effect(record, state, Route(route))
     original = record.original
     if original is not None and original.consumed:
-        return original.effect + own
+        total: Tax = original.effect + own
+        return total
     return own
 
 
@@ -433,14 +434,15 @@ def _filed_3b(uow: UnitOfWork, gstins: set[str]) -> dict[str, set[Period]]:
 
 def _rule_37a_reclaims(uow: UnitOfWork, supplier: Taxpayer, period: Period, today: date) -> None:
     """R-2B-8: a late 3B makes the reversed ITC reclaimable in each recipient's next 2B."""
-    reversals = uow.conn.execute(
-        select(itc_adjustments).where(
-            itc_adjustments.c.supplier == supplier.gstin,
-            itc_adjustments.c.kind == "reversal",
-            itc_adjustments.c.supplier_period == period_int(period),
-        )
-    ).mappings()
-    reversals = list(reversals)
+    reversals = list(
+        uow.conn.execute(
+            select(itc_adjustments).where(
+                itc_adjustments.c.supplier == supplier.gstin,
+                itc_adjustments.c.kind == "reversal",
+                itc_adjustments.c.supplier_period == period_int(period),
+            )
+        ).mappings()
+    )
     if not reversals:
         return
     recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in reversals})

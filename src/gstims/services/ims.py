@@ -76,7 +76,7 @@ def list_records(
     return [ims_record(row, tp, today) for row in rows]
 
 
-def ims_record(row: Mapping[str, Any], tp: Taxpayer, today: date) -> ImsRecord:
+def ims_record(row: Mapping[Any, Any], tp: Taxpayer, today: date) -> ImsRecord:
     record = record_of(row)
     state = state_of(row)
     view = view_of(record, state, current_period_2b(row, record, tp, today), tp.frequency, tp.state)
@@ -92,7 +92,7 @@ def ims_record(row: Mapping[str, Any], tp: Taxpayer, today: date) -> ImsRecord:
     )
 
 
-def current_period_2b(row: Mapping[str, Any], record: Record, tp: Taxpayer, today: date) -> Period:
+def current_period_2b(row: Mapping[Any, Any], record: Record, tp: Taxpayer, today: date) -> Period:
     """The stored 2B period, or for a saved, unfiled record the one it would get if filed today.
 
     rules.md §0 **(decision)**: the provisional period (and so the era, R-ACT-3/4) moves with
@@ -300,7 +300,8 @@ class _Match:
 
     @property
     def action(self) -> str:
-        return self.values[_AT["action"]]
+        action: str = self.values[_AT["action"]]
+        return action
 
     @property
     def row(self) -> dict[str, Any]:
@@ -511,7 +512,13 @@ def _write_audit(
         if steps[match] == 1:
             alike.setdefault((old, state), []).append(match.id)
     shared = {change: ids for change, ids in alike.items() if len(ids) >= _SHARED}
-    stamp = {"actor": actor, "day": day, "at": at, "request_id": request, "note": note}
+    stamp: dict[str, Any] = {
+        "actor": actor,
+        "day": day,
+        "at": at,
+        "request_id": request,
+        "note": note,
+    }
     for (old, state), ids in shared.items():
         uow.audit.copy_of(ids, old, state.action.value, remarks=state.remarks, **stamp)
     uow.audit.write(
@@ -576,6 +583,6 @@ def request_status(uow: UnitOfWork, gstin: str, reference_id: str) -> RequestSta
     return RequestStatus(row["reference_id"], row["kind"], row["status"], row["proc_cnt"], errors)
 
 
-def history(uow: UnitOfWork, recipient: str, record_id: int) -> Iterator[Mapping[str, Any]]:
+def history(uow: UnitOfWork, recipient: str, record_id: int) -> Iterator[Mapping[Any, Any]]:
     """A record's audit trail, oldest first."""
     return uow.audit.history(recipient, record_id)

@@ -12,7 +12,7 @@ and a year); `ledger maple violet` is kept.
 
 from __future__ import annotations
 
-from zxcvbn import zxcvbn
+from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # ships no stubs
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128  # what is hashed stays small

@@ -126,7 +126,8 @@ def lock_for(failures: int, free: int) -> timedelta | None:
     """How long a key with `failures` failed sign-ins is locked (None: not locked)."""
     if failures <= free:
         return None
-    return min(LOCK_START * 2 ** min(failures - free - 1, 20), LOCK_MAX)
+    locked: timedelta = min(LOCK_START * 2 ** min(failures - free - 1, 20), LOCK_MAX)
+    return locked
 
 
 def locked_for(uow: UnitOfWork, keys: Sequence[str], at: datetime) -> timedelta | None:

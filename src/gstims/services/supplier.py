@@ -294,7 +294,7 @@ def _replaced_originals(deleted: Sequence[tuple[str, str, str, int]], filed: _Ro
     ]
 
 
-def _system_audit(row: Mapping[str, Any], day: date, note: str) -> dict[str, Any]:
+def _system_audit(row: Mapping[Any, Any], day: date, note: str) -> dict[str, Any]:
     return audit_entry(row, "N", actor=SYSTEM, day=day, note=note)
 
 

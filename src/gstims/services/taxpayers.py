@@ -134,14 +134,17 @@ def create_user(
     if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
         raise Conflict("GSTIMS409", f"user {name} exists")
     token = secrets.token_urlsafe(24)
-    user_id = uow.conn.execute(
+    inserted = uow.conn.execute(
         insert(users).values(
             name=name,
             token_hash=token_hash(token),
             password_hash=password_hash(password) if password else None,
             is_admin=is_admin,
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    if inserted is None:  # pragma: no cover - every backend returns the new id
+        raise RuntimeError("the database returned no user id")
+    user_id = int(inserted[0])
     token_id = add_token(uow, user_id, token_hash(token), "write", None)  # issue 14 item 9
     log(uow, actor, "user.created", name, f"token {token_id}, write, without expiry")
     if gstins:
@@ -217,4 +220,5 @@ def start_clock(uow: UnitOfWork, today: date) -> date:
     if found is None:
         uow.conn.execute(insert(clock).values(id=1, today=today))
         return today
-    return found
+    running: date = found
+    return running

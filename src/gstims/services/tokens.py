@@ -66,7 +66,10 @@ def add_token(
 ) -> int:
     row = {"user_id": user_id, "token_hash": token_hash, "scope": scope}
     row |= {"created_at": utc_now(), "expires_at": expires_at}
-    return int(uow.conn.execute(insert(api_tokens).values(row)).inserted_primary_key[0])
+    inserted = uow.conn.execute(insert(api_tokens).values(row)).inserted_primary_key
+    if inserted is None:  # pragma: no cover - every backend returns the new id
+        raise RuntimeError("the database returned no token id")
+    return int(inserted[0])
 
 
 def issue_token(

@@ -25,7 +25,7 @@ _IDENTITY = ("recipient", "supplier", "kind", "number", "fy")  # a record's, on 
 
 
 def entry(
-    row: Mapping[str, Any],
+    row: Mapping[Any, Any],
     new_action: str,
     *,
     actor: str,

@@ -46,7 +46,7 @@ def tax_paise(tax: Tax, prefix: str = "") -> dict[str, int]:
     }
 
 
-def tax_of(row: Mapping[str, Any], prefix: str = "") -> Tax:
+def tax_of(row: Mapping[Any, Any], prefix: str = "") -> Tax:
     igst, cgst, sgst, cess = _head_names(prefix)
     return _tax_paise(row[igst], row[cgst], row[sgst], row[cess])
 
@@ -67,7 +67,7 @@ def _head_names(prefix: str) -> tuple[str, str, str, str]:
     return (f"{prefix}igst", f"{prefix}cgst", f"{prefix}sgst", f"{prefix}cess")
 
 
-def opt_tax_of(row: Mapping[str, Any], prefix: str) -> Tax | None:
+def opt_tax_of(row: Mapping[Any, Any], prefix: str) -> Tax | None:
     if row[f"{prefix}igst"] is None:
         return None
     return tax_of(row, prefix)
@@ -151,7 +151,7 @@ DECLARED_COLUMNS = ("decl_igst", "decl_cgst", "decl_sgst", "decl_cess")  # paise
 STATE_COLUMNS = ("action", "remarks", "itc_red_req", *DECLARED_COLUMNS)
 
 
-def record_of(row: Mapping[str, Any]) -> Record:
+def record_of(row: Mapping[Any, Any]) -> Record:
     original = None
     if row["orig_number"] is not None:
         original = Original(
@@ -403,7 +403,7 @@ def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Reco
     return record, state
 
 
-def state_of(row: Mapping[str, Any], action: str | None = None) -> ImsState:
+def state_of(row: Mapping[Any, Any], action: str | None = None) -> ImsState:
     """The row's IMS state (with `action` instead of its own, when given)."""
     return _state(
         action or row["action"],
