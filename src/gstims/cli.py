@@ -61,10 +61,11 @@ class GstimsGroup(TyperGroup):
             cli_files.close_databases()
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False  # we turn what click would print into one red line
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, **kwargs)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, **kwargs)
         except typer.Abort:
             _fail("interrupted")
         except UsageProblem as exc:
@@ -179,7 +180,7 @@ def _sqlite_path(url: str) -> Path | None:
         ) from exc
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database)
+    return Path(str(parsed.database))
 
 
 def _open(url: str | None, *, migrate: bool = True) -> Database:

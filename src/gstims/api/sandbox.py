@@ -111,7 +111,7 @@ async def create_user(request: Request) -> JsonResponse:
     gstins = data.get("gstins")
     if not isinstance(gstins, list) or not all(isinstance(g, str) for g in gstins):
         problems.append(Problem("user", name or "", "gstins", "expected a list of GSTINs"))
-    if problems or name is None:
+    if problems or name is None or not isinstance(gstins, list):
         raise BadRequest("the user is malformed", problems)
     user = await _run(request, taxpayers.create_user, name, [g.upper() for g in gstins], password)
     return ok({"name": user.name, "token": user.token})

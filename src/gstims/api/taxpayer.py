@@ -18,6 +18,7 @@ from gstims.api.auth import Caller, authenticate
 from gstims.api.body import read_json
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, TooLarge, ok, ok_json
 from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.ims import ImsFilter
 from gstims.domain.records import Action, Kind, Record, Section
 from gstims.formats import ims as ims_json
 from gstims.formats.gstr1 import gstr1_period, parse_gstr1
@@ -150,7 +151,7 @@ _return_routes("/gstr1a", "GSTR1A")
 
 
 def _section(value: str | None) -> Section | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
     try:
         return Section(value)
@@ -176,7 +177,7 @@ async def ims_get(
     caller.require(gstin)
     if action == "GETINV":
         chosen = _section(section)
-        flt = ims.ImsFilter(chosen, stin, Action(status) if status else None, page, page_size)
+        flt = ImsFilter(chosen, stin, Action(status) if status else None, page, page_size)
         rows = await _run(request, ims.list_records, caller.gstin, flt, write=False)
         return ok(ims_json.getinv_data(rows, [chosen] if chosen else ()))
     if action == "GETCNT":

@@ -271,9 +271,11 @@ class _Writer:
     def _signature_row(self, s: _Signature) -> dict[str, Any]:
         values = _record_values(s, self.period, self.filed_on)
         facts = derivation_signature(values)  # what decides the derived columns
-        derived = self.derived.get(facts)
+        derived = self.derived.get(facts) if facts is not None else None
         if derived is None:
-            derived = self.derived[facts] = derived_columns(values, s.recipient, self.filed_on)
+            derived = derived_columns(values, s.recipient, self.filed_on)
+            if facts is not None:  # never None here: a generated document amends nothing
+                self.derived[facts] = derived
         return {
             "id": s.id,
             "recipient": s.recipient.gstin,

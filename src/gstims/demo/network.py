@@ -40,9 +40,11 @@ from gstims.demo.cast import BLOCKED, CROSS_SUPPLIES, Cast, Party, cast
 from gstims.demo.documents import Numbering, amendment, document, rupees, tax_on
 from gstims.domain.calendar import FIRST_PERIOD, Frequency, Period
 from gstims.domain.documents import SupplierDocument
+from gstims.domain.ims import ActionItem
 from gstims.domain.money import Tax, money
 from gstims.domain.records import Action, Kind
 from gstims.services import clock, feeds, gstr2b, gstr3b, ims, supplier, taxpayers, views
+from gstims.services.feeds import BillOfEntry
 from gstims.store.db import Database
 
 SEED = 20241001
@@ -98,7 +100,9 @@ def logins(seed: int = SEED) -> tuple[Login, ...]:
 
 
 def _logins(c: Cast) -> tuple[Login, ...]:
-    wanted = [(r.key, f"recipient: {r.name}", (r.gstin,)) for r in c.recipients]
+    wanted: list[tuple[str, str, tuple[str, ...]]] = [
+        (r.key, f"recipient: {r.name}", (r.gstin,)) for r in c.recipients
+    ]
     wanted += [(k, f"supplier: {c.by_key(k).name}", (c.by_key(k).gstin,)) for k in SUPPLIER_LOGINS]
     wanted.append((CA_FIRM[0], CA_FIRM[1], tuple(c.by_key(k).gstin for k in CA_CLIENTS)))
     return tuple(Login(name, password_of(name), role, gstins, "") for name, role, gstins in wanted)
@@ -376,7 +380,7 @@ class _Network:
             self.run(feeds.feed_gstr5, c.non_resident.gstin, period, docs)
             self.documents += len(docs)
 
-    def _bills_of_entry(self, period: Period) -> list[feeds.BillOfEntry]:
+    def _bills_of_entry(self, period: Period) -> list[BillOfEntry]:
         importers = [self.cast.recipients[0], self.cast.recipients[0], self.cast.by_key(BLOCKED)]
         boes = []
         for importer in importers:
@@ -385,11 +389,11 @@ class _Network:
             boes.append(self._boe(self.cast.by_key(BLOCKED), period, self.cast.sez_unit.gstin))
         return boes
 
-    def _boe(self, importer: Party, period: Period, sez: str | None) -> feeds.BillOfEntry:
+    def _boe(self, importer: Party, period: Period, sez: str | None) -> BillOfEntry:
         self.boe_serial += self.rng.randint(1, 900)
         boe_day = period.day(self.rng.randint(1, 24))
         taxable = rupees(self.rng, 150_000, 2_000_000)
-        return feeds.BillOfEntry(
+        return BillOfEntry(
             importer.gstin,
             "INIXY1" if sez else self.rng.choice(PORTS),
             str(self.boe_serial),
@@ -418,7 +422,7 @@ class _Network:
             if self.run(gstr2b.latest, r.gstin, period, write=False) is not None:
                 self.run(gstr2b.generate_2b, r.gstin, period)
 
-    def _save(self, r: Party, items: list[ims.ActionItem], fn: Callable[..., Any]) -> None:
+    def _save(self, r: Party, items: list[ActionItem], fn: Callable[..., Any]) -> None:
         result = self.run(fn, r.gstin, items, r.key)
         if result.errors:
             first = result.errors[0]

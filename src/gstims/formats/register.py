@@ -230,7 +230,7 @@ def _csv_table(data: bytes, filename: str) -> list[list[object]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     return _bounded((list(r) for r in csv.reader(io.StringIO(text), dialect)), filename)
 
 

@@ -21,7 +21,8 @@ from sqlalchemy import delete, insert, select, update
 
 from gstims.gstn.crypto import new_key
 from gstims.gstn.tables import gstn_clients, gstn_otps, gstn_sessions
-from gstims.services.taxpayers import Principal, token_hash
+from gstims.services.taxpayers import Principal
+from gstims.services.tokens import token_hash
 from gstims.store.db import UnitOfWork
 from gstims.store.tables import grants, users
 

@@ -43,7 +43,9 @@ from gstims.services.context import return_status, taxpayer, taxpayers_by_gstin
 from gstims.services.gstr2b import latest, table4_of
 from gstims.services.ims import history, ims_record
 from gstims.services.taxpayers import Principal
-from gstims.store.dashboard import PAGE_SIZES, SORT_COLUMNS, ImsQuery
+from gstims.store.dashboard import PAGE_SIZES as PAGE_SIZES  # the page's offer, re-exported
+from gstims.store.dashboard import SORT_COLUMNS
+from gstims.store.dashboard import ImsQuery as ImsQuery  # the page's query, re-exported
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import from_paise, period_int, period_of
 

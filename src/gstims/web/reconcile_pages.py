@@ -19,6 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.reconcile.model import DEFAULT_TOLERANCE
 from gstims.formats.register import MAX_BYTES
 from gstims.services import books, reconcile
 from gstims.services.errors import ServiceError
@@ -43,7 +44,11 @@ def reconcile_page(request: Request, gstin: str) -> Response:
         frame = shell(uow, user, gstin, "reconcile")
         runs = reconcile.recent_runs(uow, gstin)
         run = reconcile.get_run(uow, run_id, [gstin]) if run_id else None
-        dry = reconcile.dry_run(uow, run_id, None, [gstin]) if run and params.get("dry") else None
+        dry = (
+            reconcile.dry_run(uow, run_id, None, [gstin])
+            if run_id and run and params.get("dry")
+            else None
+        )
         today = uow.today()
     context: dict[str, Any] = {"run": run, "dry": dry, "runs": runs}
     if run is not None:
@@ -169,7 +174,7 @@ async def run(request: Request, gstin: str) -> Response:
             reconcile.run_reconciliation,
             gstin,
             periods,
-            reconcile.DEFAULT_TOLERANCE,
+            DEFAULT_TOLERANCE,
             (),
             user,
         )
