@@ -137,6 +137,10 @@ def put(path: str, body: Any = None, content: bytes | None = None) -> Callable:
     )
 
 
+def post(path: str, body: Any) -> Callable:
+    return lambda w: w.sandbox.request("POST", RETURNS + path, headers=w.s.headers, body=body)
+
+
 def recipient_get(path: str, **params: Any) -> Callable:
     return lambda w: w.r.get(path, **params)
 
@@ -183,6 +187,50 @@ CASES = {
         400,
         "GSTIMS400",
         "fp",
+    ),
+    "a GSTR-3B amount that is a word": Case(
+        put(
+            "/gstr3b",
+            {
+                "action": "RETSAVE",
+                "data": {
+                    "gstin": S,
+                    "ret_period": "112024",
+                    "itc_elg": {"itc_avl": [{"ty": "OTH", "iamt": "lots"}]},
+                },
+            },
+        ),
+        400,
+        "GSTIMS400",
+        "itc_elg.itc_avl[0].iamt",
+    ),
+    "a GSTR-3B row of an unknown type": Case(
+        put(
+            "/gstr3b",
+            {
+                "action": "RETSAVE",
+                "data": {"gstin": S, "ret_period": "112024", "itc_elg": {"itc_avl": [{"ty": "X"}]}},
+            },
+        ),
+        400,
+        "GSTIMS400",
+        "ty",
+    ),
+    "a GSTR-3B save without ret_period": Case(
+        put("/gstr3b", {"action": "RETSAVE", "data": {"gstin": S}}), 400, "GSTIMS400"
+    ),
+    "a RESET of a period that is no period": Case(
+        post("/gstr1", {"action": "RESET", "data": {"gstin": S, "ret_period": "132024"}}),
+        400,
+        "GSTIMS400",
+    ),
+    "a RETNEWPTF of an unknown return type": Case(
+        post(
+            "/gstrptf",
+            {"action": "RETNEWPTF", "data": {"gstin": S, "ret_period": "102024", "rtn_typ": "R9"}},
+        ),
+        400,
+        "GSTIMS400",
     ),
     "an amount that is a word": Case(
         put("/gstr1", november(bad("BAD-1", val="abc"))),

@@ -3,8 +3,8 @@
 The client (`tests/api/gstn_client.py`) is written from the protocol document alone. It logs
 in with an OTP read from the sandbox, reads counts and records (a small GETINV, and a large one
 through a token, FILEDET and three encrypted files), acts on records, resets one, generates
-and reads its GSTR-2B, saves, checks and files (EVC) its own GSTR-1, reads and files (EVC) its
-GSTR-3B, refreshes its session, and logs out. Every figure it reads is compared with the plain
+and reads its GSTR-2B, saves, resets, saves again, proceeds to file (RETNEWPTF), checks and
+files (EVC) its own GSTR-1, reads, saves a draft of and files (EVC) its GSTR-3B, refreshes its session, and logs out. Every figure it reads is compared with the plain
 API's answer for the same call on the same server.
 
 Gateway rules: gstn-protocol.md items 4–15; the IMS, 2B and 3B rules the figures follow are
@@ -174,23 +174,56 @@ def test_a_gsp_client_runs_the_whole_month_with_the_plain_apis_figures(world):
     reference = client.send("PUT", "returns/gstr1", "RETSAVE", gstr1).ok()["reference_id"]
     state = client.get("returns", action="RETSTATUS", ret_period="102024", ref_id=reference).ok()
     assert state["status_cd"] == "P"
+    # RESET discards the saved return; saved again, RETNEWPTF (proceed to file) checks it
+    period = {"gstin": R, "ret_period": "102024"}
+    reset = client.send("POST", "returns/gstr1", "RESET", period).ok()["reference_id"]
+    state = client.get("returns", action="RETSTATUS", ret_period="102024", ref_id=reset).ok()
+    assert (state["status_cd"], state["action"]) == ("P", "RESET")
+    assert ok(plain.retsum("102024"))["counts"] == {}
+    client.send("PUT", "returns/gstr1", "RETSAVE", gstr1).ok()
+    ready = {**period, "rtn_typ": "GSTR1"}
+    ptf = client.send("POST", "returns/gstrptf", "RETNEWPTF", ready).ok()["reference_id"]
+    state = client.get("returns", action="RETSTATUS", ret_period="102024", ref_id=ptf).ok()
+    assert (state["status_cd"], state["action"]) == ("P", "RETNEWPTF")
+    wrong = client.send("POST", "returns/gstrptf", "RETNEWPTF", {**ready, "rtn_typ": "GSTR9"})
+    assert wrong.error_cd == "GSTIMS400" and "rtn_typ" in wrong.envelope["error"]["message"]
+    no_period = client.send("POST", "returns/gstr1", "RESET", {"gstin": R})
+    assert (
+        no_period.error_cd == "GSTIMS400" and "ret_period" in no_period.envelope["error"]["message"]
+    )
+    early = {**ready, "ret_period": "112024"}  # November has not ended: ER with the refusal
+    ptf = client.send("POST", "returns/gstrptf", "RETNEWPTF", early).ok()["reference_id"]
+    state = client.get("returns", action="RETSTATUS", ret_period="112024", ref_id=ptf).ok()
+    assert state["status_cd"] == "ER" and state["error_report"][0]["error_cd"]
     assert client.evc_otp("R1").envelope["status_cd"] == "1"
     otp = latest_otp(sandbox, "erp-r", "EVC")
     filing = {"gstin": R, "ret_period": "102024"}
     filed = client.send("POST", "returns/gstr1", "RETFILE", filing, evc=otp).ok()
     assert filed["status"] == "filed" and len(filed["ack_num"]) == 15
     assert ok(plain.retsum("102024"))["status"] == "filed"
+    refused = client.send("POST", "returns/gstr1", "RESET", period)
+    assert refused.error_cd == "RET0002"
 
     # GSTR-3B: the auto-liability as plain reads it, filed with EVC (items 9, 15)
     liability = client.get("returns/gstr3b", action="AUTOLIAB", ret_period="102024").ok()
     assert liability == ok(plain.autoliab("102024"))
     itc = {row["ty"]: row for row in liability["itc_elg"]["itc_avl"]}["OTH"]
     assert itc["iamt"] == Decimal(180 * (1 + 3 + 4 + 5 + 6 + 7) - 90)  # INV-2 rejected, CN-1 nets
+    # GSTR-3B RETSAVE: the taxpayer's draft, exact amounts, read back; RETSTATUS shows it
+    draft = {**liability, "sup_details": {**liability["sup_details"], "osup_inter": {"x": 1}}}
+    del draft["stale_2b"]
+    saved = client.send("PUT", "returns/gstr3b", "RETSAVE", draft).ok()["reference_id"]
+    state = client.get("returns", action="RETSTATUS", ret_period="102024", ref_id=saved).ok()
+    assert state["status_cd"] == "P"
+    assert client.get("returns/gstr3b", action="RETSUM", ret_period="102024").ok() == draft
+    bad = {**draft, "itc_elg": {"itc_avl": [{"ty": "OTH", "iamt": "lots"}]}}
+    assert client.send("PUT", "returns/gstr3b", "RETSAVE", bad).error_cd == "GSTIMS400"
     client.evc_otp("R3B")
     otp = latest_otp(sandbox, "erp-r", "EVC")
     assert (
         client.send("POST", "returns/gstr3b", "RETFILE", filing, evc=otp).ok()["status"] == "filed"
     )
+    assert client.send("PUT", "returns/gstr3b", "RETSAVE", draft).error_cd == "RET0002"
 
     # REFRESHTOKEN, a call with the new session, LOGOUT (item 6)
     old_token = client.auth_token

@@ -182,6 +182,31 @@ CALLS = {
         "/gstr3b",
         body=lambda t, _: {"action": "RETFILE", "data": {"gstin": t, "ret_period": "102024"}},
     ),
+    "RESET GSTR-1": Call(
+        "POST",
+        "/gstr1",
+        body=lambda t, _: {"action": "RESET", "data": {"gstin": t, "ret_period": "112024"}},
+    ),
+    "RESET GSTR-1A": Call(
+        "POST",
+        "/gstr1a",
+        body=lambda t, _: {"action": "RESET", "data": {"gstin": t, "ret_period": "112024"}},
+    ),
+    "RETNEWPTF": Call(
+        "POST",
+        "/gstrptf",
+        body=lambda t, _: {"action": "RETNEWPTF", "data": {"gstin": t, "ret_period": "102024"}},
+    ),
+    "RETSAVE GSTR-3B": Call(
+        "PUT",
+        "/gstr3b",
+        body=lambda t, _: {"action": "RETSAVE", "data": {"gstin": t, "ret_period": "112024"}},
+    ),
+    "RETSUM GSTR-3B": Call(
+        "GET",
+        "/gstr3b",
+        query=lambda t, _: {"action": "RETSUM", "gstin": t, "ret_period": "102024"},
+    ),
 }
 
 

@@ -22,9 +22,9 @@ from gstims.domain.ims import ImsFilter
 from gstims.domain.records import Action, Kind, Record, Section
 from gstims.formats import ims as ims_json
 from gstims.formats.gstr1 import gstr1_period, parse_gstr1
-from gstims.formats.gstr3b import gstr3b_json
+from gstims.formats.gstr3b import gstr3b_json, read_gstr3b
 from gstims.formats.supview import supview_json
-from gstims.services import gstr2b, gstr3b, ims, supplier, views
+from gstims.services import gstr1_reset, gstr2b, gstr3b, gstr3b_draft, ims, supplier, views
 from gstims.services.errors import NotFound
 
 router = APIRouter(prefix="/taxpayerapi/v1.0/returns", responses=RESPONSES)
@@ -64,6 +64,17 @@ def _action(body: Mapping[str, Any], allowed: tuple[str, ...]) -> tuple[str, Map
 # -- GSTR-1 and GSTR-1A -----------------------------------------------------------------------
 
 
+async def _period_request(
+    request: Request, allowed: tuple[str, ...]
+) -> tuple[Caller, str, Mapping[str, Any], Period]:
+    """A POST / PUT naming the caller's `gstin` and a `ret_period`: who, which action, its
+    data and the period."""
+    caller = await _caller(request)
+    action, data = _action(await read_json(request, request.app.state.settings), allowed)
+    caller.require(data.get("gstin"))
+    return caller, action, data, _period(data.get("ret_period"), "ret_period")
+
+
 def _within_sqlite_bound(request: Request, documents: int) -> None:
     """Issue 14 item 10: on SQLite one write lock serves every taxpayer, and a save holds it
     for as long as it takes; a RETSAVE there carries at most `sqlite_max_save_documents`
@@ -98,12 +109,14 @@ def _return_routes(path: str, form: str) -> None:
             }
         )
 
-    @router.post(path, summary=f"RETFILE {form}", openapi_extra=examples.body(examples.RETFILE))
+    @router.post(
+        path, summary=f"RETFILE / RESET {form}", openapi_extra=examples.body(examples.RETFILE)
+    )
     async def file(request: Request) -> JsonResponse:
-        caller = await _caller(request)
-        _, data = _action(await read_json(request, request.app.state.settings), ("RETFILE",))
-        caller.require(data.get("gstin"))
-        period = _period(data.get("ret_period"), "ret_period")
+        caller, action, _, period = await _period_request(request, ("RETFILE", "RESET"))
+        if action == "RESET":
+            reset = await _run(request, gstr1_reset.reset_return, caller.gstin, form, period)
+            return ok({"reference_id": reset.reference_id, "discarded": reset.discarded})
         filed_on = await _run(request, supplier.file_return, caller.gstin, form, period)
         return ok(
             {
@@ -145,6 +158,16 @@ def _return_routes(path: str, form: str) -> None:
 
 _return_routes("/gstr1", "GSTR1")
 _return_routes("/gstr1a", "GSTR1A")
+
+
+@router.post("/gstrptf", summary="RETNEWPTF (proceed to file) GSTR-1 / 1A")
+async def proceed_to_file(request: Request) -> JsonResponse:
+    caller, _, data, period = await _period_request(request, ("RETNEWPTF",))
+    form = data.get("rtn_typ", "GSTR1")
+    if form not in ("GSTR1", "GSTR1A"):
+        raise BadRequest(f"rtn_typ must be GSTR1 or GSTR1A; got {form!r}")
+    reference = await _run(request, gstr1_reset.proceed_to_file, caller.gstin, form, period)
+    return ok({"reference_id": reference})
 
 
 # -- IMS --------------------------------------------------------------------------------------
@@ -270,18 +293,39 @@ async def gstr2b_put(request: Request) -> JsonResponse:
     return ok({"reference_id": generated.reference_id})
 
 
-@router.get("/gstr3b", summary="AUTOLIAB")
+@router.get("/gstr3b", summary="AUTOLIAB / RETSUM GSTR-3B")
 async def gstr3b_get(
     request: Request,
-    action: str = Query(..., pattern="^AUTOLIAB$"),
+    action: str = Query(..., pattern="^(AUTOLIAB|RETSUM)$"),
     gstin: str = Query(...),
     ret_period: str = Query(...),
 ) -> JsonResponse:
     caller = await _caller(request)
     caller.require(gstin)
     period = _period(ret_period, "ret_period")
+    if action == "RETSUM":  # the taxpayer's saved draft (GSTR-3B RETSAVE)
+        draft = await _run(request, gstr3b_draft.draft_3b, caller.gstin, period, write=False)
+        if draft is None:
+            raise NotFound("RET11416", f"no GSTR-3B saved for {period}")
+        return ok(draft)
     auto = await _run(request, gstr3b.auto_liability, caller.gstin, period, write=False)
     return ok(gstr3b_json(caller.gstin, period, auto.table4, auto.outward, auto.stale_2b))
+
+
+@router.put("/gstr3b", summary="RETSAVE GSTR-3B")
+async def gstr3b_put(request: Request) -> JsonResponse:
+    caller, _, data, period = await _period_request(request, ("RETSAVE",))
+    parsed = read_gstr3b(data)
+    if parsed.problems:
+        raise BadRequest("the GSTR-3B is malformed", list(parsed.problems))
+    known = gstr3b_json(caller.gstin, period, parsed.table4, parsed.outward, False)
+    del known["stale_2b"]  # AUTOLIAB's note, not part of a return
+    content = {**data, **known}  # tables gstims does not read (3.1(b), 3.2, 5, ...) as sent
+    for part in ("sup_details", "itc_elg"):
+        if isinstance(data.get(part), Mapping):
+            content[part] = {**data[part], **known[part]}
+    reference = await _run(request, gstr3b_draft.save_3b, caller.gstin, period, content)
+    return ok({"reference_id": reference})
 
 
 @router.post("/gstr3b", summary="RETFILE GSTR-3B", openapi_extra=examples.body(examples.RETFILE))

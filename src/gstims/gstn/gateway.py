@@ -55,7 +55,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 PLAIN = "/plain"
 INNER = "/taxpayerapi/v1.0/returns"
 ENDPOINT = re.compile(r"^/taxpayerapi/v\d{1,3}\.\d{1,3}/(authenticate|returns(?:/([a-z0-9]+))?)/?$")
-RETURN_ENDPOINTS = ("ims", "gstr1", "gstr1a", "gstr2b", "gstr3b")
+RETURN_ENDPOINTS = ("ims", "gstr1", "gstr1a", "gstr2b", "gstr3b", "gstrptf")
 # the plain mode's refusals of a caller, in GSTN's words (every other code is kept as it is)
 GSTN_CODES = {"GSTIMS401": "AUTH4033", "GSTIMS403": "RET11402"}
 REQUIRED_HEADERS = ("username", "gstin", "state-cd", "ip-usr", "txn")

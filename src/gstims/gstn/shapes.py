@@ -21,6 +21,8 @@ from gstims.store.db import UnitOfWork
 
 SHORT_SECTIONS = {"CN": "b2bcn", "CNA": "b2bcna", "DN": "b2bdn", "DNA": "b2bdna"}
 FORMS = {"gstr1": "GSTR1", "gstr1a": "GSTR1A", "gstr3b": "GSTR3B"}
+# the requests of the `requests` table that RETSTATUS reports, by kind: their GSTN action
+RETURN_REQUESTS = {"R1RESET": "RESET", "RETNEWPTF": "RETNEWPTF"}
 
 
 def ims_section(name: str) -> str:
@@ -116,12 +118,23 @@ def remember_save(
 
 
 def return_status(uow: UnitOfWork, gstin: str, reference_id: str) -> dict[str, Any]:
-    """RETSTATUS of a GSTR-1 / 1A RETSAVE: processed (`P`) once it has a reference id."""
+    """RETSTATUS of a GSTR-1 / 1A RETSAVE (processed, `P`, once it has a reference id), a RESET,
+    a RETNEWPTF (`P`, or `ER` with its refusal) or a GSTR-3B RETSAVE."""
     form = uow.conn.execute(
         select(gstn_return_saves.c.form).where(
             gstn_return_saves.c.reference_id == reference_id, gstn_return_saves.c.gstin == gstin
         )
     ).scalar()
-    if form is None:
+    if form is not None:
+        return {"status_cd": "P", "form_typ": form, "action": "SAVE", "ref_id": reference_id}
+    request = uow.requests.find(gstin, reference_id)
+    if request is None or request["kind"] not in RETURN_REQUESTS:
         raise GstnRefusal("GSTIMS404", f"no return request {reference_id} for {gstin}")
-    return {"status_cd": "P", "form_typ": form, "action": "SAVE", "ref_id": reference_id}
+    answer = {
+        "status_cd": request["status"],
+        "action": RETURN_REQUESTS[request["kind"]],
+        "ref_id": reference_id,
+    }
+    if request["error_report"]:
+        answer["error_report"] = request["error_report"]
+    return answer

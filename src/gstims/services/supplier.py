@@ -35,7 +35,7 @@ from gstims.domain.documents import (
     validate_documents,
 )
 from gstims.domain.records import Kind, Origin, Record, period_2b, route
-from gstims.domain.sequence import gstr1_refusal, gstr1a_refusal, period_refusal
+from gstims.domain.sequence import Refusal, gstr1_refusal, gstr1a_refusal, period_refusal
 from gstims.domain.state import NO_ACTION
 from gstims.domain.taxpayer import Taxpayer
 from gstims.services.context import (
@@ -52,6 +52,7 @@ from gstims.store.bulk import fetch_dicts, in_values, insert_rows, update_rows, 
 from gstims.store.db import UnitOfWork
 from gstims.store.records.audit import entry as audit_entry
 from gstims.store.records.mapping import (
+    NO_ACTION_COLUMNS,
     ORIGINAL_COLUMNS,
     period_int,
     record_of,
@@ -96,16 +97,22 @@ def file_return(uow: UnitOfWork, gstin: str, form: str, period: Period) -> date:
     """RETFILE: file the return on the clock's today (nothing saved = a nil return)."""
     supplier = taxpayer(uow, gstin)
     today = uow.today()
-    facts = filing_facts(uow, supplier)
-    refusal = (
-        gstr1_refusal(facts, period, today) if form == "GSTR1" else gstr1a_refusal(facts, period)
-    )
-    if refusal:
+    if refusal := filing_refusal(uow, supplier, form, period, today):
         raise Conflict(refusal.code, refusal.message)
     uow.lock([gstin])
     _upsert_return(uow, gstin, form, period, status="filed", filed_on=today)
     _file_records(uow, supplier, FORMS[form], period, today)
     return today
+
+
+def filing_refusal(
+    uow: UnitOfWork, supplier: Taxpayer, form: str, period: Period, today: date
+) -> Refusal | None:
+    """Why the return may not be filed today (None: it may): RETFILE's and RETNEWPTF's check."""
+    facts = filing_facts(uow, supplier)
+    if form == "GSTR1":
+        return gstr1_refusal(facts, period, today)
+    return gstr1a_refusal(facts, period)
 
 
 # -- saving -----------------------------------------------------------------------------------
@@ -299,17 +306,7 @@ def _system_audit(row: Mapping[Any, Any], day: date, note: str) -> dict[str, Any
 
 
 def _reset_columns() -> dict[str, Any]:
-    return {
-        "action": "N",
-        "remarks": None,
-        "itc_red_req": None,
-        "decl_igst": None,
-        "decl_cgst": None,
-        "decl_sgst": None,
-        "decl_cess": None,
-        "acted_by": None,
-        "acted_at": None,
-    }
+    return dict(NO_ACTION_COLUMNS)
 
 
 def document_hash(doc: SupplierDocument) -> str:

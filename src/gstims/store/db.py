@@ -8,7 +8,7 @@ what the first wrote and gets `IMSSAV0010`).
 
 A unit of work reaches the repositories on its connection, where every query lives:
 `records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns` and `users`,
-`gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
+`drafts` (what a supplier saved and has not filed), `gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
+from gstims.store.return_drafts import ReturnDrafts
 from gstims.store.returns import Returns
 from gstims.store.tables import clock, taxpayers
 from gstims.store.taxpayers import Taxpayers
@@ -190,6 +191,10 @@ class UnitOfWork:
     @property
     def returns(self) -> Returns:
         return Returns(self.conn)
+
+    @property
+    def drafts(self) -> ReturnDrafts:
+        return ReturnDrafts(self.conn)
 
     @property
     def users(self) -> Users:

@@ -26,13 +26,14 @@ class Requests:
         processed: int,
         errors: Sequence[Mapping[str, Any]],
         day: date,
+        status: str | None = None,
     ) -> None:
         self.conn.execute(
             insert(requests).values(
                 reference_id=reference,
                 gstin=gstin,
                 kind=kind,
-                status="PE" if errors else "P",
+                status=status or ("PE" if errors else "P"),
                 proc_cnt=processed,
                 err_cnt=len(errors),
                 error_report=list(errors),

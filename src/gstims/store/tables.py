@@ -111,6 +111,18 @@ grants = Table(
     Column("gstin", GSTIN, primary_key=True),
 )
 
+# A taxpayer's own GSTR-3B draft of a period (GSTR-3B RETSAVE, migration 0010): the JSON as
+# gstims reads it (amounts exact), replaced by each save; a filed 3B takes no more saves.
+gstr3b_drafts = Table(
+    "gstr3b_drafts",
+    metadata,
+    Column("gstin", GSTIN, primary_key=True),
+    Column("period", Integer, primary_key=True),  # YYYYMM
+    Column("content", JSON, nullable=False),
+    Column("reference_id", String(40), nullable=False),
+    Column("saved_on", Date, nullable=False),
+)
+
 # GSTR-1 (and IFF), GSTR-1A and GSTR-3B filings of a taxpayer's period.
 returns = Table(
     "returns",

@@ -107,6 +107,19 @@ _kind, _origin, _frequency, _action = (
 route_of = _members(Route)
 
 
+# A record back at No action: no remarks, declaration or actor (a supplier's change, a RESET)
+NO_ACTION_COLUMNS: Mapping[str, Any] = {
+    "action": "N",
+    "remarks": None,
+    "itc_red_req": None,
+    "decl_igst": None,
+    "decl_cgst": None,
+    "decl_sgst": None,
+    "decl_cess": None,
+    "acted_by": None,
+    "acted_at": None,
+}
+
 # What an amendment remembers of its original: number, date, tax, consumption, action, effect.
 ORIGINAL_COLUMNS = (
     "orig_number",
