@@ -160,6 +160,7 @@ def _outcome_of(db, run_id: int, number: str) -> tuple[str, str | None]:
 
 
 def test_r_rec_18_manual_pairs_unpairs_and_overrides_survive_a_rerun_with_who_and_when(box, db):
+    """R-REC-18."""
     first = new_run(db)
     with db.uow(write=False) as uow:
         run = reconcile.get_run(uow, first)
@@ -186,6 +187,7 @@ def test_r_rec_18_manual_pairs_unpairs_and_overrides_survive_a_rerun_with_who_an
 
 
 def test_r_rec_18_a_document_of_another_gstin_cannot_be_paired(box, db):
+    """R-REC-18."""
     with db.uow() as uow, pytest.raises(NotFound):
         reconcile.pair_by_hand(uow, R, f"{S1}/INV/X/1/01-10-2024", 1, "asha")
 

@@ -48,6 +48,7 @@ def test_r_rec_6_and_r_rec_9_an_exact_pair_after_normalisation_is_matched_number
 
 
 def test_r_rec_8_one_rupee_is_within_tolerance_inclusive():
+    """R-REC-8."""
     r = only(reconcile([books("b", "INV-1")], [portal("p", "INV-1", cgst="901.00")]))
     assert (r.outcome, r.decided_by) == (Outcome.MATCHED_WITHIN_TOLERANCE, Pass.NUMBER_AND_DATE)
     (d,) = r.differences
@@ -61,12 +62,14 @@ def test_r_rec_8_one_rupee_is_within_tolerance_inclusive():
 
 
 def test_r_rec_8_one_rupee_and_one_paisa_is_a_value_mismatch():
+    """R-REC-8."""
     r = only(reconcile([books("b", "INV-1")], [portal("p", "INV-1", cgst="901.01")]))
     assert (r.outcome, r.decided_by) == (Outcome.VALUE_MISMATCH, Pass.NUMBER_VALUE)
     assert "cgst differs by ₹1.01" in r.reason
 
 
 def test_r_rec_8_a_percentage_tolerance_widens_the_rupee():
+    """R-REC-8."""
     pair = [books("b", "INV-1", taxable=100000)], [portal("p", "INV-1", taxable="100400")]
     assert only(reconcile(*pair)).outcome is Outcome.VALUE_MISMATCH
     loose = Tolerance(percent=money("0.5"))
@@ -74,6 +77,7 @@ def test_r_rec_8_a_percentage_tolerance_widens_the_rupee():
 
 
 def test_r_rec_8_the_document_value_is_reported_but_never_blocks():
+    """R-REC-8."""
     r = only(
         reconcile(
             [books("b", "INV-1", value=money("11800"))],
@@ -85,17 +89,20 @@ def test_r_rec_8_the_document_value_is_reported_but_never_blocks():
 
 
 def test_r_rec_8_equal_tax_under_other_heads_is_a_tax_type_mismatch():
+    """R-REC-8."""
     r = only(reconcile([books("b", "INV-1")], [portal("p", "INV-1", cgst=0, sgst=0, igst=1800)]))
     assert r.outcome is Outcome.TAX_TYPE_MISMATCH
     assert {d.field for d in r.differences} == {"igst", "cgst", "sgst"}
 
 
 def test_r_rec_8_a_different_place_of_supply_is_a_tax_type_mismatch():
+    """R-REC-8."""
     r = only(reconcile([books("b", "INV-1", pos="24")], [portal("p", "INV-1", pos="27")]))
     assert r.outcome is Outcome.TAX_TYPE_MISMATCH
 
 
 def test_r_rec_8_the_same_number_either_side_of_31_march_is_never_paired_automatically():
+    """R-REC-8."""
     r = only(
         reconcile(
             [books("b", "INV-9", day=date(2025, 3, 31))],
@@ -115,6 +122,7 @@ def test_r_rec_9_pass_3_the_same_number_on_another_day_reports_the_gap():
 
 @pytest.mark.parametrize(("days", "paired"), [(10, True), (11, False)])
 def test_r_rec_8_a_similar_number_needs_the_date_window_of_ten_days(days, paired):
+    """R-REC-8."""
     results = reconcile(
         [books("b", "BILL-77", taxable=5000, cgst=450, sgst=450)],
         [
@@ -136,6 +144,7 @@ def test_r_rec_9_pass_7_amount_only_needs_the_date_window(days, paired):
 
 @pytest.mark.parametrize(("days", "paired"), [(30, True), (31, False)])
 def test_r_rec_8_notes_have_a_thirty_day_window(days, paired):
+    """R-REC-8."""
     results = reconcile(
         [books("b", "X-1", kind=Kind.CN)],
         [portal("p", "Y-2", kind=Kind.CN, day=DAY + timedelta(days=days))],
@@ -205,6 +214,7 @@ def test_r_rec_10_equally_good_candidates_are_ambiguous_and_pair_with_nothing():
 
 
 def test_r_rec_11_one_books_document_clubs_two_portal_documents():
+    """R-REC-11."""
     r = only(
         reconcile(
             [books("b", "INV-5", taxable=20000, cgst=1800, sgst=1800)],
@@ -216,6 +226,7 @@ def test_r_rec_11_one_books_document_clubs_two_portal_documents():
 
 
 def test_r_rec_11_two_books_documents_club_one_portal_document():
+    """R-REC-11."""
     r = only(
         reconcile(
             [books("b5", "INV-5"), books("b6", "INV-5A", cgst="900.40")],
@@ -227,6 +238,7 @@ def test_r_rec_11_two_books_documents_club_one_portal_document():
 
 
 def test_r_rec_11_no_club_when_the_sum_is_outside_tolerance():
+    """R-REC-11."""
     results = reconcile(
         [books("b", "INV-5", taxable=20000, cgst=1800, sgst=1800)],
         [portal("p5", "INV-5"), portal("p6", "INV-6", cgst=950)],
@@ -236,6 +248,7 @@ def test_r_rec_11_no_club_when_the_sum_is_outside_tolerance():
 
 
 def test_r_rec_12_an_amendment_pairs_on_its_original_number_and_says_what_changed():
+    """R-REC-12."""
     amended = portal(
         "p",
         "INV-1R",
@@ -254,6 +267,7 @@ def test_r_rec_12_an_amendment_pairs_on_its_original_number_and_says_what_change
 
 
 def test_r_rec_12_non_ims_documents_are_reconciled_too():
+    """R-REC-12."""
     from gstims.domain.records import Route
 
     r = only(
@@ -324,6 +338,7 @@ def test_r_rec_9_every_result_is_sorted_and_carries_its_pass():
 
 
 def test_r_rec_18_a_pair_made_by_hand_is_kept_whatever_the_passes_say():
+    """R-REC-18."""
     manual = Manual(pairs=frozenset({("b", "p")}))
     r = only(reconcile([books("b", "OURS-77")], [portal("p", "THEIRS-9", cgst=950)], manual=manual))
     assert (r.outcome, r.decided_by) == (Outcome.VALUE_MISMATCH, Pass.MANUAL)
@@ -331,6 +346,7 @@ def test_r_rec_18_a_pair_made_by_hand_is_kept_whatever_the_passes_say():
 
 
 def test_r_rec_18_documents_kept_apart_by_hand_never_pair():
+    """R-REC-18."""
     manual = Manual(apart=frozenset({("b", "p")}))
     results = reconcile([books("b", "INV-1")], [portal("p", "INV-1")], manual=manual)
     assert {r.outcome for r in results} == {Outcome.ONLY_IN_BOOKS, Outcome.ONLY_IN_PORTAL}

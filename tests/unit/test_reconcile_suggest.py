@@ -99,6 +99,7 @@ def test_r_rec_16_a_credit_note_accepted_in_era_e2_carries_the_full_declaration(
 
 
 def test_r_rec_12_a_document_that_bypasses_ims_gets_no_suggestion():
+    """R-REC-12."""
     r = one([books("b", "DOC-1")], [portal("p", "DOC-1", route=Route.REVERSE_CHARGE)])
     s = suggest(r, r.portal[0], None, TODAY)
     assert s.action is None and "bypasses IMS" in s.note

@@ -238,36 +238,11 @@ _new_tax = _builder(Tax)
 
 # A lakh of rows costs per column fetched, even NULL. Most records fill only the DENSE
 # columns; the SPARSE ones (amendments, e-commerce, bills of entry, remarks, declarations)
-# are read, by a second query, only for the rows that fill any of them. Both are spelled out in
-# the order `record_and_state_of` unpacks them (it unpacks exactly these widths, so a column
-# added to one list and not to the unpacking fails at once instead of shifting its neighbours);
-# `tests/unit/test_mapping.py` holds them to RECORD_COLUMNS + STATE_COLUMNS.
-DENSE_COLUMNS = (
-    "supplier",
-    "recipient",
-    "kind",
-    "number",
-    "fy",
-    "doc_number",
-    "doc_date",
-    "origin",
-    "source_period",
-    "supplier_frequency",
-    "taxable",
-    "value",
-    "igst",
-    "cgst",
-    "sgst",
-    "cess",
-    "pos",
-    "supply_type",
-    "rchrg",
-    "rate",
-    "filed_on",
-    "time_barred",
-    "action",
-)
-SPARSE_COLUMNS = (
+# are read, by a second query, only for the rows that fill any of them. Both keep the order of
+# RECORD_COLUMNS + STATE_COLUMNS, which `record_and_state_of` unpacks at exactly these widths
+# (a column added to the lists and not to the unpacking fails at once rather than shifting its
+# neighbours); `tests/integration/test_fast_paths.py` holds the reader to `record_of`.
+_SPARSE = {
     "diff_percent",
     *ORIGINAL_COLUMNS,
     "actual_supplier",
@@ -276,7 +251,9 @@ SPARSE_COLUMNS = (
     "remarks",
     "itc_red_req",
     *DECLARED_COLUMNS,
-)
+}
+DENSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c not in _SPARSE)
+SPARSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c in _SPARSE)
 _DENSE_WIDTH = len(DENSE_COLUMNS)
 _NO_SPARSE = (None,) * len(SPARSE_COLUMNS)
 
