@@ -3,7 +3,9 @@
 Every `/taxpayerapi/...` request carries `auth-token` (a user's token; only its hash is
 stored) and `gstin` (the GSTIN it acts for, which must be granted to that user). The GSTIN a
 query or body names must equal the header: a forged header or a foreign GSTIN gets 403 and
-no byte of anyone else's data. Sandbox requests carry the `admin-token`.
+no byte of anyone else's data. The user's role for that GSTIN must hold the capability the
+route needs (`api/access.py`, asked through the one guard `services.access.require`) — checked
+before the body is read. Sandbox requests carry the `admin-token`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
+from gstims.api.access import needed
 from gstims.api.envelope import Unauthorised
+from gstims.services.access import require
 from gstims.services.errors import Forbidden
 from gstims.services.taxpayers import Principal, principal_by_token
 from gstims.store.db import Database
@@ -35,6 +39,16 @@ class Caller:
 
 
 def authenticate(db: Database, request: Request) -> Caller:
+    """The caller, once its role for the `gstin` holds what the route needs."""
+    caller = _identified(db, request)
+    capability = needed(request)
+    if capability is None:  # a route classified nowhere is refused, never served
+        raise Forbidden("GSTIMS403", "this call is not open to anyone")
+    require(caller.principal, caller.gstin, capability)
+    return caller
+
+
+def _identified(db: Database, request: Request) -> Caller:
     opened = request.scope.get(GATEWAY_CALLER)
     if isinstance(opened, Caller):  # the GSTN session was checked by the gateway
         return opened

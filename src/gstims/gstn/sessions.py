@@ -21,10 +21,10 @@ from sqlalchemy import delete, insert, select, update
 
 from gstims.gstn.crypto import new_key
 from gstims.gstn.tables import gstn_clients, gstn_otps, gstn_sessions
+from gstims.services import taxpayers
 from gstims.services.taxpayers import Principal
 from gstims.services.tokens import token_hash
 from gstims.store.db import UnitOfWork
-from gstims.store.tables import grants, users
 
 DEV_OTP = "575757"  # the sandbox's fixed development OTP (GSTN's own sandbox samples use it)
 OTP_MINUTES = 10
@@ -143,13 +143,10 @@ def latest_otps(uow: UnitOfWork) -> list[dict[str, str]]:
 
 
 def principal_named(uow: UnitOfWork, username: str) -> Principal:
-    row = uow.conn.execute(
-        select(users.c.id, users.c.name, users.c.is_admin).where(users.c.name == username)
-    ).first()
-    if row is None:
+    principal = taxpayers.principal_named(uow, username)
+    if principal is None:
         raise GstnRefusal("RET11409", "the username is not valid")
-    granted = uow.conn.execute(select(grants.c.gstin).where(grants.c.user_id == row.id)).scalars()
-    return Principal(row.id, row.name, frozenset(granted), bool(row.is_admin))
+    return principal
 
 
 def start_session(

@@ -39,6 +39,7 @@ from gstims.domain.money import Tax
 from gstims.domain.records import SECTIONS, Action, Kind, Route, Section
 from gstims.domain.standing import Standing, is_open_in_ims
 from gstims.domain.taxpayer import Taxpayer
+from gstims.services import taxpayers
 from gstims.services.context import return_status, taxpayer, taxpayers_by_gstin
 from gstims.services.gstr2b import latest, table4_of
 from gstims.services.ims import history, ims_record
@@ -56,11 +57,8 @@ SORTS = tuple(SORT_COLUMNS)  # the orders the IMS page offers
 
 
 def principal_of(uow: UnitOfWork, user_id: int) -> Principal | None:
-    """The signed-in user with the GSTINs granted to it now (grants may change mid-session)."""
-    row = uow.users.find(user_id)
-    if row is None:
-        return None
-    return Principal(row["id"], row["name"], uow.users.granted(user_id), bool(row["is_admin"]))
+    """The signed-in user with the roles granted to it now (grants may change mid-session)."""
+    return taxpayers.principal_of(uow, user_id)
 
 
 def names(uow: UnitOfWork, gstins: Iterable[str]) -> dict[str, str]:

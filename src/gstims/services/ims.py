@@ -129,22 +129,36 @@ class ActionResult:
 
 @gc_paused
 def save_actions(
-    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str
+    uow: UnitOfWork,
+    recipient: str,
+    items: Sequence[ActionItem],
+    actor: str,
+    proposed_by: str | None = None,
 ) -> ActionResult:
-    """SAVE: accept, reject or keep pending, each record on its own (R-ACT-9)."""
-    return _act(uow, recipient, items, actor, "SAVE")
+    """SAVE: accept, reject or keep pending, each record on its own (R-ACT-9). `proposed_by`:
+    the maker of a proposal `actor` approved (both are audited)."""
+    return _act(uow, recipient, items, actor, "SAVE", proposed_by)
 
 
 @gc_paused
 def reset_actions(
-    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str
+    uow: UnitOfWork,
+    recipient: str,
+    items: Sequence[ActionItem],
+    actor: str,
+    proposed_by: str | None = None,
 ) -> ActionResult:
     """RESETIMS: back to No action (R-ACT-10)."""
-    return _act(uow, recipient, items, actor, "RESET")
+    return _act(uow, recipient, items, actor, "RESET", proposed_by)
 
 
 def _act(
-    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem], actor: str, kind: str
+    uow: UnitOfWork,
+    recipient: str,
+    items: Sequence[ActionItem],
+    actor: str,
+    kind: str,
+    proposed_by: str | None = None,
 ) -> ActionResult:
     tp = taxpayer(uow, recipient)
     uow.lock([recipient])
@@ -156,9 +170,8 @@ def _act(
         steps = Counter(match for match, _, _ in changes)  # each record's version steps
         _write_states(uow, recipient, changes, steps, actor, now)
         note = "reset" if kind == "RESET" else None
-        _write_audit(
-            uow, changes, steps, actor=actor, day=today, at=now, request=reference, note=note
-        )
+        stamp = {"actor": actor, "day": today, "at": now, "request_id": reference, "note": note}
+        _write_audit(uow, changes, steps, {**stamp, "proposed_by": proposed_by})
     _record_request(uow, reference, recipient, kind, len(items), errors, today)
     return ActionResult(reference, len(changes), errors)
 
@@ -494,15 +507,7 @@ def _write_states(
 
 
 def _write_audit(
-    uow: UnitOfWork,
-    changes: Sequence[_Change],
-    steps: Counter[_Match],
-    *,
-    actor: str,
-    day: date,
-    at: datetime,
-    request: str,
-    note: str | None,
+    uow: UnitOfWork, changes: Sequence[_Change], steps: Counter[_Match], stamp: dict[str, Any]
 ) -> None:
     """R-ACT-11, one entry per change. The records that made the same single change (most of
     a bulk SAVE) are audited set-based, a statement per group; the others entry by entry, in
@@ -512,13 +517,6 @@ def _write_audit(
         if steps[match] == 1:
             alike.setdefault((old, state), []).append(match.id)
     shared = {change: ids for change, ids in alike.items() if len(ids) >= _SHARED}
-    stamp: dict[str, Any] = {
-        "actor": actor,
-        "day": day,
-        "at": at,
-        "request_id": request,
-        "note": note,
-    }
     for (old, state), ids in shared.items():
         uow.audit.copy_of(ids, old, state.action.value, remarks=state.remarks, **stamp)
     uow.audit.write(
@@ -581,6 +579,13 @@ def request_status(uow: UnitOfWork, gstin: str, reference_id: str) -> RequestSta
         raise NotFound("GSTIMS404", f"no request {reference_id} for {gstin}")
     errors = [ItemError(**e) for e in row["error_report"] or []]
     return RequestStatus(row["reference_id"], row["kind"], row["status"], row["proc_cnt"], errors)
+
+
+def records_named(
+    uow: UnitOfWork, recipient: str, items: Sequence[ActionItem]
+) -> list[tuple[int, str] | None]:
+    """Each item's record as SAVE would find it — (id, action now) — or None: one query."""
+    return [None if m is None else (m.id, m.action) for m in _find(uow, recipient, items)]
 
 
 def history(uow: UnitOfWork, recipient: str, record_id: int) -> Iterator[Mapping[Any, Any]]:

@@ -30,10 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
-
 from gstims.store.db import UnitOfWork
-from gstims.store.tables import login_failures, sessions
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most this often per session
 FREE_ACCOUNT_FAILURES = 5
@@ -61,9 +58,7 @@ def _key(session_id: str) -> str:
 def start_session(uow: UnitOfWork, user_id: int, at: datetime) -> str:
     """A new session of the user; returns the id its cookie carries (only its hash is kept)."""
     session_id = secrets.token_urlsafe(32)
-    uow.conn.execute(
-        sessions.insert().values(id=_key(session_id), user_id=user_id, created_at=at, last_seen=at)
-    )
+    uow.sessions.start(_key(session_id), user_id, at)
     return session_id
 
 
@@ -77,11 +72,7 @@ def live_session(
     uow: UnitOfWork, session_id: str, at: datetime, limits: SessionLimits
 ) -> LiveSession | None:
     """The session's user, or None when it was ended or has timed out."""
-    row = uow.conn.execute(
-        select(sessions.c.user_id, sessions.c.created_at, sessions.c.last_seen).where(
-            sessions.c.id == _key(session_id)
-        )
-    ).first()
+    row = uow.sessions.find(_key(session_id))
     if row is None:
         return None
     user_id, created_at, last_seen = row
@@ -91,24 +82,21 @@ def live_session(
 
 
 def touch_session(uow: UnitOfWork, session_id: str, at: datetime) -> None:
-    uow.conn.execute(update(sessions).where(sessions.c.id == _key(session_id)).values(last_seen=at))
+    uow.sessions.touch(_key(session_id), at)
 
 
 def end_session(uow: UnitOfWork, session_id: str) -> None:
-    uow.conn.execute(delete(sessions).where(sessions.c.id == _key(session_id)))
+    uow.sessions.end(_key(session_id))
 
 
 def end_all_sessions(uow: UnitOfWork, user_id: int) -> int:
     """Sign the user out everywhere; how many sessions ended."""
-    return uow.conn.execute(delete(sessions).where(sessions.c.user_id == user_id)).rowcount
+    return uow.sessions.end_all(user_id)
 
 
 def end_stale_sessions(uow: UnitOfWork, at: datetime, limits: SessionLimits) -> int:
     """Delete sessions past either timeout (they are refused anyway; this keeps the table small)."""
-    stale = (sessions.c.last_seen < at - limits.idle) | (
-        sessions.c.created_at < at - limits.absolute
-    )
-    return uow.conn.execute(delete(sessions).where(stale)).rowcount
+    return uow.sessions.end_stale(at, limits.idle, limits.absolute)
 
 
 # -- the sign-in throttle ---------------------------------------------------------------------
@@ -132,12 +120,7 @@ def lock_for(failures: int, free: int) -> timedelta | None:
 
 def locked_for(uow: UnitOfWork, keys: Sequence[str], at: datetime) -> timedelta | None:
     """How long the longest lock among `keys` still runs, or None."""
-    until = uow.conn.execute(
-        select(login_failures.c.locked_until).where(
-            login_failures.c.key.in_(keys), login_failures.c.locked_until > at
-        )
-    ).scalars()
-    latest = max(until, default=None)
+    latest = max(uow.sessions.locked_until(keys, at), default=None)
     return None if latest is None else latest - at
 
 
@@ -146,24 +129,15 @@ def record_failure(uow: UnitOfWork, keys: Sequence[str], at: datetime) -> None:
     uow.lock(keys)  # PostgreSQL: two failures of one key count twice (SQLite: BEGIN IMMEDIATE)
     counts = {
         key: (failures if at - last_at < FORGET_AFTER else 0)
-        for key, failures, last_at in uow.conn.execute(
-            select(login_failures.c.key, login_failures.c.failures, login_failures.c.last_at).where(
-                login_failures.c.key.in_(keys)
-            )
-        )
+        for key, (failures, last_at) in uow.sessions.failures(keys).items()
     }
     for key in keys:
         failures = counts.get(key, 0) + 1
         free = FREE_ADDRESS_FAILURES if key.startswith("ip:") else FREE_ACCOUNT_FAILURES
         lock = lock_for(failures, free)
         values = {"failures": failures, "last_at": at, "locked_until": lock and at + lock}
-        if key in counts:
-            uow.conn.execute(
-                update(login_failures).where(login_failures.c.key == key).values(**values)
-            )
-        else:
-            uow.conn.execute(login_failures.insert().values(key=key, **values))
+        uow.sessions.set_failure(key, key in counts, values)
 
 
 def clear_failures(uow: UnitOfWork, key: str) -> None:
-    uow.conn.execute(delete(login_failures).where(login_failures.c.key == key))
+    uow.sessions.clear(key)

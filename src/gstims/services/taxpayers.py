@@ -1,4 +1,9 @@
-"""Taxpayers, users, their GSTIN grants and tokens, and the sandbox clock."""
+"""Taxpayers, users, their GSTIN grants (each with a role) and tokens, and the sandbox clock.
+
+A `Principal` is who is calling: the user, the role they hold for each GSTIN granted to them
+(read from the database on every request), and, for an API token, its scope. Every entrypoint
+asks it the one question `may(gstin, capability)` (`gstims.domain.roles`).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,22 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-
-from sqlalchemy import insert, or_, select
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from types import MappingProxyType
+from typing import Any
 
 from gstims.domain.calendar import Frequency
 from gstims.domain.documents import Problem
 from gstims.domain.gstin import GstinError, parse_gstin
+from gstims.domain.roles import Capability, Role, may
 from gstims.domain.text import canonical_text, printable, text_problem
 from gstims.services.errors import Conflict, Invalid, ServiceError
 from gstims.services.passwords import password_problems
-from gstims.services.tokens import add_token, log, token_hash
+from gstims.services.sessions import utc_now
+from gstims.services.tokens import add_token, log, role_named, token_hash
 from gstims.store.db import UnitOfWork
-from gstims.store.tables import api_tokens, clock, grants, taxpayers, users
 
 GST_START = date(2017, 7, 1)
 USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
@@ -51,8 +57,7 @@ def register_taxpayer(
     ]
     if invisible:
         raise Invalid(invisible)
-    exists = uow.conn.execute(select(taxpayers.c.gstin).where(taxpayers.c.gstin == parsed.value))
-    if exists.first() is not None:
+    if uow.taxpayers.find(parsed.value) is not None:
         raise Conflict("GSTIMS409", f"GSTIN {parsed.value} is already registered")
     day = registered_on or uow.today()
     if not GST_START <= day <= uow.today():
@@ -66,16 +71,13 @@ def register_taxpayer(
                 )
             ]
         )
-    uow.conn.execute(
-        insert(taxpayers).values(
-            gstin=parsed.value,
-            legal_name=legal_name,
-            trade_name=trade_name,
-            state=parsed.state_code,
-            frequency=frequency.value,
-            registered_on=day,
-            ims_version=0,
-        )
+    uow.taxpayers.add(
+        gstin=parsed.value,
+        legal_name=legal_name,
+        trade_name=trade_name,
+        state=parsed.state_code,
+        frequency=frequency.value,
+        registered_on=day,
     )
     return day
 
@@ -115,12 +117,12 @@ def create_user(
     *,
     is_admin: bool = False,
     actor: str = "admin",
+    role: str | Role = Role.APPROVER,
 ) -> NewUser:
-    """A user granted `gstins`, with a fresh API token (only its hash is stored)."""
-    known = {
-        g
-        for (g,) in uow.conn.execute(select(taxpayers.c.gstin).where(taxpayers.c.gstin.in_(gstins)))
-    }
+    """A user granted `gstins` with `role` (approver unless told), with a fresh API token
+    (only its hash is stored)."""
+    granted_as = role_named(name, role)
+    known = set(uow.taxpayers.names(gstins))
     missing = [g for g in gstins if g not in known]
     if missing:
         raise Invalid(
@@ -131,28 +133,16 @@ def create_user(
         raise Invalid([Problem("user", printable(name[:100]), "name", message)])
     if password is not None and (weak := password_problems(name, password)):
         raise Invalid([Problem("user", name, "password", problem) for problem in weak])
-    if uow.conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
+    if uow.users.named(name) is not None:
         raise Conflict("GSTIMS409", f"user {name} exists")
     token = secrets.token_urlsafe(24)
-    inserted = uow.conn.execute(
-        insert(users).values(
-            name=name,
-            token_hash=token_hash(token),
-            password_hash=password_hash(password) if password else None,
-            is_admin=is_admin,
-        )
-    ).inserted_primary_key
-    if inserted is None:  # pragma: no cover - every backend returns the new id
-        raise RuntimeError("the database returned no user id")
-    user_id = int(inserted[0])
+    hashed = password_hash(password) if password else None
+    user_id = uow.users.add(name, token_hash(token), hashed, is_admin)
     token_id = add_token(uow, user_id, token_hash(token), "write", None)  # issue 14 item 9
     log(uow, actor, "user.created", name, f"token {token_id}, write, without expiry")
-    if gstins:
-        uow.conn.execute(
-            insert(grants), [{"user_id": user_id, "gstin": g} for g in sorted(set(gstins))]
-        )
-        for gstin in sorted(set(gstins)):
-            log(uow, actor, "grant.added", name, gstin)
+    uow.users.add_grants(user_id, {g: granted_as.value for g in gstins})
+    for gstin in sorted(set(gstins)):
+        log(uow, actor, "grant.added", name, f"{gstin} {granted_as.value}")
     return NewUser(name, token)
 
 
@@ -160,30 +150,37 @@ def create_user(
 class Principal:
     user_id: int
     name: str
-    gstins: frozenset[str]
+    roles: Mapping[str, Role] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # the role held for each GSTIN
     is_admin: bool = False
     scope: str = "write"  # an API token's: "read" may only GET (issue 14 item 9)
 
+    @property
+    def gstins(self) -> frozenset[str]:
+        return frozenset(self.roles)
+
     def may_act_for(self, gstin: str) -> bool:
-        return gstin in self.gstins
+        """Whether the GSTIN is granted at all (any role reads)."""
+        return gstin in self.roles
+
+    def role(self, gstin: str) -> Role | None:
+        return self.roles.get(gstin)
+
+    def may(self, gstin: str, capability: Capability) -> bool:
+        """The one question every entrypoint asks (`gstims.domain.roles.may`)."""
+        return may(self.roles.get(gstin), capability)
+
+
+def principal_from(row: Mapping[Any, Any], roles: Mapping[str, str]) -> Principal:
+    """The principal of a user row and its {gstin: role} grants."""
+    held = MappingProxyType({g: Role(r) for g, r in roles.items()})
+    return Principal(int(str(row["id"])), str(row["name"]), held, bool(row["is_admin"]))
 
 
 def principal_by_token(uow: UnitOfWork, token: str) -> Principal | None:
     """The user of a live token (not revoked, not expired), with the token's scope."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    row = (
-        uow.conn.execute(
-            select(users, api_tokens.c.scope)
-            .join(api_tokens, api_tokens.c.user_id == users.c.id)
-            .where(
-                api_tokens.c.token_hash == token_hash(token),
-                api_tokens.c.revoked_at.is_(None),
-                or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now),
-            )
-        )
-        .mappings()
-        .first()
-    )
+    row = uow.users.by_token(token_hash(token), utc_now())
     if row is None:
         return None
     return replace(_principal(uow, row), scope=row["scope"])
@@ -192,33 +189,39 @@ def principal_by_token(uow: UnitOfWork, token: str) -> Principal | None:
 def principal_by_password(uow: UnitOfWork, name: str, password: str) -> Principal | None:
     """The user whose name and password these are. An unknown name costs one hash too, so the
     answer's timing does not tell which names exist (issue 14 item 4)."""
-    row = uow.conn.execute(select(users).where(users.c.name == name)).mappings().first()
+    row = uow.users.named(name)
     matches = password_matches(password, row["password_hash"] if row else None)
     return _principal(uow, row) if row is not None and matches else None
 
 
-def _principal(uow: UnitOfWork, row: object) -> Principal:
-    data = dict(row)  # type: ignore[call-overload]
-    granted = uow.conn.execute(
-        select(grants.c.gstin).where(grants.c.user_id == data["id"])
-    ).scalars()
-    return Principal(data["id"], data["name"], frozenset(granted), bool(data["is_admin"]))
+def _principal(uow: UnitOfWork, row: Mapping[Any, Any]) -> Principal:
+    return principal_from(row, uow.users.roles(int(str(row["id"]))))
+
+
+def principal_of(uow: UnitOfWork, user_id: int) -> Principal | None:
+    """The user with the roles granted to it now (grants may change mid-session)."""
+    row = uow.users.find(user_id)
+    return None if row is None else _principal(uow, row)
+
+
+def principal_named(uow: UnitOfWork, name: str) -> Principal | None:
+    row = uow.users.named(name)
+    return None if row is None else _principal(uow, row)
 
 
 def set_start_date(uow: UnitOfWork, today: date) -> None:
     """Place a fresh sandbox's clock (no events run: nothing happened before it)."""
-    found = uow.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
+    found = uow.clock_day()
     if found is None:
-        uow.conn.execute(insert(clock).values(id=1, today=today))
+        uow.place_clock(today)
     elif found != today:
         raise ServiceError("GSTIMS409", "the clock is already running; move it with the clock API")
 
 
 def start_clock(uow: UnitOfWork, today: date) -> date:
     """A fresh sandbox's clock starts on `today`; a running one keeps its day."""
-    found = uow.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
+    found = uow.clock_day()
     if found is None:
-        uow.conn.execute(insert(clock).values(id=1, today=today))
+        uow.place_clock(today)
         return today
-    running: date = found
-    return running
+    return found

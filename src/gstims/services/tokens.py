@@ -7,6 +7,9 @@ same user and scope and revokes the old in the same transaction. Removing a user
 tokens, ends its dashboard sessions and withdraws its grants. Every change writes one
 `security_log` entry naming who did it (`actor`: a CLI user, `admin` for the sandbox API).
 
+A grant carries a role of the user for that GSTIN (`gstims.domain.roles`: viewer, preparer,
+approver, admin); granting a GSTIN the user holds changes its role.
+
 Example: `issue_token(uow, "mehta-ca", "read", days=30, actor="ops")` answers a fresh token
 that reads for 30 days; `revoke_token(uow, its_id, actor="ops")` ends it at once.
 
@@ -20,13 +23,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
-
 from gstims.domain.documents import Problem
+from gstims.domain.roles import Role, parse_role
 from gstims.services.errors import Conflict, Invalid, NotFound
 from gstims.services.sessions import utc_now
 from gstims.store.db import UnitOfWork
-from gstims.store.tables import api_tokens, grants, security_log, sessions, taxpayers, users
 
 SCOPES = ("read", "write")
 MAX_DAYS = 3650
@@ -57,19 +58,13 @@ class TokenInfo:
 
 def log(uow: UnitOfWork, actor: str, event: str, subject: str, detail: str = "") -> None:
     """One security-log entry."""
-    entry = {"at": utc_now(), "actor": actor[:100], "event": event, "subject": subject[:100]}
-    uow.conn.execute(insert(security_log).values(**entry, detail=detail[:400] or None))
+    uow.users.log(utc_now(), actor[:100], event, subject[:100], detail[:400] or None)
 
 
 def add_token(
     uow: UnitOfWork, user_id: int, token_hash: str, scope: str, expires_at: datetime | None
 ) -> int:
-    row = {"user_id": user_id, "token_hash": token_hash, "scope": scope}
-    row |= {"created_at": utc_now(), "expires_at": expires_at}
-    inserted = uow.conn.execute(insert(api_tokens).values(row)).inserted_primary_key
-    if inserted is None:  # pragma: no cover - every backend returns the new id
-        raise RuntimeError("the database returned no token id")
-    return int(inserted[0])
+    return uow.users.add_token(user_id, token_hash, scope, utc_now(), expires_at)
 
 
 def issue_token(
@@ -94,92 +89,74 @@ def issue_token(
 
 def revoke_token(uow: UnitOfWork, token_id: int, *, actor: str) -> None:
     user = _token_user(uow, token_id)
-    uow.conn.execute(
-        update(api_tokens)
-        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
-        .values(revoked_at=utc_now())
-    )
+    uow.users.revoke_token(token_id, utc_now())
     log(uow, actor, "token.revoked", user, f"token {token_id}")
 
 
 def rotate_token(uow: UnitOfWork, token_id: int, *, days: int | None, actor: str) -> IssuedToken:
     """A new token of the same user and scope; the old one revoked."""
     user = _token_user(uow, token_id)
-    scope = uow.conn.execute(
-        select(api_tokens.c.scope).where(api_tokens.c.id == token_id)
-    ).scalar_one()
-    fresh = issue_token(uow, user, scope, days=days, actor=actor)
+    fresh = issue_token(uow, user, uow.users.token_scope(token_id), days=days, actor=actor)
     revoke_token(uow, token_id, actor=actor)
     log(uow, actor, "token.rotated", user, f"token {token_id} replaced by {fresh.id}")
     return fresh
 
 
 def tokens_of(uow: UnitOfWork, user: str) -> list[TokenInfo]:
-    rows = uow.conn.execute(
-        select(
-            api_tokens.c.id,
-            api_tokens.c.scope,
-            api_tokens.c.created_at,
-            api_tokens.c.expires_at,
-            api_tokens.c.revoked_at,
-        )
-        .where(api_tokens.c.user_id == _user_id(uow, user))
-        .order_by(api_tokens.c.id)
-    )
-    return [TokenInfo(*row) for row in rows]
+    return [TokenInfo(*row) for row in uow.users.tokens(_user_id(uow, user))]
 
 
-def grant(uow: UnitOfWork, user: str, gstin: str, *, actor: str) -> None:
+def role_named(user: str, role: str | Role) -> Role:
+    """A role by name, or `Invalid` naming the user and the field."""
+    try:
+        return parse_role(role)
+    except ValueError as exc:
+        raise Invalid([Problem("user", user, "role", str(exc))]) from exc
+
+
+def grant(
+    uow: UnitOfWork, user: str, gstin: str, *, actor: str, role: str | Role = Role.APPROVER
+) -> None:
+    """Grant `gstin` to `user` with `role`; a GSTIN the user holds with that role is a
+    conflict, with another role its role changes."""
+    wanted = role_named(user, role)
     user_id = _user_id(uow, user)
-    known = uow.conn.execute(select(taxpayers.c.gstin).where(taxpayers.c.gstin == gstin)).first()
-    if known is None:
+    if uow.taxpayers.find(gstin) is None:
         raise Invalid([Problem("user", user, "gstin", f"GSTIN {gstin} is not registered")])
-    held = select(grants).where(grants.c.user_id == user_id, grants.c.gstin == gstin)
-    if uow.conn.execute(held).first() is not None:
-        raise Conflict("GSTIMS409", f"user {user} already holds {gstin}")
-    uow.conn.execute(insert(grants).values(user_id=user_id, gstin=gstin))
-    log(uow, actor, "grant.added", user, gstin)
+    held = uow.users.role_of(user_id, gstin)
+    if held == wanted.value:
+        raise Conflict("GSTIMS409", f"user {user} already holds {gstin} as {wanted.value}")
+    if held is None:
+        uow.users.add_grants(user_id, {gstin: wanted.value})
+        log(uow, actor, "grant.added", user, f"{gstin} {wanted.value}")
+    else:
+        uow.users.set_role(user_id, gstin, wanted.value)
+        log(uow, actor, "grant.role", user, f"{gstin} {held} -> {wanted.value}")
 
 
 def withdraw_grant(uow: UnitOfWork, user: str, gstin: str, *, actor: str) -> None:
-    user_id = _user_id(uow, user)
-    gone = uow.conn.execute(
-        delete(grants).where(grants.c.user_id == user_id, grants.c.gstin == gstin)
-    ).rowcount
-    if not gone:
+    if not uow.users.withdraw(_user_id(uow, user), gstin):
         raise NotFound("GSTIMS404", f"user {user} does not hold {gstin}")
     log(uow, actor, "grant.withdrawn", user, gstin)
 
 
 def remove_user(uow: UnitOfWork, user: str, *, actor: str) -> None:
     """Revoke every token, end every session, withdraw every grant, remove the user."""
-    user_id = _user_id(uow, user)
-    uow.conn.execute(
-        update(api_tokens)
-        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
-        .values(revoked_at=utc_now())
-    )
-    uow.conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
-    uow.conn.execute(delete(grants).where(grants.c.user_id == user_id))
-    uow.conn.execute(delete(users).where(users.c.id == user_id))
+    uow.users.remove(_user_id(uow, user), utc_now())
     log(uow, actor, "user.removed", user)
 
 
 def _user_id(uow: UnitOfWork, user: str) -> int:
-    found = uow.conn.execute(select(users.c.id).where(users.c.name == user)).scalar()
+    found = uow.users.named(user)
     if found is None:
         raise NotFound("GSTIMS404", f"no user {user}")
-    return int(found)
+    return int(found["id"])
 
 
 def _token_user(uow: UnitOfWork, token_id: int) -> str:
     if not 0 < token_id < 2**31:  # the id column is 32 bits: a bigger one names no token
         raise NotFound("GSTIMS404", f"no token {token_id}")
-    found = uow.conn.execute(
-        select(users.c.name)
-        .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(api_tokens.c.id == token_id)
-    ).scalar()
+    found = uow.users.token_user(token_id)
     if found is None:
         raise NotFound("GSTIMS404", f"no token {token_id}")
-    return str(found)
+    return found

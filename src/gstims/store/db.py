@@ -7,7 +7,8 @@ SQLite by `BEGIN IMMEDIATE` — so two SAVEs on one record never both apply (the
 what the first wrote and gets `IMSSAV0010`).
 
 A unit of work reaches the repositories on its connection, where every query lives:
-`records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns` and `users`,
+`records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns`, `users` and
+`sessions`, `proposals` (maker-checker),
 `drafts` (what a supplier saved and has not filed), `gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
 """
 
@@ -25,16 +26,18 @@ from typing import Any, Self
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 
 from gstims.codec import loads, to_json_bytes
 from gstims.settings import environment
 from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
+from gstims.store.proposals import Proposals
 from gstims.store.records import Audit, Records
 from gstims.store.requests import Requests
 from gstims.store.return_drafts import ReturnDrafts
 from gstims.store.returns import Returns
+from gstims.store.sessions import Sessions
 from gstims.store.tables import clock, taxpayers
 from gstims.store.taxpayers import Taxpayers
 from gstims.store.users import Users
@@ -200,6 +203,14 @@ class UnitOfWork:
     def users(self) -> Users:
         return Users(self.conn)
 
+    @property
+    def sessions(self) -> Sessions:
+        return Sessions(self.conn)
+
+    @property
+    def proposals(self) -> Proposals:
+        return Proposals(self.conn)
+
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""
         if self.db.is_sqlite:
@@ -209,5 +220,13 @@ class UnitOfWork:
             self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
     def today(self) -> date:
-        day = self.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
-        return day or DEFAULT_TODAY
+        return self.clock_day() or DEFAULT_TODAY
+
+    def clock_day(self) -> date | None:
+        """The sandbox clock's day, or None before it was placed."""
+        day: date | None = self.conn.execute(select(clock.c.today).where(clock.c.id == 1)).scalar()
+        return day
+
+    def place_clock(self, day: date) -> None:
+        """Place a fresh sandbox's clock (the caller checked it was not placed)."""
+        self.conn.execute(insert(clock).values(id=1, today=day))

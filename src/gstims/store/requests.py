@@ -1,6 +1,7 @@
 """`Requests`: the asynchronous requests a client polls (REQSTS, GENSTS2B), reached as
 `uow.requests`. A request is written once, with its error report, in the transaction of the
-work it reports on."""
+work it reports on; a SAVE a preparer made under maker-checker is written "awaiting approval"
+(`AA`) and resolved when an approver decides its proposal (`resolve`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from gstims.store.tables import requests
 
@@ -51,4 +52,25 @@ class Requests:
             )
             .mappings()
             .first()
+        )
+
+    def resolve(
+        self,
+        reference: str,
+        gstin: str,
+        *,
+        status: str,
+        processed: int,
+        errors: Sequence[Mapping[str, Any]],
+    ) -> None:
+        """A request answered "awaiting approval" (AA) gets its outcome once decided."""
+        self.conn.execute(
+            update(requests)
+            .where(requests.c.reference_id == reference, requests.c.gstin == gstin)
+            .values(
+                status=status,
+                proc_cnt=processed,
+                err_cnt=len(errors),
+                error_report=list(errors),
+            )
         )

@@ -92,6 +92,8 @@ taxpayers = Table(
     Column("registered_on", Date, nullable=False),
     # bumped on every change to the taxpayer's inward IMS state (R-3B-2 staleness)
     Column("ims_version", BigInteger, nullable=False, default=0),
+    # maker-checker (migration 0013): a preparer's IMS changes await an approver
+    Column("maker_checker", Boolean, nullable=False, default=False),
 )
 
 users = Table(
@@ -109,6 +111,8 @@ grants = Table(
     metadata,
     Column("user_id", Integer, primary_key=True),
     Column("gstin", GSTIN, primary_key=True),
+    # viewer / preparer / approver / admin (domain/roles.py, migration 0013)
+    Column("role", String(10), nullable=False, default="approver"),
 )
 
 # A taxpayer's own GSTR-3B draft of a period (GSTR-3B RETSAVE, migration 0010): the JSON as
@@ -230,6 +234,8 @@ audit_log = Table(
     Column("remarks", String(250), nullable=True),
     Column("request_id", String(40), nullable=True),
     Column("note", String(200), nullable=True),
+    # the maker of a change an approver applied from a proposal (migration 0013)
+    Column("proposed_by", String(100), nullable=True),
     Index("ix_audit_recipient_record", "recipient", "record_id"),
 )
 
@@ -360,4 +366,47 @@ security_log = Table(
     Column("event", String(40), nullable=False),
     Column("subject", String(100), nullable=False),
     Column("detail", String(400), nullable=True),
+)
+
+# Maker-checker (migration 0013): a preparer's IMS changes awaiting an approver, with what
+# each record was when proposed (its action and version: a record changed since is stale).
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("gstin", GSTIN, nullable=False),
+    Column("kind", String(10), nullable=False),  # SAVE / RESET
+    Column("reference_id", String(40), nullable=False),  # the request the maker was answered
+    Column("maker", String(100), nullable=False),
+    Column("remarks", String(250), nullable=True),
+    Column("created_at", DateTime, nullable=False),  # UTC wall clock
+    Column("day", Date, nullable=False),  # the clock's day
+    Column("items", Integer, nullable=False),
+    Column("status", String(10), nullable=False),  # awaiting / approved / sent_back
+    Column("checker", String(100), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+    Column("comment", String(250), nullable=True),
+    Column("applied", Integer, nullable=True),
+    Column("stale", Integer, nullable=True),
+    Column("refused", Integer, nullable=True),
+    Index("ix_proposals_gstin_status", "gstin", "status"),
+)
+
+proposal_items = Table(
+    "proposal_items",
+    metadata,
+    Column("proposal_id", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),  # the item's place in the request
+    Column("record_id", BigInteger, nullable=True),  # None: no such record when proposed
+    Column("version", Integer, nullable=True),  # the record's version when proposed
+    Column("held_action", String(1), nullable=True),  # its action when proposed
+    Column("section", String(10), nullable=False),
+    Column("supplier", String(15), nullable=False),
+    Column("number", String(60), nullable=False),
+    Column("doc_date", Date, nullable=False),
+    Column("action", String(1), nullable=False),
+    Column("prev_status", String(1), nullable=True),
+    Column("remarks", String(250), nullable=True),
+    Column("declaration", String(100), nullable=True),  # "N", "Y", or "Y:igst:cgst:sgst:cess"
+    Column("rtnprd", String(6), nullable=True),
 )

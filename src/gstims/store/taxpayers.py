@@ -4,13 +4,16 @@ find(gstin)          the taxpayer's row, or None
 by_gstin(gstins)     the rows of those registered, in chunks of a thousand
 names(gstins)        trade name (else legal name) of each registered GSTIN
 ims_version(gstin)   how many times the taxpayer's IMS has changed (R-3B-2 staleness)
+add(**row)           register one
+maker_checker(gstin) / set_maker_checker(gstin, on)   the GSTIN's maker-checker setting
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from gstims.store.tables import taxpayers
 
@@ -40,6 +43,17 @@ class Taxpayers:
             )
             found.update((g, trade or legal) for g, trade, legal in rows)
         return found
+
+    def add(self, **row: Any) -> None:
+        self.conn.execute(insert(taxpayers).values(**row, ims_version=0, maker_checker=False))
+
+    def maker_checker(self, gstin: str) -> bool:
+        query = select(taxpayers.c.maker_checker).where(taxpayers.c.gstin == gstin)
+        return bool(self.conn.execute(query).scalar())
+
+    def set_maker_checker(self, gstin: str, on: bool) -> None:
+        where = taxpayers.c.gstin == gstin
+        self.conn.execute(update(taxpayers).where(where).values(maker_checker=on))
 
     def ims_version(self, gstin: str) -> int:
         query = select(taxpayers.c.ims_version).where(taxpayers.c.gstin == gstin)

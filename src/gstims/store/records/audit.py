@@ -7,7 +7,8 @@
                                          remarks as they are (the clock's expiry)
     audit.history(recipient, record_id)  a record's trail, oldest first
 
-The database refuses UPDATE and DELETE on the log (PostgreSQL triggers, migration 0001).
+An approver's change from a maker's proposal names both: `actor` the approver, `proposed_by`
+the maker (migration 0013). The database refuses UPDATE and DELETE on the log (PostgreSQL triggers, migration 0001).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def entry(
     note: str | None = None,
     old_action: str | None = None,
     at: datetime | None = None,
+    proposed_by: str | None = None,
 ) -> dict[str, Any]:
     """The entry of a change of the row's record: from the row's action unless `old_action`
     is given, stamped now unless `at` is."""
@@ -49,6 +51,7 @@ def entry(
         "remarks": remarks,
         "request_id": request_id,
         "note": note,
+        "proposed_by": proposed_by,
     }
 
 
@@ -72,6 +75,7 @@ class Audit:
         remarks: str | None = None,
         request_id: str | None = None,
         note: str | None = None,
+        proposed_by: str | None = None,
     ) -> None:
         """The entries, as `entry` makes them, of records that made the same change: ONE
         `INSERT ... SELECT` copying each record's identity from its row (a lakh of entries
@@ -86,6 +90,7 @@ class Audit:
             at=at,
             request_id=request_id,
             note=note,
+            proposed_by=proposed_by,
         )
 
     def copy_where(
@@ -102,6 +107,7 @@ class Audit:
             at=at,
             request_id=None,
             note=note,
+            proposed_by=None,
         )
 
     def _copy(self, where: Any, *, old: Any, remarks: Any, **common: Any) -> None:
