@@ -28,7 +28,7 @@ from gstims.domain.money import money
 from gstims.domain.reconcile.books import FIELDS, RegisterRow
 from gstims.domain.reconcile.model import DEFAULT_TOLERANCE, Tolerance
 from gstims.formats.register import MAX_BYTES
-from gstims.services import books, reconcile
+from gstims.services import approvals, books, reconcile
 from gstims.services.errors import Forbidden
 
 _UNSUPPORTED = {**RESPONSES[400], "description": "A register file that is not .csv or .xlsx"}
@@ -212,6 +212,8 @@ async def apply_run(request: Request, run_id: int) -> JsonResponse:
             }
         )
     result = await _work(
-        request, reconcile.apply_run, run_id, caller.principal.name, outcomes, [caller.gstin]
+        request, approvals.submit_run, caller.principal, caller.gstin, run_id, outcomes
     )
-    return ok({"reference_id": result.reference_id, "applied": result.applied})
+    if isinstance(result, approvals.Proposed):  # maker-checker: it awaits an approver
+        return ok({"reference_id": result.reference_id, "proposal_id": result.proposal_id})
+    return ok({"reference_id": result.reference_id, "applied": result.result.applied})

@@ -7,6 +7,7 @@ envelope. Errors become envelopes in `envelope.install`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -24,7 +25,16 @@ from gstims.formats import ims as ims_json
 from gstims.formats.gstr1 import gstr1_period, parse_gstr1
 from gstims.formats.gstr3b import gstr3b_json, read_gstr3b
 from gstims.formats.supview import supview_json
-from gstims.services import gstr1_reset, gstr2b, gstr3b, gstr3b_draft, ims, supplier, views
+from gstims.services import (
+    approvals,
+    gstr1_reset,
+    gstr2b,
+    gstr3b,
+    gstr3b_draft,
+    ims,
+    supplier,
+    views,
+)
 from gstims.services.errors import NotFound
 
 router = APIRouter(prefix="/taxpayerapi/v1.0/returns", responses=RESPONSES)
@@ -212,7 +222,7 @@ async def ims_get(
         status_ = await _run(request, ims.request_status, caller.gstin, int_tran_id, write=False)
         return ok(
             {
-                "status_cd": status_.status,
+                **_REQUEST_STATUS.get(status_.status, {"status_cd": status_.status}),
                 "proc_cnt": status_.processed,
                 "err_cnt": len(status_.errors),
                 "error_report": ims_json.error_report(status_.errors),
@@ -251,9 +261,20 @@ async def ims_put(request: Request) -> JsonResponse:
     caller.require(rtin, "rtin")
     if problems:
         raise BadRequest("the request is malformed", problems)
-    use_case = ims.reset_actions if action == "RESETIMS" else ims.save_actions
-    result = await _run(request, use_case, caller.gstin, items, caller.principal.name)
+    kind = "RESET" if action == "RESETIMS" else "SAVE"
+    submit = partial(approvals.submit_actions, kind=kind)
+    result = await _run(request, submit, caller.principal, caller.gstin, items)
+    if isinstance(result, approvals.Proposed):  # maker-checker: REQSTS says awaiting approval
+        return ok({"reference_id": result.reference_id, "proposal_id": result.proposal_id})
     return ok({"reference_id": result.reference_id})
+
+
+# A SAVE a preparer made under maker-checker (issue 17): GSTN's "in progress" (a GSTN client
+# keeps polling) with gstims' reason beside it; sent back, it is an error.
+_REQUEST_STATUS = {
+    approvals.AWAITING_APPROVAL: {"status_cd": "IP", "status_desc": "awaiting approval"},
+    approvals.SENT_BACK_STATUS: {"status_cd": "ER", "status_desc": "sent back by the approver"},
+}
 
 
 # -- GSTR-2B and GSTR-3B ----------------------------------------------------------------------

@@ -37,8 +37,10 @@ from gstims.services import ims
 from gstims.services.access import RoleRefused, require
 from gstims.services.context import new_reference, taxpayer
 from gstims.services.errors import Conflict, Invalid, NotFound
+from gstims.services.reconcile import suggested_items
 from gstims.services.sessions import utc_now
 from gstims.services.taxpayers import Principal
+from gstims.services.tokens import log
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import from_paise
 
@@ -177,6 +179,19 @@ def _action_item(row: Any) -> ActionItem:
         declaration=_declaration_of(row["declaration"]),
         rtnprd=row["rtnprd"],
     )
+
+
+def submit_run(
+    uow: UnitOfWork,
+    principal: Principal,
+    gstin: str,
+    run_id: int,
+    outcomes: Sequence[str] | None = None,
+) -> Saved | Proposed:
+    """A reconciliation run's suggestions (R-REC-19) through the seam."""
+    _, items = suggested_items(uow, run_id, outcomes, [gstin])
+    label = f"{principal.name} (reconciliation {run_id})"
+    return submit_actions(uow, principal, gstin, items, f"reconciliation {run_id}", label=label)
 
 
 # -- the approver's side ----------------------------------------------------------------------
@@ -340,3 +355,26 @@ def _note(text: str | None, field: str) -> str | None:
 
 def _problem(proposal_id: int, field: str, message: str) -> Problem:
     return Problem("proposal", str(proposal_id), field, message)
+
+
+# -- the GSTIN's setting ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSettings:
+    gstin: str
+    maker_checker: bool
+    people: list[tuple[str, str]]  # (user, role) of everyone granted the GSTIN
+
+
+def team_settings(uow: UnitOfWork, gstin: str) -> TeamSettings:
+    tp = taxpayer(uow, gstin)
+    return TeamSettings(tp.gstin, uow.taxpayers.maker_checker(tp.gstin), uow.users.holders(gstin))
+
+
+def set_maker_checker(uow: UnitOfWork, principal: Principal, gstin: str, on: bool) -> None:
+    """Turn maker-checker on or off (an admin of the GSTIN); kept in the security log."""
+    tp = taxpayer(uow, require(principal, gstin, Capability.ADMINISTER))
+    if uow.taxpayers.maker_checker(tp.gstin) != on:
+        uow.taxpayers.set_maker_checker(tp.gstin, on)
+        log(uow, principal.name, "maker_checker." + ("on" if on else "off"), tp.gstin)

@@ -485,6 +485,18 @@ def apply_run(
     gstins: Sequence[str] | None = None,
 ) -> ActionResult:
     """R-REC-19: the run's suggestions through SAVE, one request, `prev_status` as the run saw."""
+    gstin, items = suggested_items(uow, run_id, outcomes, gstins)
+    return ims.save_actions(uow, gstin, items, actor=f"{actor} (reconciliation {run_id})"[:100])
+
+
+def suggested_items(
+    uow: UnitOfWork,
+    run_id: int,
+    outcomes: Sequence[str] | None = None,
+    gstins: Sequence[str] | None = None,
+) -> tuple[str, list[ActionItem]]:
+    """The GSTIN of the run and its suggestions as SAVE items (what `apply_run` applies; the
+    entrypoints hand them to `approvals.submit_actions`, so maker-checker holds for them)."""
     run = get_run(uow, run_id, gstins)
     items = [
         ActionItem(
@@ -502,4 +514,4 @@ def apply_run(
     ]
     if not items:
         raise ServiceError("RECON400", f"run {run_id} has no suggestion to apply")
-    return ims.save_actions(uow, run.gstin, items, actor=f"{actor} (reconciliation {run_id})"[:100])
+    return run.gstin, items

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from gstims.services import dashboard
+from gstims.services import dashboard, notifications
 from gstims.services.passwords import PASSWORD_MAX_LENGTH
 from gstims.services.sessions import (
     clear_failures,
@@ -43,7 +43,7 @@ from gstims.web.security import (
 )
 
 router = APIRouter()
-PAGES = ("ims", "outward", "gstr2b", "gstr3b")
+PAGES = ("ims", "outward", "gstr2b", "gstr3b", "reconcile", "approvals", "settings")
 
 
 @router.get("/")
@@ -164,13 +164,22 @@ def home(request: Request) -> Response:
         rows = dashboard.home(uow, user.gstins)
         frame = shell(uow, user, None, "home")
         today = uow.today()
-    return page(request, "home.html", title="Your GSTINs", shell=frame, rows=rows, today=today)
+        found = notifications.notices(uow, user)
+    return page(
+        request,
+        "home.html",
+        title="Your GSTINs",
+        shell=frame,
+        rows=rows,
+        today=today,
+        notices=found,
+    )
 
 
 @router.get("/switch")
 def switch(request: Request) -> Response:
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-    gstin = granted(user, request.query_params.get("gstin", ""))
+    gstin = granted(user, request.query_params.get("gstin", ""), request)
     to = request.query_params.get("to", "ims")
     return redirect(url(f"/g/{gstin}/{to if to in PAGES else 'ims'}"))

@@ -1,6 +1,7 @@
 """The IMS inward pages: the filtered table with bulk actions, and one record with its history.
 
-Every action goes through `ims.save_actions` / `ims.reset_actions` once per form post, so
+Every action goes through the maker-checker seam (`approvals.submit_actions`: SAVE or RESET at
+once, or under maker-checker a preparer's proposal) once per form post, so
 the rule table decides each record and the refusals (code and message) are shown as they
 come back in the request's error report.
 """
@@ -17,9 +18,10 @@ from starlette.responses import Response
 from gstims.domain.ims import ActionItem
 from gstims.domain.records import Action
 from gstims.domain.state import Declaration
-from gstims.services import dashboard, ims
+from gstims.services import approvals, dashboard, ims
 from gstims.services.context import ims_version
 from gstims.services.errors import NotFound
+from gstims.web.approval_pages import submitted_message
 from gstims.web.charts import bars
 from gstims.web.forms import MAX_ID, read_action, read_declaration, read_filter, read_picks
 from gstims.web.render import ACTION_NAMES, flash, page, redirect, shell, url
@@ -48,7 +50,7 @@ def ims_page(request: Request, gstin: str) -> Response:
     form = read_filter(request.query_params)
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
         version = ims_version(uow, gstin)  # before the rows: a change after it shows as stale
         found = dashboard.ims_page(uow, gstin, form.query)
         result = _result(uow, gstin, request.query_params.get("done"))
@@ -91,7 +93,7 @@ def _bulk_action(request: Request, gstin: str, form: FormData) -> Response:
     db = request.app.state.db
     with db.uow(write=False) as uow:
         user = signed_in(request, uow)
-    gstin = granted(user, gstin)
+    gstin = granted(user, gstin, request)
     check_csrf(request, form)
     filters = read_filter(form)
     listing = f"/g/{gstin}/ims"
@@ -115,11 +117,16 @@ def _bulk_action(request: Request, gstin: str, form: FormData) -> Response:
         flash(request, "No record was selected: tick some rows or choose all matching.", "error")
         return redirect(back)
     with db.transaction() as uow:
-        change = ims.reset_actions if action is Action.NO_ACTION else ims.save_actions
-        outcome = change(uow, gstin, items, user.name)
+        outcome = approvals.submit_actions(uow, user, gstin, items, remarks, kind=_kind(action))
+    if isinstance(outcome, approvals.Proposed):
+        flash(request, submitted_message(outcome))
     return redirect(
         url(listing, filters.params, page=filters.query.page, done=outcome.reference_id)
     )
+
+
+def _kind(action: Action) -> str:
+    return "RESET" if action is Action.NO_ACTION else "SAVE"
 
 
 def _remarks(form: FormData) -> str | None:
@@ -135,7 +142,7 @@ def record_page(request: Request, gstin: str, record_id: int) -> Response:
         raise PageNotFound("There is no such record in this GSTIN's IMS.")
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
         detail = dashboard.record_detail(uow, gstin, record_id)
         frame = shell(uow, user, gstin, "ims")
     if detail is None:
@@ -171,7 +178,7 @@ def _record_action(request: Request, gstin: str, record_id: int, form: FormData)
     db = request.app.state.db
     with db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
         check_csrf(request, form)
         detail = dashboard.record_detail(uow, gstin, record_id)
     if detail is None:
@@ -196,8 +203,11 @@ def _record_action(request: Request, gstin: str, record_id: int, form: FormData)
         declaration=declaration if isinstance(declaration, Declaration) else None,
     )
     with db.transaction() as uow:
-        change = ims.reset_actions if action is Action.NO_ACTION else ims.save_actions
-        outcome = change(uow, gstin, [item], user.name)
+        submitted = approvals.submit_actions(uow, user, gstin, [item], kind=_kind(action))
+    if isinstance(submitted, approvals.Proposed):
+        flash(request, submitted_message(submitted))
+        return redirect(here)
+    outcome = submitted.result
     for error in outcome.errors:
         flash(request, f"Refused ({error.code}): {error.message}", "error")
     if not outcome.errors:

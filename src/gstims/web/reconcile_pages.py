@@ -21,8 +21,10 @@ from starlette.responses import Response
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.reconcile.model import DEFAULT_TOLERANCE
 from gstims.formats.register import MAX_BYTES
-from gstims.services import books, reconcile
+from gstims.services import approvals, books, reconcile
 from gstims.services.errors import ServiceError
+from gstims.services.taxpayers import Principal
+from gstims.web.approval_pages import submitted_message
 from gstims.web.render import flash, page, redirect, shell, url
 from gstims.web.security import PageNotFound, check_csrf, granted, signed_in
 
@@ -40,7 +42,7 @@ def reconcile_page(request: Request, gstin: str) -> Response:
     run_id = _run_id(params.get("run"))
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
         frame = shell(uow, user, gstin, "reconcile")
         runs = reconcile.recent_runs(uow, gstin)
         run = reconcile.get_run(uow, run_id, [gstin]) if run_id else None
@@ -102,12 +104,17 @@ def _run_view(run: reconcile.Run, params: Any) -> dict[str, Any]:
 
 
 async def _posted(request: Request, gstin: str) -> tuple[str, FormData, str]:
+    gstin, form, user = await _posted_by(request, gstin)
+    return gstin, form, user.name
+
+
+async def _posted_by(request: Request, gstin: str) -> tuple[str, FormData, Principal]:
     form = await request.form()
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
     check_csrf(request, form)
-    return gstin, form, user.name
+    return gstin, form, user
 
 
 def _in_one_transaction(request: Request, fn: Any, *args: Any) -> Any:
@@ -210,20 +217,16 @@ async def pair(request: Request, gstin: str) -> Response:
 
 @router.post("/g/{gstin}/reconcile/apply")
 async def apply(request: Request, gstin: str) -> Response:
-    gstin, form, user = await _posted(request, gstin)
+    gstin, form, user = await _posted_by(request, gstin)
     run_id = _run_id(str(form.get("run") or ""))
     if run_id is None:
         raise PageNotFound("The form names no reconciliation.")
     try:
         result = await run_in_threadpool(
-            _in_one_transaction, request, reconcile.apply_run, run_id, user, None, [gstin]
+            _in_one_transaction, request, approvals.submit_run, user, gstin, run_id
         )
     except ServiceError as exc:
         flash(request, f"Not applied ({exc.code}): {exc.message}", "error")
         return redirect(url(f"/g/{gstin}/reconcile", run=run_id))
-    flash(
-        request,
-        f"Applied through SAVE: reference {result.reference_id}, {result.applied} changed, "
-        f"{len(result.errors)} refused.",
-    )
+    flash(request, submitted_message(result))
     return redirect(url(f"/g/{gstin}/reconcile", run=run_id))

@@ -152,7 +152,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     html = ENV.get_template(template).render(
         csrf=csrf_token(request),
         flashes=request.session.pop("flash", []),
-        **{"shell": None, **context},
+        **{"shell": None, "notices": (), **context},
     )
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 

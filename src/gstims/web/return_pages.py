@@ -64,7 +64,7 @@ def outward_page(request: Request, gstin: str) -> Response:
     form = "GSTR1A" if params.get("form") == "GSTR1A" else "GSTR1"
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
         periods = dashboard.outward_periods(uow, gstin)
         period = _period(params.get("period"), periods[0] if periods else Period.of(uow.today()))
         rows = views.supplier_view(uow, gstin, period, form)
@@ -103,7 +103,7 @@ def gstr2b_page(request: Request, gstin: str) -> Response:
     params = request.query_params
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
         period = _period(params.get("period"), dashboard.default_period(uow, gstin))
         state = dashboard.gstr2b_state(uow, gstin, period)
         months = dashboard.itc_over_months(uow, gstin)
@@ -177,7 +177,7 @@ def _recompute(request: Request, gstin: str, form: FormData) -> Response:
 @router.get("/g/{gstin}/gstr2b/{code}/download.{kind}")
 def download(request: Request, gstin: str, code: str, kind: str) -> Response:
     with request.app.state.db.uow(write=False) as uow:
-        gstin = granted(signed_in(request, uow), gstin)
+        gstin = granted(signed_in(request, uow), gstin, request)
         period = _period(code, Period.of(uow.today()))
         try:
             content = gstr2b.get_2b(uow, gstin, period)
@@ -201,7 +201,7 @@ def download(request: Request, gstin: str, code: str, kind: str) -> Response:
 def gstr3b_page(request: Request, gstin: str) -> Response:
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
-        gstin = granted(user, gstin)
+        gstin = granted(user, gstin, request)
         period = _period(request.query_params.get("period"), dashboard.default_period(uow, gstin))
         liability = gstr3b.auto_liability(uow, gstin, period)
         filed = dashboard.filed_on(uow, gstin, "GSTR3B", period)
@@ -242,7 +242,7 @@ def _file_3b(request: Request, gstin: str, form: FormData) -> Response:
 def _posted_form(request: Request, gstin: str, form: FormData) -> tuple[str, Period]:
     """A return form's POST: the signed-in user holds the GSTIN, the CSRF token, the period."""
     with request.app.state.db.uow(write=False) as uow:
-        gstin = granted(signed_in(request, uow), gstin)
+        gstin = granted(signed_in(request, uow), gstin, request)
     check_csrf(request, form)
     period = _posted_period(form.get("period"))
     if period is None:

@@ -8,7 +8,9 @@
 - Every POST must carry the session's token in the `csrf_token` field (compared in constant
   time); a missing or wrong token is refused with 403 before anything is read or written.
 - Every page under `/g/{gstin}/` calls `granted()`: a GSTIN not granted to the user gets 403
-  and no byte of its data, whatever the URL says.
+  and no byte of its data, whatever the URL says; a role without the capability the route
+  needs (`api/access.py`, asked through the one guard `services.access.require`) gets 403
+  before anything is read or written.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 
 from fastapi import Request
 
+from gstims.api.access import needed
+from gstims.services.access import RoleRefused, require
 from gstims.services.dashboard import principal_of
 from gstims.services.sessions import live_session, touch_session, utc_now
 from gstims.services.taxpayers import Principal
@@ -102,11 +106,18 @@ def signed_in(request: Request, uow: UnitOfWork) -> Principal:
     return principal
 
 
-def granted(principal: Principal, gstin: str) -> str:
+def granted(principal: Principal, gstin: str, request: Request) -> str:
+    """The GSTIN, when the user's role on it holds what this page needs; else 403."""
     wanted = gstin.strip().upper()
     if not principal.may_act_for(wanted):
         raise PageForbidden("This GSTIN is not one of yours.")
-    return wanted
+    capability = needed(request)
+    if capability is None:  # a page classified nowhere is refused, never served
+        raise PageForbidden("This page is not open to anyone.")
+    try:
+        return require(principal, wanted, capability)
+    except RoleRefused as exc:
+        raise PageForbidden(f"Your role does not allow this: {exc.message}.") from exc
 
 
 def safe_next(url: object) -> str:

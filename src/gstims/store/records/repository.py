@@ -20,6 +20,8 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     time_bar(day)                 R-ACT-5 / R-IN-5f: records leave IMS as time-barred
     signed_load()                 a bulk load of generated records (`staging`)
     bump_ims_version(recipients)  their IMS changed
+    pending_due(recipients, ...)  {recipient: (count, first deadline)} of Pending records whose
+                                  deadline is near (the dashboard's notifications)
 """
 
 from __future__ import annotations
@@ -110,6 +112,19 @@ class Records:
         """The records a GSTR-2B of `period` reads (R-2B-2), each as (its DENSE columns then
         the `extra` ones, its SPARSE columns): see `mapping.select_record_rows`."""
         return select_record_rows(self.conn, selections.for_2b(recipient, period), extra)
+
+    def pending_due(
+        self, recipients: Sequence[str], day: date, until: date
+    ) -> dict[str, tuple[int, date]]:
+        query = (
+            select(records.c.recipient, func.count(), func.min(records.c.pending_until))
+            .where(
+                in_values(self.conn, records.c.recipient, sorted(set(recipients))),
+                selections.pending_due(day, until),
+            )
+            .group_by(records.c.recipient)
+        )
+        return {r: (int(n), first) for r, n, first in self.conn.execute(query)}
 
     def find(self, recipient: str, record_id: int) -> RowMapping | None:
         query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)

@@ -70,6 +70,18 @@ def pending_expired(day: date) -> Any:
     )
 
 
+def pending_due(day: date, until: date) -> Any:
+    """The filed records Pending whose R-ACT-4 deadline falls from `day` to `until`: they
+    turn back to No action when it passes (`pending_expired` the day after)."""
+    return and_(
+        _c.action == Action.PENDING.value,
+        _c.filed_on.is_not(None),
+        _c.pending_until >= day,
+        _c.pending_until <= until,
+        open_in_ims(),
+    )
+
+
 def gives_credit_back() -> Any:
     """The downward amendments of consumed originals: their total tax is below the
     original's (R-IN-7 `Record.direction`); 16(4) never bars giving credit back."""
