@@ -271,8 +271,11 @@ class Sandbox:
         body["filing_frequency"] = frequency
         return ok(self.admin("POST", "/taxpayers", body))
 
-    def user(self, name: str, *gstins: str) -> str:
-        token = ok(self.admin("POST", "/users", {"name": name, "gstins": list(gstins)}))["token"]
+    def user(self, name: str, *gstins: str, role: str | None = None) -> str:
+        body: dict[str, Any] = {"name": name, "gstins": list(gstins)}
+        if role is not None:
+            body["role"] = role
+        token = ok(self.admin("POST", "/users", body))["token"]
         if self.protocol == "gstn":
             self.gstn().login(token, name)
         return token

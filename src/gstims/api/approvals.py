@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from gstims.api.auth import Caller, authenticate
+from gstims.api.auth import Caller, authenticate, guard
 from gstims.api.body import read_json
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.services import approvals, notifications
 
-router = APIRouter(prefix="/gstims/v1", responses=RESPONSES, tags=["maker-checker"])
+router = APIRouter(
+    prefix="/gstims/v1", responses=RESPONSES, tags=["maker-checker"], dependencies=[Depends(guard)]
+)
 
 
 async def _caller(request: Request) -> Caller:

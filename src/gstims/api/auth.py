@@ -14,6 +14,7 @@ import hmac
 from dataclasses import dataclass
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from gstims.api.access import needed
 from gstims.api.envelope import Unauthorised
@@ -38,13 +39,27 @@ class Caller:
         return self.gstin
 
 
+_CHECKED = "gstims.checked_caller"
+
+
+async def guard(request: Request) -> None:
+    """A router's dependency: the caller and its role checked before any parameter or body
+    is read (FastAPI solves dependencies first), so a viewer's malformed upload is a 403."""
+    await run_in_threadpool(authenticate, request.app.state.db, request)
+
+
 def authenticate(db: Database, request: Request) -> Caller:
-    """The caller, once its role for the `gstin` holds what the route needs."""
+    """The caller, once its role for the `gstin` holds what the route needs (checked once a
+    request: `guard` may have done it already)."""
+    checked = request.scope.get(_CHECKED)
+    if isinstance(checked, Caller):
+        return checked
     caller = _identified(db, request)
     capability = needed(request)
     if capability is None:  # a route classified nowhere is refused, never served
         raise Forbidden("GSTIMS403", "this call is not open to anyone")
     require(caller.principal, caller.gstin, capability)
+    request.scope[_CHECKED] = caller
     return caller
 
 

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from gstims.api.auth import Caller, authenticate
+from gstims.api.auth import Caller, authenticate, guard
 from gstims.api.body import read_json
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.domain.calendar import Period, PeriodError
@@ -33,7 +33,10 @@ from gstims.services.errors import Forbidden
 
 _UNSUPPORTED = {**RESPONSES[400], "description": "A register file that is not .csv or .xlsx"}
 router = APIRouter(
-    prefix="/gstims/v1", responses={**RESPONSES, 415: _UNSUPPORTED}, tags=["reconciliation"]
+    prefix="/gstims/v1",
+    responses={**RESPONSES, 415: _UNSUPPORTED},
+    tags=["reconciliation"],
+    dependencies=[Depends(guard)],
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -107,13 +108,15 @@ async def create_user(request: Request) -> JsonResponse:
     f, problems = _fields(data, "user")
     name = f.text("name", blank=False)
     password = f.text("password", required=False)
+    role = f.text("role", required=False) or "approver"  # of every GSTIN it is granted
     _at_most(f, "name", name, MAX_USER_NAME)
     gstins = data.get("gstins")
     if not isinstance(gstins, list) or not all(isinstance(g, str) for g in gstins):
         problems.append(Problem("user", name or "", "gstins", "expected a list of GSTINs"))
     if problems or name is None or not isinstance(gstins, list):
         raise BadRequest("the user is malformed", problems)
-    user = await _run(request, taxpayers.create_user, name, [g.upper() for g in gstins], password)
+    make = partial(taxpayers.create_user, role=role)
+    user = await _run(request, make, name, [g.upper() for g in gstins], password)
     return ok({"name": user.name, "token": user.token})
 
 

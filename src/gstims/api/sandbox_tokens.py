@@ -12,6 +12,7 @@ and each change is one transaction with its security-log entry (`services/tokens
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -82,15 +83,18 @@ async def revoke(request: Request, token_id: int) -> JsonResponse:
     return ok({"revoked": token_id})
 
 
-@router.post("/users/{name}/grants", summary="Grant a GSTIN to a user")
+@router.post(
+    "/users/{name}/grants", summary="Grant a GSTIN to a user with a role (default approver)"
+)
 async def add_grant(request: Request, name: str) -> JsonResponse:
     body = await _admin_body(request)
     f, problems = _fields(body, "grant")
     gstin = f.text("gstin", blank=False)
+    role = f.text("role", required=False) or "approver"
     if problems or gstin is None:
         raise BadRequest("the grant is malformed", problems)
-    await _change(request, tokens.grant, name, gstin.strip().upper())
-    return ok({"user": name, "gstin": gstin.strip().upper()})
+    await _change(request, partial(tokens.grant, role=role), name, gstin.strip().upper())
+    return ok({"user": name, "gstin": gstin.strip().upper(), "role": role.strip().lower()})
 
 
 @router.delete("/users/{name}/grants/{gstin}", summary="Withdraw a GSTIN from a user")

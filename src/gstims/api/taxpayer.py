@@ -10,12 +10,12 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from gstims.api import examples
-from gstims.api.auth import Caller, authenticate
+from gstims.api.auth import Caller, authenticate, guard
 from gstims.api.body import read_json
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, TooLarge, ok, ok_json
 from gstims.domain.calendar import Period, PeriodError
@@ -37,7 +37,9 @@ from gstims.services import (
 )
 from gstims.services.errors import NotFound
 
-router = APIRouter(prefix="/taxpayerapi/v1.0/returns", responses=RESPONSES)
+router = APIRouter(
+    prefix="/taxpayerapi/v1.0/returns", responses=RESPONSES, dependencies=[Depends(guard)]
+)
 
 
 def _period(value: Any, field: str) -> Period:
