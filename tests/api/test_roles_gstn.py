@@ -27,4 +27,4 @@ def test_a_preparers_gstn_save_awaits_approval_then_applies(team) -> None:  # no
     done = ok(sandbox.request("POST", approve, headers=team["approver"].headers))
     assert done["applied"] == 3
     assert ok(team["preparer"].reqsts(saved["reference_id"]))["status_cd"] == "P"
-    assert R == team["preparer"].gstin
+    assert team["preparer"].gstin == R

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from tests.integration.harness import S1, S2, R, Sandbox, doc
 
 from gstims.domain.records import Kind
+from gstims.domain.roles import Role
 from gstims.services import taxpayers
 from gstims.store.db import Database
 
@@ -60,7 +61,19 @@ def seed(db: Database) -> World:
         taxpayers.create_user(uow, users["supplier"], [S1], PASSWORD)
     with db.transaction() as uow:
         taxpayers.create_user(uow, users["other"], [S2], PASSWORD)
+    for key, name, role in TEAM:  # issue 17: one person per role of R
+        users[key] = name
+        with db.transaction() as uow:
+            taxpayers.create_user(uow, name, [R], PASSWORD, role=role)
     return World(sb, users)
+
+
+TEAM = (
+    ("viewer", "rao-viewer", Role.VIEWER),
+    ("preparer", "rao-preparer", Role.PREPARER),
+    ("approver", "rao-approver", Role.APPROVER),
+    ("admin", "rao-admin", Role.ADMIN),
+)
 
 
 # the CSRF token a signed-in page carries
