@@ -28,8 +28,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from gstims import cli_books, cli_files
+from gstims import cli_books, cli_files, cli_teams
 from gstims.domain.calendar import Frequency, Period
+from gstims.domain.roles import Role
 from gstims.services.errors import Invalid, NotFound, ServiceError
 from gstims.settings import environment
 from gstims.store.db import Database
@@ -453,9 +454,10 @@ def users_create(
         ),
     ] = False,
     admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator")] = False,
+    role: Annotated[Role, typer.Option(help="viewer, preparer, approver or admin")] = Role.APPROVER,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Create a user granted GSTINs and print its API token (shown only once)."""
+    """Create a user granted GSTINs (each with --role) and print its API token (shown once)."""
     from gstims.services.taxpayers import create_user
 
     secret = None
@@ -465,7 +467,8 @@ def users_create(
         )
     db = _open(database_url)
     with db.transaction() as uow:
-        made = create_user(uow, name, [g.strip().upper() for g in gstin], secret, is_admin=admin)
+        gstins = [g.strip().upper() for g in gstin]
+        made = create_user(uow, name, gstins, secret, is_admin=admin, role=role)
     typer.echo(f"user {made.name} created; auth-token: {made.token}")
 
 
@@ -521,11 +524,12 @@ def users_revoke(
 def users_grant(
     name: Annotated[str, typer.Argument()],
     gstin: Annotated[str, typer.Argument()],
+    role: Annotated[Role, typer.Option(help="viewer, preparer, approver or admin")] = Role.APPROVER,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Grant a GSTIN to a user."""
-    _security_change(database_url, "grant", name, gstin.strip().upper())
-    typer.echo(f"{name} may now act for {gstin.strip().upper()}")
+    """Grant a GSTIN to a user with a role (granting a held GSTIN changes its role)."""
+    _security_change(database_url, "grant", name, gstin.strip().upper(), role=role)
+    typer.echo(f"{name} may now act for {gstin.strip().upper()} as {role.value}")
 
 
 @users_app.command("withdraw")
@@ -549,11 +553,11 @@ def users_remove(name: Annotated[str, typer.Argument()], database_url: DatabaseU
 CLI_ACTOR = "cli"
 
 
-def _security_change(database_url: str | None, use_case: str, *args: Any) -> None:
+def _security_change(database_url: str | None, use_case: str, *args: Any, **kw: Any) -> None:
     from gstims.services import tokens
 
     with _open(database_url).uow() as uow:
-        getattr(tokens, use_case)(uow, *args, actor=CLI_ACTOR)
+        getattr(tokens, use_case)(uow, *args, actor=CLI_ACTOR, **kw)
         uow.commit()
 
 
@@ -624,6 +628,8 @@ app.add_typer(cli_files.export_app, name="export")
 app.command("compare-2b")(cli_files.compare_2b)
 app.add_typer(cli_books.books_app, name="books")
 app.add_typer(cli_books.reconcile_app, name="reconcile")
+app.add_typer(cli_teams.approvals_app, name="approvals")
+app.command("maker-checker")(cli_teams.maker_checker)
 
 
 if __name__ == "__main__":

@@ -15,16 +15,16 @@ lists the problems.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from gstims.cli_files import DatabaseUrl, Gstin, InFile, _period, _refusals
+from gstims.cli_files import OPERATOR, DatabaseUrl, Gstin, InFile, _period, _refusals, principal
 from gstims.codec import loads, to_json_bytes
 from gstims.domain.money import money
 from gstims.domain.reconcile.model import Tolerance
 from gstims.formats.recon_excel import follow_up_workbook, report_workbook
-from gstims.services import books, reconcile
+from gstims.services import approvals, books, reconcile
 from gstims.store.db import Database
 
 books_app = typer.Typer(help="The purchase register (books) to reconcile.", no_args_is_help=True)
@@ -171,6 +171,10 @@ def apply(
             typer.echo(f"  refused by the rule table: {refused['number']}: {refused['note']}")
         typer.echo(f"dry run of reconciliation {run_id}: {dry.records:,} records; nothing saved")
         return
+    if user != OPERATOR:  # a user: their role on the run's GSTIN decides, as in the API
+        with _refusals():
+            _apply_as(db, principal(db, user), run_id, outcome)
+        return
     with _refusals(), db.transaction() as uow:
         result = reconcile.apply_run(uow, run_id, user, outcome)
     typer.echo(
@@ -179,3 +183,17 @@ def apply(
     )
     for error in result.errors:
         typer.echo(f"  refused: {error.number}: {error.code} {error.message}", err=True)
+
+
+def _apply_as(db: Database, who: Any, run_id: int, outcome: list[str] | None) -> None:
+    with db.transaction() as uow:
+        gstin = reconcile.get_run(uow, run_id).gstin
+        submitted = approvals.submit_run(uow, who, gstin, run_id, outcome)
+    if isinstance(submitted, approvals.Proposed):
+        typer.echo(f"proposal {submitted.proposal_id} awaits an approver")
+        return
+    result = submitted.result
+    typer.echo(
+        f"applied reconciliation {run_id}: reference {result.reference_id}, "
+        f"{result.applied:,} changed, {len(result.errors):,} refused"
+    )

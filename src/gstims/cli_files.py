@@ -39,8 +39,8 @@ from gstims.domain.text import printable
 from gstims.formats.compare import DIFFERENT, ONLY_GSTIMS, ONLY_PORTAL, comparison_json
 from gstims.formats.excel import comparison_workbook, table_workbook
 from gstims.formats.ims import error_report
-from gstims.services import files
-from gstims.services.errors import ServiceError
+from gstims.services import files, taxpayers
+from gstims.services.errors import NotFound, ServiceError
 from gstims.store.db import Database
 
 __all__ = [
@@ -61,6 +61,19 @@ DIFFERENT_2B = 1  # compare-2b found differences, as `diff` says
 # the databases the running command opened: GstimsGroup.invoke closes them when it ends, so a
 # command run in-process (as the tests run them) leaves no connection behind
 OPENED: list[Database] = []
+
+
+OPERATOR = "cli"  # who runs the CLI: the operator, holding every power (docs/SECURITY.md)
+
+
+def principal(db: Database, name: str) -> taxpayers.Principal:
+    """A named user with their roles now (the CLI asks the same guard as the API), or
+    NotFound."""
+    with db.uow(write=False) as uow:
+        found = taxpayers.principal_named(uow, name)
+    if found is None:
+        raise NotFound("GSTIMS404", f"no user {name}")
+    return found
 
 
 def open_database(url: str | None) -> Database:
@@ -209,7 +222,13 @@ def import_gstr1(
 def import_actions(
     file: InFile,
     gstin: Gstin,
-    user: Annotated[str, typer.Option(help="Who acts (kept in the audit trail)")] = "cli",
+    user: Annotated[
+        str,
+        typer.Option(
+            help="Who acts: `cli` (the operator) or a user, whose role on the GSTIN decides "
+            "(under maker-checker a preparer's file becomes a proposal)"
+        ),
+    ] = "cli",
     errors: Annotated[
         Path | None, typer.Option(help="Write refused records here (.xlsx or .json)")
     ] = None,
@@ -218,7 +237,10 @@ def import_actions(
     """Apply an IMS actions file: an edited GETINV / offline JSON, a SAVE body, or a workbook."""
     db = open_database(database_url)
     with _refusals():
-        result = files.import_actions(db, gstin, file, actor=user)
+        who = None if user == OPERATOR else principal(db, user)
+        result = files.import_actions(db, gstin, file, actor=user, principal=who)
+    for proposal in result.proposals:
+        typer.echo(f"proposal {proposal} awaits an approver (gstims approvals show {proposal})")
     for warning in result.warnings:
         typer.echo(printable(f"warning: {file}: {warning.field}: {warning.message}"), err=True)
     for where, error in result.errors:

@@ -47,8 +47,9 @@ from gstims.formats.limits import json_problems
 from gstims.formats.offline import ActionLine, ActionsFile, read_actions, write_getinv
 from gstims.formats.returns import gstr2b_file, gstr3b_file
 from gstims.formats.stream import CountingReader, Gstr1Stream
-from gstims.services import gstr2b, gstr3b, ims, supplier
+from gstims.services import approvals, gstr2b, gstr3b, ims, supplier
 from gstims.services.errors import Invalid
+from gstims.services.taxpayers import Principal
 from gstims.store.db import Database, UnitOfWork
 
 __all__ = [
@@ -296,6 +297,7 @@ class ActionsImport:
     errors: list[tuple[str, ItemError]]  # (where in the file, the refusal)
     references: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    proposals: list[int] = field(default_factory=list)  # filed under maker-checker
 
 
 def read_actions_file(path: Path | str) -> ActionsFile:
@@ -311,8 +313,17 @@ def read_actions_file(path: Path | str) -> ActionsFile:
     return read_actions(obj)
 
 
-def import_actions(db: Database, gstin: str, path: Path | str, *, actor: str) -> ActionsImport:
-    """Apply an actions file as the equivalent SAVE (and RESET) of `gstin`; see `offline`."""
+def import_actions(
+    db: Database,
+    gstin: str,
+    path: Path | str,
+    *,
+    actor: str,
+    principal: Principal | None = None,
+) -> ActionsImport:
+    """Apply an actions file as the equivalent SAVE (and RESET) of `gstin`; see `offline`.
+    With `principal` (a user, not the operator) it goes through the maker-checker seam: the
+    user's role decides, and under maker-checker a preparer's file becomes proposals."""
     source = read_actions_file(path)
     problems = list(source.problems)
     if source.rtin not in (None, gstin):
@@ -322,11 +333,20 @@ def import_actions(db: Database, gstin: str, path: Path | str, *, actor: str) ->
     with db.transaction() as uow:
         current = {_identity(r): r for r in ims.list_records(uow, gstin)}
         saves, resets, errors, unchanged = _plan(source, current)
-        results = []
-        if saves:
-            results.append(ims.save_actions(uow, gstin, [line.item for line in saves], actor))
-        if resets:
-            results.append(ims.reset_actions(uow, gstin, [line.item for line in resets], actor))
+        results, proposed = [], []
+        for kind, lines in (("SAVE", saves), ("RESET", resets)):
+            if not lines:
+                continue
+            items = [line.item for line in lines]
+            if principal is None:
+                use_case = ims.reset_actions if kind == "RESET" else ims.save_actions
+                results.append(use_case(uow, gstin, items, actor))
+                continue
+            submitted = approvals.submit_actions(uow, principal, gstin, items, kind=kind)
+            if isinstance(submitted, approvals.Proposed):
+                proposed.append(submitted.proposal_id)
+            else:
+                results.append(submitted.result)
     where = {_label(line.item): line.where for line in (*saves, *resets)}
     for result in results:
         errors += [(where.get(_label(e), ""), e) for e in result.errors]
@@ -336,6 +356,7 @@ def import_actions(db: Database, gstin: str, path: Path | str, *, actor: str) ->
         errors=errors,
         references=[r.reference_id for r in results],
         warnings=list(source.warnings),
+        proposals=proposed,
     )
 
 
