@@ -57,3 +57,27 @@ def test_0004_moves_what_a_2b_held_from_marked_records_to_the_generation_and_bac
             )
         ).all()
     assert sorted(consumed) == [("INV-1", "A"), ("INV-2", "R")]
+
+
+def test_0013_makes_every_existing_grant_an_approver_and_goes_back(db):
+    """Issue 17: a grant made before roles keeps all it did (approver); down and up again."""
+    from gstims.domain.roles import Role
+    from gstims.services import taxpayers
+
+    box = Sandbox(db)
+    box.register(R)
+    db.downgrade("0010")
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (id, name, token_hash, is_admin) VALUES (7, 'old', 'h', false)"
+            )
+        )
+        conn.execute(sa.text("INSERT INTO grants (user_id, gstin) VALUES (7, :g)"), {"g": R})
+    db.migrate()
+    with db.uow(write=False) as uow:
+        found = taxpayers.principal_named(uow, "old")
+        assert found is not None and found.roles == {R: Role.APPROVER}
+        assert uow.taxpayers.maker_checker(R) is False
+    db.downgrade("0010")
+    db.migrate()
