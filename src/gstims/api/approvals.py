@@ -13,34 +13,20 @@ one guard for the capability `api/access.py` names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
 
-from gstims.api.auth import Caller, authenticate, guard
+from gstims.api.auth import guard
 from gstims.api.body import read_json
+from gstims.api.edge import caller as _caller
+from gstims.api.edge import in_transaction as _work
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.services import approvals, notifications
 
 router = APIRouter(
     prefix="/gstims/v1", responses=RESPONSES, tags=["maker-checker"], dependencies=[Depends(guard)]
 )
-
-
-async def _caller(request: Request) -> Caller:
-    return await run_in_threadpool(authenticate, request.app.state.db, request)
-
-
-async def _work(request: Request, fn: Callable[..., Any], *args: Any, write: bool = True) -> Any:
-    db = request.app.state.db
-
-    def work() -> Any:
-        with db.transaction(write=write) as uow:
-            return fn(uow, *args)
-
-    return await run_in_threadpool(work)
 
 
 def _proposal_json(row: Any) -> dict[str, Any]:

@@ -13,15 +13,16 @@ case in one transaction, answer the envelope.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from starlette.concurrency import run_in_threadpool
 
-from gstims.api.auth import Caller, authenticate, guard
+from gstims.api.auth import Caller, guard
 from gstims.api.body import read_json
+from gstims.api.edge import caller as _caller
+from gstims.api.edge import in_transaction as _work
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.money import money
@@ -38,21 +39,6 @@ router = APIRouter(
     tags=["reconciliation"],
     dependencies=[Depends(guard)],
 )
-
-
-async def _caller(request: Request) -> Caller:
-    return await run_in_threadpool(authenticate, request.app.state.db, request)
-
-
-async def _work(request: Request, fn: Callable[..., Any], *args: Any) -> Any:
-    """One use case in one transaction, committed at the edge."""
-    db = request.app.state.db
-
-    def work() -> Any:
-        with db.transaction() as uow:
-            return fn(uow, *args)
-
-    return await run_in_threadpool(work)
 
 
 def _problems(outcome: books.ImportOutcome) -> list[dict[str, Any]]:

@@ -6,17 +6,18 @@ envelope. Errors become envelopes in `envelope.install`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from gstims.api import examples
-from gstims.api.auth import Caller, authenticate, guard
+from gstims.api.auth import Caller, guard
 from gstims.api.body import read_json
+from gstims.api.edge import caller as _caller
+from gstims.api.edge import in_transaction as _run
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, TooLarge, ok, ok_json
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.ims import ImsFilter
@@ -47,20 +48,6 @@ def _period(value: Any, field: str) -> Period:
         return Period.parse(str(value))
     except PeriodError as exc:
         raise BadRequest(f"{field}: {exc}") from exc
-
-
-async def _caller(request: Request) -> Caller:
-    return await run_in_threadpool(authenticate, request.app.state.db, request)
-
-
-async def _run(request: Request, fn: Callable[..., Any], *args: Any, write: bool = True) -> Any:
-    db = request.app.state.db
-
-    def work() -> Any:
-        with db.transaction(write=write) as uow:
-            return fn(uow, *args)
-
-    return await run_in_threadpool(work)
 
 
 def _action(body: Mapping[str, Any], allowed: tuple[str, ...]) -> tuple[str, Mapping[str, Any]]:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, RowMapping, delete, insert, or_, select, update
+from sqlalchemy import Connection, Insert, Row, RowMapping, delete, insert, or_, select, update
 
 from gstims.store.tables import api_tokens, grants, security_log, sessions, users
 
@@ -57,12 +57,7 @@ class Users:
 
     def add(self, name: str, token_hash: str, password_hash: str | None, is_admin: bool) -> int:
         row = {"name": name, "token_hash": token_hash, "password_hash": password_hash}
-        inserted = self.conn.execute(
-            insert(users).values(**row, is_admin=is_admin)
-        ).inserted_primary_key
-        if inserted is None:  # pragma: no cover - every backend returns the new id
-            raise RuntimeError("the database returned no user id")
-        return int(inserted[0])
+        return _new_id(self.conn, insert(users).values(**row, is_admin=is_admin))
 
     def remove(self, user_id: int, now: datetime) -> None:
         self.conn.execute(
@@ -119,10 +114,7 @@ class Users:
     ) -> int:
         row = {"user_id": user_id, "token_hash": token_hash, "scope": scope}
         row |= {"created_at": created_at, "expires_at": expires_at}
-        inserted = self.conn.execute(insert(api_tokens).values(row)).inserted_primary_key
-        if inserted is None:  # pragma: no cover - every backend returns the new id
-            raise RuntimeError("the database returned no token id")
-        return int(inserted[0])
+        return _new_id(self.conn, insert(api_tokens).values(row))
 
     def revoke_token(self, token_id: int, now: datetime) -> None:
         self.conn.execute(
@@ -165,3 +157,10 @@ class Users:
     def log(self, at: datetime, actor: str, event: str, subject: str, detail: str | None) -> None:
         entry = {"at": at, "actor": actor, "event": event, "subject": subject, "detail": detail}
         self.conn.execute(insert(security_log).values(entry))
+
+
+def _new_id(conn: Connection, statement: Insert) -> int:
+    inserted = conn.execute(statement).inserted_primary_key
+    if inserted is None:  # pragma: no cover - every backend returns the new id
+        raise RuntimeError("the database returned no id")
+    return int(inserted[0])
