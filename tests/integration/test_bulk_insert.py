@@ -24,6 +24,7 @@ def entry(i: int, batch: int) -> dict:
         "remarks": None if i % 2 else "ünïcode ₹ remark\twith a tab",
         "request_id": None,
         "note": None,
+        "proposed_by": None if i % 3 else 'a maker, "quoted"',
     }
 
 
