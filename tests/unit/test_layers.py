@@ -17,12 +17,9 @@ STORE_FACADE = {"gstims.store.db"}
 NOT_YET_MOVED = {
     "sessions.py",
     "tokens.py",
-    "as_held.py",
     "books.py",
     "clock.py",
-    "gstr3b.py",
     "reconcile.py",
-    "supplier.py",
     "taxpayers.py",
 }
 
@@ -86,3 +83,27 @@ def test_the_layer_check_catches_a_refused_import(tmp_path) -> None:
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text("from gstims.store.tables import records\nimport sqlalchemy\n")
     assert imported_modules(sneaky) >= {"gstims.store.tables", "sqlalchemy"}
+
+
+# A use case module reads in one sitting: none is longer than this (issue 11). The modules
+# still over it are listed; the list only shrinks.
+MAX_SERVICE_LINES = 400
+STILL_LONG = {
+    "reconcile.py",  # 505 lines; another engineer's at the time, to split when that work lands
+}
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text().splitlines())
+
+
+def test_no_service_module_is_longer_than_the_limit() -> None:
+    long = {p.name: _lines(p) for p in _modules("services") if _lines(p) > MAX_SERVICE_LINES}
+    assert set(long) <= STILL_LONG, f"split these modules: {sorted(set(long) - STILL_LONG)}"
+
+
+def test_the_long_modules_listed_are_still_long() -> None:
+    """A module listed as still long that has been split comes off the list."""
+    lengths = {p.name: _lines(p) for p in _modules("services")}
+    shorter = {name for name in STILL_LONG if lengths.get(name, 0) <= MAX_SERVICE_LINES}
+    assert not shorter, f"no longer over {MAX_SERVICE_LINES} lines, take off the list: {shorter}"

@@ -8,7 +8,8 @@ what the first wrote and gets `IMSSAV0010`).
 
 A unit of work reaches the repositories on its connection, where every query lives:
 `records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns` and `users`,
-`drafts` (what a supplier saved and has not filed), `gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
+`drafts` (what a supplier saved and has not filed), `supplied` (what a GSTR-1 save and filing write), `consumption` (what filing a GSTR-3B
+does to the records its 2B held), `adjustments` (add-backs and Rule 37A lines), `gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.codec import loads, to_json_bytes
 from gstims.settings import environment
+from gstims.store.adjustments import Adjustments
 from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
 from gstims.store.records import Audit, Records
+from gstims.store.records.consumption import Consumption
+from gstims.store.records.supplied import Supplied
 from gstims.store.requests import Requests
 from gstims.store.return_drafts import ReturnDrafts
 from gstims.store.returns import Returns
@@ -171,6 +175,18 @@ class UnitOfWork:
     @property
     def audit(self) -> Audit:
         return Audit(self.conn)
+
+    @property
+    def consumption(self) -> Consumption:
+        return Consumption(self.conn)
+
+    @property
+    def supplied(self) -> Supplied:
+        return Supplied(self.conn)
+
+    @property
+    def adjustments(self) -> Adjustments:
+        return Adjustments(self.conn)
 
     @property
     def requests(self) -> Requests:

@@ -12,6 +12,7 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     facts(ids, columns)           more columns of a few records, by id
     of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
     count_of_return(supplier,...) (kind, count) of a supplier's return (RETSUM)
+    filed_by(supplier, months)    the supplier's filed records of these supplier periods
     return_periods(supplier)      YYYYMM of the supplier's GSTR-1/1A periods, newest first
     keys(recipients, origin)      (supplier, kind, number, fy) of the recipients' records
     add(rows)                     new records, by one bulk INSERT
@@ -31,11 +32,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, RowMapping, and_, func, or_, select, update
 
 from gstims.domain.calendar import Period
-from gstims.domain.records import Action, Kind, Origin, Route, Section
+from gstims.domain.records import Action, Kind, Origin, Record, Route, Section
 from gstims.store.bulk import in_values, insert_rows, update_grouped
 from gstims.store.records import selections
 from gstims.store.records.audit import Audit
-from gstims.store.records.mapping import period_int, select_record_rows
+from gstims.store.records.mapping import period_int, record_of, select_record_rows
 from gstims.store.records.staging import SignedLoad
 from gstims.store.tables import records, taxpayers
 
@@ -140,6 +141,15 @@ class Records:
             .group_by(records.c.kind)
         ).all()
         return [(kind, n) for kind, n in rows]
+
+    def filed_by(self, supplier: str, months: Sequence[Period]) -> list[Record]:
+        """The supplier's filed records (any return) of these supplier periods (R-3B-4)."""
+        query = select(records).where(
+            records.c.supplier == supplier,
+            records.c.source_period.in_([period_int(m) for m in months]),
+            records.c.filed_on.is_not(None),
+        )
+        return [record_of(row) for row in self.conn.execute(query).mappings()]
 
     def return_periods(self, supplier: str) -> list[int]:
         """The YYYYMM periods of the supplier's GSTR-1 and GSTR-1A returns holding records,
