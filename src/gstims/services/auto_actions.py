@@ -20,10 +20,11 @@ the reconciliation's dry run counts it (`services/reconcile.py`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from gstims.domain.actions import Refusal, decide
@@ -42,7 +43,7 @@ from gstims.store.records.mapping import (
     RECORD_COLUMNS,
     STATE_COLUMNS,
     from_paise,
-    state_of,
+    state_columns,
 )
 
 RULES_INVALID = "RULES422"
@@ -122,12 +123,19 @@ class RulePlan:
     tax: Decimal = ZERO
     itc_effect: Decimal = ZERO
     refused: list[Refused] = field(default_factory=list)
-    items: list[ActionItem] = field(default_factory=list, repr=False)  # what it changes
-    refused_items: list[ActionItem] = field(default_factory=list, repr=False)
+    remarks: str = ""
+    changing: list[Sequence[Any]] = field(default_factory=list, repr=False)  # their rows
+    refusing: list[Sequence[Any]] = field(default_factory=list, repr=False)
 
     @property
     def changes(self) -> int:
-        return len(self.items)
+        return len(self.changing)
+
+    def items(self) -> list[ActionItem]:
+        """The SAVE items: the records it changes, then those the rule table refuses (SAVE
+        refuses them again, so the request's report lists them)."""
+        action = _ACTION[self.action]
+        return [_item(row, action, self.remarks) for row in (*self.changing, *self.refusing)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +171,8 @@ def dry_run(uow: UnitOfWork, gstin: str, rules: RuleSet) -> Plan:
     outcome_ids = _outcome_ids(uow, gstin, rules)
     plans = []
     for n, rule in enumerate(rules.rules):
-        rows = [
-            dict(zip(_COLUMNS, values, strict=True))
-            for values in uow.auto_rules.claimed(gstin, rules.rules, n, cal, outcome_ids, _COLUMNS)
-        ]
-        plans.append(_plan(rule.name, rule.action, rule.remarks, rows, tp, today))
+        rows = uow.auto_rules.claimed(gstin, rules.rules, n, cal, outcome_ids, _COLUMNS)
+        plans.append(_plan(uow, rule.name, rule.action, rule.remarks, rows, tp, today))
     return Plan(gstin, plans)
 
 
@@ -176,7 +181,7 @@ def apply(uow: UnitOfWork, gstin: str, rules: RuleSet, user: str) -> Applied:
     plan = dry_run(uow, gstin, rules)
     done = []
     for rule, rule_plan in zip(rules.rules, plan.rules, strict=True):
-        items = rule_plan.items + rule_plan.refused_items  # SAVE refuses these again
+        items = rule_plan.items()
         result = _submit(uow, rule.actor(user), gstin, items) if items else None
         done.append((rule.name, result))
     return Applied(gstin, done)
@@ -208,76 +213,6 @@ def _outcome_ids(uow: UnitOfWork, gstin: str, rules: RuleSet) -> list[list[int] 
     ]
 
 
-# What a plan reads of each claimed record: its identity, facts and state.
-_COLUMNS = tuple(
-    dict.fromkeys(
-        (
-            "id",
-            *RECORD_COLUMNS,
-            *STATE_COLUMNS,
-            "hash",
-            "route",
-            "period_2b",
-            "consumed_in",
-            "acted_by",
-        )
-    )
-)
-
-
-def _plan(
-    name: str,
-    action: Action,
-    remarks: str,
-    rows: Sequence[Mapping[str, Any]],
-    tp: Any,
-    today: date,
-) -> RulePlan:
-    plan = RulePlan(name, action.value, claimed=len(rows))
-    judged: dict[tuple[Any, ...], ImsState | Refusal] = {}
-    for row in rows:
-        key = _judgment_key(row)
-        outcome = judged.get(key) if key is not None else None
-        if outcome is None:
-            record = ims.ims_record(row, tp, today)
-            outcome = decide(record.view, action, record.state.action, remarks, None, today)
-            if key is not None:
-                judged[key] = outcome
-        if isinstance(outcome, Refusal):
-            plan.refused.append(
-                Refused(
-                    row["id"],
-                    row["supplier"],
-                    row["doc_number"],
-                    outcome.code.value,
-                    outcome.message,
-                )
-            )
-            plan.refused_items.append(_item(row, action, remarks))
-        elif outcome == state_of(row):
-            plan.unchanged += 1
-        else:
-            plan.items.append(_item(row, action, remarks))
-            plan.taxable += from_paise(row["taxable"])
-            tax = _tax(row)
-            plan.tax += tax
-            plan.itc_effect += _itc(action.value, row, tax) - _itc(row["action"], row, tax)
-    return plan
-
-
-def _judgment_key(row: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    """What the rule table reads of a record, as a memo key (the key SAVE memoises on); None
-    for an amendment, judged alone."""
-    if row["orig_number"] is not None:
-        return None
-    return (
-        *(row[c] for c in _KEY_COLUMNS),
-        row["supplier"] == "",
-        row["filed_on"] is None,
-        row["consumed_in"] is None,
-    )
-
-
 _KEY_COLUMNS = (
     "kind",
     "period_2b",
@@ -287,30 +222,122 @@ _KEY_COLUMNS = (
     "route",
     *STATE_COLUMNS,
 )
+# What a plan reads of each claimed record: what the rule table's memo key, the dry run's
+# figures and the SAVE item need. The rest of a record is read for the few judged in full.
+_COLUMNS = tuple(
+    dict.fromkeys(
+        (
+            "id",
+            "supplier",
+            "doc_number",
+            "doc_date",
+            "taxable",
+            "igst",
+            "cgst",
+            "sgst",
+            "cess",
+            "filed_on",
+            "consumed_in",
+            "orig_number",
+            "orig_consumed",
+            *_KEY_COLUMNS,
+        )
+    )
+)
+_AT = {name: at for at, name in enumerate(_COLUMNS)}
+_KEY_VALUES = itemgetter(*(_AT[c] for c in _KEY_COLUMNS))
+_STATE_VALUES = itemgetter(*(_AT[c] for c in STATE_COLUMNS))
+_FULL = tuple(
+    dict.fromkeys((*RECORD_COLUMNS, *STATE_COLUMNS, "hash", "route", "period_2b", "consumed_in"))
+)
+_ID, _SUPPLIER, _NUMBER, _TAXABLE = _AT["id"], _AT["supplier"], _AT["doc_number"], _AT["taxable"]
+_TAXES = itemgetter(_AT["igst"], _AT["cgst"], _AT["sgst"], _AT["cess"])
 
 
-def _tax(row: Mapping[str, Any]) -> Decimal:
-    return from_paise(row["igst"] + row["cgst"] + row["sgst"] + row["cess"])
+def _plan(
+    uow: UnitOfWork,
+    name: str,
+    action: Action,
+    remarks: str,
+    rows: Sequence[Sequence[Any]],
+    tp: Any,
+    today: date,
+) -> RulePlan:
+    """Each claimed record judged as SAVE would judge it, the rule table asked once per memo
+    key (an amendment alone); the records judged in full are read in one query."""
+    plan = RulePlan(name, action.value, claimed=len(rows), remarks=remarks)
+    keys = [_judgment_key(row) for row in rows]
+    judged: dict[Any, ImsState | Refusal] = {}
+    wanted: dict[int, Any] = {}  # the records judged in full: the first of each key
+    seen: set[Any] = set()
+    for row, key in zip(rows, keys, strict=True):
+        if key is None or key not in seen:
+            seen.add(key)
+            wanted[row[_ID]] = key if key is not None else ("alone", row[_ID])
+    for record_id, *values in uow.records.facts(list(wanted), _FULL):
+        full = dict(zip(("id", *_FULL), (record_id, *values), strict=True))
+        record = ims.ims_record(full, tp, today)
+        outcome = decide(record.view, action, record.state.action, remarks, None, today)
+        judged[wanted[record_id]] = outcome
+    as_wanted = _state_values(ImsState(action, remarks, None))
+    accepted = action.value in _GIVES_CREDIT
+    for row, key in zip(rows, keys, strict=True):
+        outcome = judged[key if key is not None else ("alone", row[_ID])]
+        if isinstance(outcome, Refusal):
+            plan.refused.append(
+                Refused(row[_ID], row[_SUPPLIER], row[_NUMBER], outcome.code.value, outcome.message)
+            )
+            plan.refusing.append(row)
+        elif _STATE_VALUES(row) == as_wanted:  # SAVE would change nothing
+            plan.unchanged += 1
+        else:
+            plan.changing.append(row)
+            plan.taxable += from_paise(row[_TAXABLE])
+            tax = from_paise(sum(_TAXES(row)))
+            plan.tax += tax
+            signed = -tax if row[_AT["kind"]] == _CN else tax
+            before = row[_AT["action"]] in _GIVES_CREDIT
+            plan.itc_effect += (signed if accepted else ZERO) - (signed if before else ZERO)
+    return plan
 
 
-def _itc(action: str, row: Mapping[str, Any], tax: Decimal) -> Decimal:
-    if action in (Action.ACCEPT.value, Action.NO_ACTION.value):
-        return -tax if row["kind"] == Kind.CN.value else tax
-    return ZERO
+_CN = Kind.CN.value
+_GIVES_CREDIT = frozenset({Action.ACCEPT.value, Action.NO_ACTION.value})
 
 
-def _item(row: Mapping[str, Any], action: Action, remarks: str) -> ActionItem:
-    kind = Kind(row["kind"])
-    section = SECTIONS[
-        (kind, bool(row["orig_consumed"]), kind is Kind.BOE and row["supplier"] != "")
-    ]
+def _state_values(state: ImsState) -> tuple[Any, ...]:
+    columns = state_columns(state)
+    return tuple(columns[c] for c in STATE_COLUMNS)
+
+
+def _judgment_key(row: Sequence[Any]) -> tuple[Any, ...] | None:
+    """What the rule table reads of a record, as a memo key (the key SAVE memoises on); None
+    for an amendment, judged alone."""
+    if row[_AT["orig_number"]] is not None:
+        return None
+    return (
+        *_KEY_VALUES(row),
+        row[_SUPPLIER] == "",
+        row[_AT["filed_on"]] is None,
+        row[_AT["consumed_in"]] is None,
+    )
+
+
+_ACTION = {a.value: a for a in Action}
+_KIND = {k.value: k for k in Kind}
+
+
+def _item(row: Sequence[Any], action: Action, remarks: str) -> ActionItem:
+    kind = _KIND[row[_AT["kind"]]]
+    supplier = row[_SUPPLIER]
+    section = SECTIONS[(kind, bool(row[_AT["orig_consumed"]]), kind is Kind.BOE and supplier != "")]
     return ActionItem(
         section=section,
-        supplier=row["supplier"],
-        number=row["doc_number"],
-        doc_date=row["doc_date"],
+        supplier=supplier,
+        number=row[_NUMBER],
+        doc_date=row[_AT["doc_date"]],
         action=action,
-        prev_status=Action(row["action"]),
+        prev_status=_ACTION[row[_AT["action"]]],
         remarks=remarks,
     )
 
@@ -331,11 +358,7 @@ def run_scheduled(uow: UnitOfWork, day: date) -> str:
         for gstin in _gstins_of(uow, scope):
             if (scope, gstin) in done:
                 continue
-            try:
-                result = apply(uow, gstin, rules, owner)
-            except NotFound:  # granted but not registered: nothing to act on
-                uow.auto_rules.mark_ran(scope, gstin, day, "not registered")
-                continue
+            result = apply(uow, gstin, rules, owner)
             summary = f"{result.applied} changed, {result.refused} refused"
             uow.auto_rules.mark_ran(scope, gstin, day, summary)
             ran.append(f"{gstin} {summary}")
@@ -344,4 +367,23 @@ def run_scheduled(uow: UnitOfWork, day: date) -> str:
 
 def _gstins_of(uow: UnitOfWork, scope: str) -> list[str]:
     kind, _, name = scope.partition(":")
-    return [name] if kind == "gstin" else uow.auto_rules.granted_to(name)
+    return [name] if kind == "gstin" else clients_of(uow, name)
+
+
+# -- a CA user's rules, for every client ------------------------------------------------------
+
+
+def clients_of(uow: UnitOfWork, user: str) -> list[str]:
+    """The registered GSTINs granted to the user (a user scope's rule set acts on each)."""
+    granted = uow.auto_rules.granted_to(user)
+    registered = {row["gstin"] for row in uow.taxpayers.by_gstin(granted)}
+    return [g for g in granted if g in registered]
+
+
+def dry_run_for_user(uow: UnitOfWork, user: str, rules: RuleSet) -> list[Plan]:
+    """The user's rule set over each client: one query per rule per GSTIN."""
+    return [dry_run(uow, gstin, rules) for gstin in clients_of(uow, user)]
+
+
+def apply_for_user(uow: UnitOfWork, user: str, rules: RuleSet) -> list[Applied]:
+    return [apply(uow, gstin, rules, user) for gstin in clients_of(uow, user)]

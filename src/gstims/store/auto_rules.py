@@ -146,7 +146,7 @@ class AutoRules:
         cal: Calendar,
         outcome_ids: Sequence[Sequence[int] | None],
         columns: Sequence[str],
-    ) -> list[tuple[Any, ...]]:
+    ) -> Sequence[Sequence[Any]]:
         """The `columns` of the records rule `n` claims: open in the GSTIN's IMS, meeting its
         condition and no earlier rule's (ordered rules: the first that matches claims)."""
         earlier = [
@@ -158,7 +158,7 @@ class AutoRules:
             *(not_(e) for e in earlier),
         )
         query = select(*(records.c[name] for name in columns)).where(where).order_by(_c.id)
-        return [tuple(row) for row in self.conn.execute(query)]
+        return self.conn.execute(query).all()
 
     def load(self, scope: str) -> Any | None:
         """The rule set kept under `scope` (its JSON), or None."""
