@@ -296,7 +296,8 @@ def _rule(r: _Reader, item: Any) -> Rule | None:
     for unknown in sorted(set(item) - _RULE_FIELDS):
         r.problem(str(unknown), "unknown field")
     name = _text(r, "name", item.get("name"), MAX_NAME, required=True)
-    action = _ACTIONS.get(item.get("action")) if isinstance(item.get("action"), str) else None
+    asked = item.get("action")
+    action = _ACTIONS.get(asked) if isinstance(asked, str) else None
     if action is None:
         r.problem("action", "must be A (accept), R (reject) or P (pending)")
     remarks = _text(r, "remarks", item.get("remarks"), MAX_REMARKS, required=False)
@@ -341,14 +342,14 @@ def _text(r: _Reader, where: str, value: Any, limit: int, *, required: bool) -> 
     if not isinstance(value, str) or not canonical_text(value):
         r.problem(where, "must be non-empty text")
         return None
-    value = canonical_text(value)
-    if (problem := text_problem(value)) is not None:
+    text = canonical_text(value)
+    if (problem := text_problem(text)) is not None:
         r.problem(where, problem)
         return None
-    if len(value) > limit:
-        r.problem(where, f"{len(value)} characters; at most {limit}")
+    if len(text) > limit:
+        r.problem(where, f"{len(text)} characters; at most {limit}")
         return None
-    return value
+    return text
 
 
 def _listed(
