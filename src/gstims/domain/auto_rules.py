@@ -285,7 +285,7 @@ def parse_rule_set(data: Any) -> RuleSet:
                 rules.append(rule)
     if top.problems:
         raise RuleSetError(top.problems)
-    return RuleSet(tuple(rules), on_day)
+    return RuleSet(tuple(rules), None if on_day is None else int(on_day))
 
 
 def _rule(r: _Reader, item: Any) -> Rule | None:
