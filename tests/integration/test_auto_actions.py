@@ -199,6 +199,12 @@ def test_a_rule_set_scheduled_on_the_13th_runs_once_when_the_clock_passes_that_d
         actors = set(conn.execute(sa.select(audit_log.c.actor)).scalars())
     assert "rule:trusted supplier by asha" in actors
 
+    december = box.today("13-12-2024")  # the next month's 13th: once more, for December
+    assert [r.summary for r in december if r.event == "auto_rules"] == [
+        f"auto-action rules: {R} 0 changed, 1 refused"  # the person's reset of INV-1 stays
+    ]
+    assert actions(box)["INV-1"] == "N"
+
 
 def test_a_rule_set_exports_as_the_json_it_imports(box):
     scope = auto_actions.gstin_scope(R)
