@@ -17,11 +17,12 @@ from gstims.domain.actions import Code
 from gstims.domain.calendar import Period
 from gstims.domain.money import money
 from gstims.domain.records import Kind
-from gstims.services import auto_actions, books, ims, reconcile
+from gstims.services import auto_actions, auto_schedule, books, ims, reconcile, taxpayers
 from gstims.services.errors import Invalid
 from gstims.store.auto_rules import auto_rule_runs
 from gstims.store.tables import audit_log
 
+S1_CLIENT = "24AAACE1234F1ZC"  # another client of the CA firm
 REGISTER = (
     "GSTIN of supplier,Invoice No,Invoice Date,Document Type,Taxable Value,IGST\n"
     f"{S2},INV-5,15-10-2024,Invoice,200000,36000\n"
@@ -212,3 +213,22 @@ def test_a_rule_set_exports_as_the_json_it_imports(box):
     exported = box.run(auto_actions.export_rule_set, scope, write=False)
     assert auto_actions.read_rule_set(exported) == rules()
     assert exported["rules"][0]["when"] == {"suppliers": [S1], "kinds": ["INV"]}
+
+
+def test_a_ca_users_rule_set_acts_on_every_granted_gstin_once_a_month(box, db):
+    box.register(S1_CLIENT)
+    box.save(S1, "112024", doc("INV-8", "02-11-2024", to=S1_CLIENT))  # saved, not filed
+    with db.transaction() as uow:
+        taxpayers.create_user(uow, "ca-firm", [R, S1_CLIENT], "correct horse battery")
+    data = {
+        "on_day": 13,
+        "rules": [{"name": "all of s1", "when": {"suppliers": [S1]}, "action": "P"}],
+    }
+    scope = auto_actions.user_scope("ca-firm")
+    box.run(auto_actions.save_rule_set, scope, data, "ca-firm")
+    plans = box.run(auto_schedule.dry_run_for_user, "ca-firm", rules(data), write=False)
+    assert {p.gstin: p.changes for p in plans} == {R: 3, S1_CLIENT: 1}  # INV-2 is asha's
+    runs = box.today("13-11-2024")
+    (summary,) = [r.summary for r in runs if r.event == "auto_rules"]
+    assert f"{R} 3 changed, 1 refused" in summary and f"{S1_CLIENT} 1 changed" in summary
+    assert box.find("INV-8", recipient=S1_CLIENT).state.action.value == "P"

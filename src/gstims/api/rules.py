@@ -24,7 +24,7 @@ from gstims.api.body import read_json
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.domain.auto_rules import RuleSet
 from gstims.domain.follow_up import message
-from gstims.services import auto_actions
+from gstims.services import auto_actions, auto_schedule
 from gstims.services.follow_up import supplier_follow_up
 
 router = APIRouter(prefix="/gstims/v1", responses=RESPONSES, tags=["auto-actions"])
@@ -133,7 +133,7 @@ async def dry_run(request: Request) -> JsonResponse:
     caller.require(body.get("gstin"))
     scope, rules = await _rules(request, caller, body)
     if scope.startswith("user:"):
-        plans = await _work(request, auto_actions.dry_run_for_user, caller.principal.name, rules)
+        plans = await _work(request, auto_schedule.dry_run_for_user, caller.principal.name, rules)
         return ok({"gstins": [plan_json(p) for p in plans]})
     plan = await _work(request, auto_actions.dry_run, caller.gstin, rules)
     return ok(plan_json(plan))
@@ -148,7 +148,7 @@ async def apply(request: Request) -> JsonResponse:
     rules = await _work(request, auto_actions.rule_set, scope)
     name = caller.principal.name
     if scope.startswith("user:"):
-        done = await _work(request, auto_actions.apply_for_user, name, rules)
+        done = await _work(request, auto_schedule.apply_for_user, name, rules)
         return ok({"gstins": [applied_json(d) for d in done]})
     return ok(applied_json(await _work(request, auto_actions.apply, caller.gstin, rules, name)))
 
