@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from gstims import cli_books, cli_files
+from gstims import cli_books, cli_files, cli_rules
 from gstims.domain.calendar import Frequency, Period
 from gstims.services.errors import Invalid, NotFound, ServiceError
 from gstims.settings import environment
@@ -624,6 +624,8 @@ app.add_typer(cli_files.export_app, name="export")
 app.command("compare-2b")(cli_files.compare_2b)
 app.add_typer(cli_books.books_app, name="books")
 app.add_typer(cli_books.reconcile_app, name="reconcile")
+app.add_typer(cli_rules.rules_app, name="rules")
+app.command("follow-up")(cli_rules.follow_up)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from pathlib import Path
 import gstims
 
 SRC = Path(gstims.__file__).parent
-ENTRYPOINTS = ("api", "web", "cli.py", "cli_files.py")
+ENTRYPOINTS = ("api", "web", "cli.py", "cli_files.py", "cli_books.py", "cli_rules.py")
 # what an entrypoint may take from the store: the database and its unit of work, nothing inside
 STORE_FACADE = {"gstims.store.db"}
 # service modules whose queries have not yet moved into the store (issue 11): this list only

@@ -8,8 +8,10 @@ what the first wrote and gets `IMSSAV0010`).
 
 A unit of work reaches the repositories on its connection, where every query lives:
 `records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns` and `users`,
-`drafts` (what a supplier saved and has not filed), `supplied` (what a GSTR-1 save and filing write), `consumption` (what filing a GSTR-3B
-does to the records its 2B held), `adjustments` (add-backs and Rule 37A lines), `gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
+`drafts` (what a supplier saved and has not filed), `supplied` (what a GSTR-1 save and filing
+write), `consumption` (what filing a GSTR-3B does to the records its 2B held), `adjustments`
+(add-backs and Rule 37A lines), `gstr2b` (the kept generations), `dashboard` (the dashboard's
+read model) and `auto_rules` (auto-action rule sets and their selections).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from gstims.codec import loads, to_json_bytes
 from gstims.settings import environment
 from gstims.store.adjustments import Adjustments
+from gstims.store.auto_rules import AutoRules
 from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
 from gstims.store.records import Audit, Records
@@ -215,6 +218,10 @@ class UnitOfWork:
     @property
     def users(self) -> Users:
         return Users(self.conn)
+
+    @property
+    def auto_rules(self) -> AutoRules:
+        return AutoRules(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""

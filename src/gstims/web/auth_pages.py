@@ -43,7 +43,7 @@ from gstims.web.security import (
 )
 
 router = APIRouter()
-PAGES = ("ims", "outward", "gstr2b", "gstr3b")
+PAGES = ("ims", "outward", "gstr2b", "gstr3b", "reconcile", "rules", "follow-up")
 
 
 @router.get("/")
