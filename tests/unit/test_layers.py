@@ -18,10 +18,8 @@ NOT_YET_MOVED = {
     "sessions.py",
     "tokens.py",
     "as_held.py",
-    "books.py",
     "clock.py",
     "gstr3b.py",
-    "reconcile.py",
     "supplier.py",
     "taxpayers.py",
 }
