@@ -20,8 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from gstims.domain.actions import RecordView
 from gstims.domain.calendar import Period, financial_year_of
-from gstims.domain.ims import ImsRecord
 from gstims.domain.reconcile.matcher import reconcile, shown
 from gstims.domain.reconcile.model import (
     DEFAULT_TOLERANCE,
@@ -32,7 +32,6 @@ from gstims.domain.reconcile.model import (
 )
 from gstims.domain.reconcile.suggest import DEFAULT_ACTIONS, remarks_for, suggest
 from gstims.domain.records import Action, Route
-from gstims.services import ims
 from gstims.services.books import current_books
 from gstims.services.context import gc_paused, taxpayer
 from gstims.services.errors import ServiceError
@@ -43,6 +42,7 @@ from gstims.services.reconcile_manual import (
     pair_by_hand,
     unpair_by_hand,
 )
+from gstims.services.reconcile_portal import portal_documents
 from gstims.services.reconcile_runs import (
     MAX_ID,
     Latest,
@@ -91,13 +91,7 @@ def run_reconciliation(
     first, last = min(periods), max(periods)
     books_from = date(financial_year_of(first.first_day) - 1, 4, 1)
     books = current_books(uow, gstins, books_from, last.last_day)
-    rows = uow.recon.portal(gstins, [p.year * 100 + p.month for p in periods])
-    portal: list[Document] = []
-    known: dict[str, ImsRecord] = {}
-    for row in rows:
-        record = ims.ims_record(row, taxpayers[row["recipient"]], today)
-        known[str(record.id)] = record
-        portal.append(_portal_document(record, Route(row["route"])))
+    portal, views = portal_documents(uow, gstins, periods, taxpayers, today)
     manual, overrides = manual_for(uow, gstins)
     results = reconcile(books, portal, tolerance, last.last_day, manual)
     run_id = uow.recon.add_run(
@@ -112,33 +106,10 @@ def run_reconciliation(
     )
     label = f"gstims reconciliation {run_id}"
     encoded = [
-        _result(n, r, known, today, label, overrides) for n, r in enumerate(results, start=1)
+        _result(n, r, views, today, label, overrides) for n, r in enumerate(results, start=1)
     ]
     uow.recon.keep(run_id, _summary(results), encoded)
     return run_id
-
-
-def _portal_document(r: ImsRecord, route: Route) -> Document:
-    record = r.record
-    original = record.original
-    return Document(
-        ref=str(r.id),
-        recipient=record.key.recipient,
-        supplier=record.key.supplier,
-        kind=record.key.kind,
-        number=record.number,
-        doc_date=record.doc_date,
-        taxable=record.taxable,
-        tax=record.tax,
-        value=record.value,
-        pos=record.pos,
-        reverse_charge=record.reverse_charge,
-        port_code=record.port_code,
-        section=r.section.value,
-        route=route,
-        original_number=original.number if original is not None else None,
-        original_date=original.doc_date if original is not None else None,
-    )
 
 
 def _parameters(t: Tolerance) -> dict[str, Any]:
@@ -182,13 +153,13 @@ def _books_json(d: Document) -> dict[str, Any]:
 def _portal_json(
     result: Result,
     d: Document,
-    known: Mapping[str, ImsRecord],
+    views: Mapping[str, RecordView],
     today: date,
     label: str,
     overrides: Mapping[int, Action | None],
 ) -> dict[str, Any]:
-    record = known[d.ref]
-    view = record.view if d.route is Route.IMS else None
+    record = views[d.ref]
+    view = record if d.route is Route.IMS else None
     remarks = remarks_for(result, label)
     overridden = int(d.ref) in overrides
     defaults = (
@@ -220,12 +191,12 @@ def _portal_json(
 def _result(
     n: int,
     r: Result,
-    known: Mapping[str, ImsRecord],
+    views: Mapping[str, RecordView],
     today: date,
     label: str,
     overrides: Mapping[int, Action | None],
 ) -> dict[str, Any]:
-    portal = [_portal_json(r, d, known, today, label, overrides) for d in r.portal]
+    portal = [_portal_json(r, d, views, today, label, overrides) for d in r.portal]
     return {
         "n": n,
         "outcome": r.outcome.value,

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Row, and_, func, insert, select
 
 from gstims.domain.money import Tax
+from gstims.domain.reconcile.matcher import shown
 from gstims.domain.reconcile.model import Document
 from gstims.domain.records import Kind
 from gstims.store.books_tables import books_documents, books_imports, books_profiles
 from gstims.store.bulk import insert_rows
-from gstims.store.records.mapping import from_paise
+from gstims.store.records.mapping import as_stored, from_paise, stored_date
 
 
 def month_of(day: date) -> int:
@@ -81,7 +82,8 @@ class Books:
             .group_by(d.c.gstin, d.c.month)
             .subquery()
         )
-        columns = [d.c[name] for name in _COLUMNS]
+        raw = self.conn.dialect.name == "sqlite"
+        columns = [as_stored(d.c[name], raw) for name in _COLUMNS]
         query = (
             select(*columns)
             .join(
@@ -95,7 +97,7 @@ class Books:
             .where(d.c.month >= month_of(first), d.c.month <= month_of(last))
             .order_by(d.c.id)
         )
-        return [_document(row) for row in self.conn.execute(query)]
+        return [_document(row) for row in self.conn.execute(query).all()]
 
 
 _COLUMNS = (
@@ -105,15 +107,15 @@ _COLUMNS = (
 _KINDS = {k.value: k for k in Kind}
 
 
-def books_ref(gstin: str, kind: str, supplier: str, number: str, day: date | str) -> str:
+def books_ref(gstin: str, kind: str, supplier: str, number: str, day: date) -> str:
     """A books document's reference that survives a new version of the books (R-REC-18)."""
-    when = day.strftime("%d-%m-%Y") if isinstance(day, date) else str(day)
-    return f"{gstin}/{kind}/{supplier}/{number.strip().upper()}/{when}"
+    return f"{gstin}/{kind}/{supplier}/{number.strip().upper()}/{shown(day)}"
 
 
 def _document(row: Row[Any]) -> Document:
     (gstin, supplier, kind, number, day, taxable, igst, cgst, sgst, cess, value, pos, rc, posted,
      port) = row  # fmt: skip
+    day, posted = cast(date, stored_date(day)), stored_date(posted)
     return Document(
         ref=books_ref(gstin, kind, supplier, number, day),
         recipient=gstin,
@@ -125,7 +127,7 @@ def _document(row: Row[Any]) -> Document:
         tax=Tax(from_paise(igst), from_paise(cgst), from_paise(sgst), from_paise(cess)),
         value=from_paise(value) if value is not None else None,
         pos=pos,
-        reverse_charge=rc,
+        reverse_charge=None if rc is None else bool(rc),
         posting_date=posted,
         port_code=port,
     )

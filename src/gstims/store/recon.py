@@ -1,6 +1,7 @@
 """`Reconciliations`: runs and decisions made by hand, reached as `uow.recon` (R-REC-13 … 19).
 
     portal(gstins, periods)           the records a run reconciles, in one query (R-REC-13)
+    portal_rows(gstins, periods)      the same, read by position (the lakh path; held equal)
     owner(record_id)                  the recipient GSTIN of a record, or None
     add_run(values) / keep(id, ...)   a run's row, then its summary and results (one UPDATE)
     run(run_id)                       a run's row, or None
@@ -20,11 +21,32 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, RowMapping, func, insert, or_, select
+from sqlalchemy import Connection, Row, RowMapping, and_, func, insert, or_, select
 
 from gstims.domain.records import Route
 from gstims.store.books_tables import recon_manual, recon_runs
+from gstims.store.records.mapping import select_record_rows
 from gstims.store.tables import records
+
+PORTAL_EXTRA = ("id", "route", "period_2b", "recipient")
+_ID_AT = -len(PORTAL_EXTRA)
+
+
+def _by_id(row: tuple[Sequence[Any], Sequence[Any]]) -> Any:
+    return row[0][_ID_AT]
+
+
+def _portal(gstins: Sequence[str], periods_2b: Sequence[int]) -> Any:
+    """R-REC-13: the records a run reconciles — open in IMS, or in one of its 2B periods."""
+    r = records.c
+    return and_(
+        r.recipient.in_(list(gstins)),
+        r.live.is_(True),
+        or_(
+            (r.route == Route.IMS.value) & r.consumed_in.is_(None),
+            r.period_2b.in_(list(periods_2b)),
+        ),
+    )
 
 
 class Reconciliations:
@@ -33,20 +55,17 @@ class Reconciliations:
 
     def portal(self, gstins: Sequence[str], periods_2b: Sequence[int]) -> Sequence[RowMapping]:
         """Live records of these recipients open in IMS or in one of these 2B periods."""
-        r = records.c
-        query = (
-            select(records)
-            .where(
-                r.recipient.in_(list(gstins)),
-                r.live.is_(True),
-                or_(
-                    (r.route == Route.IMS.value) & r.consumed_in.is_(None),
-                    r.period_2b.in_(list(periods_2b)),
-                ),
-            )
-            .order_by(r.id)
-        )
+        query = select(records).where(_portal(gstins, periods_2b)).order_by(records.c.id)
         return self.conn.execute(query).mappings().all()
+
+    def portal_rows(
+        self, gstins: Sequence[str], periods_2b: Sequence[int]
+    ) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+        """The same records for `mapping.record_and_state_of` (by position: a lakh of rows),
+        each dense part ending with its id, route, GSTR-2B period and recipient, by id."""
+        rows = select_record_rows(self.conn, _portal(gstins, periods_2b), PORTAL_EXTRA)
+        rows.sort(key=_by_id)
+        return rows
 
     def owner(self, record_id: int) -> str | None:
         query = select(records.c.recipient).where(records.c.id == record_id)
