@@ -4,7 +4,9 @@ The world of `world.py` (15-10-2025): Sharma Steel's 500 September invoices sit 
 Retail's IMS. The CA firm uploads Rao Retail's register of three purchases — INV-0001 as
 reported, INV-0002 with less tax than reported, and OURS-7, which is Sharma's INV-0003 booked
 under the firm's own number — runs the reconciliation for 092025, reads the value mismatch,
-pairs OURS-7 with INV-0003 by hand, dry-runs and applies; the IMS page then shows the actions.
+pairs OURS-7 with INV-0003 by hand, overrides that pair's suggestion to Reject, keeps INV-0002
+apart from its books entry (R-REC-18), dry-runs and applies; the IMS page then shows the
+actions.
 """
 
 from __future__ import annotations
@@ -58,6 +60,20 @@ def test_r_rec_20_upload_read_pair_dry_run_and_apply_in_the_browser(live, page: 
     expect(page.get_by_role("status")).to_contain_text("Paired by hand")
     expect(page.locator("#results tr", has_text="OURS-7")).to_contain_text("INV-0003")
 
+    # R-REC-18: override the pair's suggestion, and keep INV-0002 apart from its books entry
+    page.locator("#results tr", has_text="OURS-7").get_by_role("link", name="Detail").click()
+    page.get_by_label("Suggestion for INV-0003").select_option("R")
+    page.get_by_role("button", name="Override").click()
+    expect(page.get_by_role("status")).to_contain_text("Suggestion overridden by hand")
+    suggested = page.locator("#results tr", has_text="OURS-7").locator("td").nth(5)
+    expect(suggested).to_have_text("R")  # value_mismatch would suggest P (portal tax more)
+    page.locator("#results tr", has_text="value_mismatch").get_by_role("link", name="Detail").click()
+    page.get_by_role("button", name="Unpair INV-0002 and INV-0002").click()
+    expect(page.get_by_role("status")).to_contain_text("Kept apart by hand")
+    expect(page.locator("#tile-only_in_books .count")).to_have_text("1")
+    expect(page.locator("#results tr", has_text="OURS-7")).to_contain_text("INV-0003")
+    shots(page, "reconcile-by-hand")
+
     page.get_by_role("link", name="Dry run").click()
     expect(page.locator("#dry-run caption")).to_contain_text("nothing is saved yet")
     expect(page.locator("#dry-run")).to_contain_text("matched")
@@ -73,4 +89,7 @@ def test_r_rec_20_upload_read_pair_dry_run_and_apply_in_the_browser(live, page: 
     page.get_by_label("Document number").fill("INV-0002")
     page.get_by_role("button", name="Apply filter").click()
     expect(page.get_by_role("row", name=re.compile("INV-0002"))).to_contain_text("Pending")
+    page.get_by_label("Document number").fill("INV-0003")
+    page.get_by_role("button", name="Apply filter").click()
+    expect(page.get_by_role("row", name=re.compile("INV-0003"))).to_contain_text("Rejected")
     shots(page, "ims-after-apply")

@@ -61,12 +61,14 @@ __all__ = [
     "Line",
     "Run",
     "apply_run",
+    "by_hand",
     "dry_run",
     "get_run",
     "latest_runs",
     "override_suggestion",
     "pair_by_hand",
     "recent_runs",
+    "rerun",
     "run_json",
     "run_reconciliation",
     "unpair_by_hand",
@@ -110,6 +112,50 @@ def run_reconciliation(
     ]
     uow.recon.keep(run_id, _summary(results), encoded)
     return run_id
+
+
+def rerun(uow: UnitOfWork, run_id: int, gstins: Sequence[str] | None, user: str) -> int:
+    """A new run with an earlier run's periods, GSTINs and tolerance (after work by hand)."""
+    old = get_run(uow, run_id, gstins)
+    p = old.parameters
+    percent = p.get("percent")
+    tolerance = Tolerance(
+        Decimal(p["amount"]),
+        Decimal(percent) if percent is not None else None,
+        int(p["date_days"]),
+        int(p["note_date_days"]),
+    )
+    periods = [Period.parse(code) for code in old.periods]
+    return run_reconciliation(uow, old.gstin, periods, tolerance, old.gstins[1:], user)
+
+
+BY_HAND = ("pair", "unpair", "override")
+
+
+def by_hand(
+    uow: UnitOfWork,
+    run_id: int,
+    gstin: str,
+    user: str,
+    decision: str,
+    portal_id: int,
+    books_ref: str | None = None,
+    action: Action | None = None,
+) -> int:
+    """R-REC-18: pair, unpair or override on run `run_id` of `gstin`, then run again with the
+    same parameters (every later run keeps the decision). Returns the new run's id."""
+    get_run(uow, run_id, [gstin])  # the caller's own run, or "not found"
+    if decision == "override":
+        override_suggestion(uow, gstin, portal_id, action, user)
+    elif decision in BY_HAND:
+        if not books_ref:
+            raise ServiceError("RECON400", f"{decision} names a books document and a record")
+        (pair_by_hand if decision == "pair" else unpair_by_hand)(
+            uow, gstin, books_ref, portal_id, user
+        )
+    else:
+        raise ServiceError("RECON400", f"unknown decision {decision!r}: {', '.join(BY_HAND)}")
+    return rerun(uow, run_id, [gstin], user)
 
 
 def _parameters(t: Tolerance) -> dict[str, Any]:
