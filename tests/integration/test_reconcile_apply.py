@@ -211,3 +211,18 @@ def test_r_rec_13_the_portal_read_by_position_equals_the_plain_read(box, db):
     assert len(fast[0]) == 4
     assert any(view.state.remarks for view in fast[1].values())
     assert fast == plain
+
+
+def test_r_rec_20_the_overview_reads_each_gstins_latest_run_grouped_by_pan(box, db):
+    first, second = new_run(db), new_run(db)
+    with db.uow(write=False) as uow:
+        groups = reconcile.overview(uow, [R, S1])
+    assert [g.pan for g in groups] == sorted([R[2:12], S1[2:12]])
+    lines = {line.gstin: line for g in groups for line in g.lines}
+    assert lines[R].latest is not None and lines[R].latest.run_id == second != first
+    assert lines[S1].latest is None and lines[S1].groups["matched"] == 0
+    tiles = next(g for g in groups if g.pan == R[2:12]).tiles
+    with db.uow(write=False) as uow:
+        summary = reconcile.get_run(uow, second).summary
+    assert {o: t.count for o, t in tiles.items()} == {o: t["count"] for o, t in summary.items()}
+    assert lines[R].groups["matched"] + lines[R].groups["mismatch"] == 2

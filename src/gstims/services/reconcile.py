@@ -46,9 +46,11 @@ from gstims.services.reconcile_portal import portal_documents
 from gstims.services.reconcile_runs import (
     MAX_ID,
     Latest,
+    PanGroup,
     Run,
     get_run,
     latest_runs,
+    overview,
     recent_runs,
     run_json,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "DryRun",
     "Latest",
     "Line",
+    "PanGroup",
     "Run",
     "apply_run",
     "by_hand",
@@ -66,6 +69,7 @@ __all__ = [
     "get_run",
     "latest_runs",
     "override_suggestion",
+    "overview",
     "pair_by_hand",
     "recent_runs",
     "rerun",

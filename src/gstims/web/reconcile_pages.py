@@ -1,6 +1,8 @@
 """The reconciliation page of a GSTIN (R-REC-20): upload the register, run, read, act.
 
-`/g/{gstin}/reconcile` shows the upload form and the run form; with `?run=N` the run's outcome
+`/reconcile` summarises every GSTIN granted to the signed-in user (a CA user's clients), grouped
+by PAN: outcome tiles per PAN (count and ₹, from each GSTIN's latest run) and a line per GSTIN
+with links into its own page. `/g/{gstin}/reconcile` shows the upload form and the run form; with `?run=N` the run's outcome
 tiles (count and ₹), the supplier-wise table, the results (filtered by outcome and supplier),
 the detail of one result (`&result=n`: its reason, differences and near candidates), the
 pair-by-hand form, the dry run (`&dry=1`) and the apply button. Every POST carries the CSRF
@@ -33,6 +35,23 @@ SHOWN = 200  # results listed on the page at once
 
 def _run_id(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and len(text) < 10 else None
+
+
+@router.get("/reconcile")
+def overview_page(request: Request) -> Response:
+    """R-REC-20: the signed-in user's GSTINs by PAN, each with its latest run's outcomes."""
+    with request.app.state.db.uow(write=False) as uow:
+        user = signed_in(request, uow)
+        frame = shell(uow, user, None, "reconcile-all")
+        groups = reconcile.overview(uow, sorted(user.gstins))
+    return page(
+        request,
+        "reconcile_overview.html",
+        title="Reconciliation by PAN",
+        shell=frame,
+        groups=groups,
+        names=dict(frame.gstins),
+    )
 
 
 @router.get("/g/{gstin}/reconcile")
