@@ -146,9 +146,13 @@ def run_only(url: str, gstin: str, profile: bool) -> None:
     db = Database(url)
     before = peak_mb()
 
+    with db.uow(write=False) as uow:  # the run's periods: October and its records' 2B periods
+        stored = uow.conn.execute(sa.select(records.c.period_2b).distinct()).scalars()
+        periods = sorted({PERIOD, *(Period(p // 100, p % 100) for p in stored if p)})
+
     def work() -> int:
         with db.transaction() as uow:
-            return reconcile.run_reconciliation(uow, gstin, [PERIOD], user="bench")
+            return reconcile.run_reconciliation(uow, gstin, periods, user="bench")
 
     profiler = cProfile.Profile() if profile else None
     started, cpu = time.perf_counter(), time.process_time()
@@ -158,7 +162,10 @@ def run_only(url: str, gstin: str, profile: bool) -> None:
     with db.uow(write=False) as uow:
         run = reconcile.get_run(uow, run_id)
     counted = sum(t["count"] for t in run.summary.values())
-    print(f"  run {run_id}: {len(run.results):,} results stored ({counted:,} in the summary)")
+    print(
+        f"  run {run_id} of {', '.join(run.periods)}: {len(run.results):,} results stored "
+        f"({counted:,} in the summary)"
+    )
     print(f"  match, explain, suggest and store (committed)   {took:8.2f} s wall")
     print(f"    of which this process's CPU time (one thread)  {cpu:8.2f} s")
     print(f"  peak RSS of the run's process (before: {before:.0f} MB)  {peak:8.0f} MB")

@@ -31,9 +31,12 @@ from gstims.formats.register import (
     read_register,
 )
 from gstims.services.errors import NotFound, ServiceError
+from gstims.services.steps import Steps, no_steps
 from gstims.store.books import month_of
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import to_paise
+
+IMPORT_STEPS = 3  # reading the file, checking the rows, storing the documents
 
 
 class BooksInvalid(ServiceError):
@@ -103,16 +106,27 @@ def import_file(
     sheet: str | None = None,
     skip_invalid: bool = False,
     user: str | None = None,
+    steps: Steps = no_steps,
 ) -> ImportOutcome:
-    """R-REC-1: a CSV or XLSX register through a profile, then as `import_rows`."""
+    """R-REC-1: a CSV or XLSX register through a profile, then as `import_rows`; its
+    `IMPORT_STEPS` steps are named to `steps` as they start."""
     _check_gstin(gstin)
     mapping = profile_mapping(uow, gstin, profile)
+    steps(f"reading {filename[-60:]}")
     try:
         register: Register = read_register(data, filename, mapping, sheet)
     except RegisterError as exc:
         raise FileRefused(str(exc), exc.status) from exc
     return import_rows(
-        uow, gstin, register.rows, register.columns, filename[-200:], profile, skip_invalid, user
+        uow,
+        gstin,
+        register.rows,
+        register.columns,
+        filename[-200:],
+        profile,
+        skip_invalid,
+        user,
+        steps,
     )
 
 
@@ -125,14 +139,17 @@ def import_rows(
     profile: str,
     skip_invalid: bool = False,
     user: str | None = None,
+    steps: Steps = no_steps,
 ) -> ImportOutcome:
     """R-REC-3 and R-REC-4: rows summed into documents and stored as the next version."""
     _check_gstin(gstin)
+    steps(f"checking {len(rows):,} rows")
     documents, problems = documents_from_rows(gstin, rows, columns)
     if problems and not skip_invalid:
         raise BooksInvalid(problems)
     if not documents:
         raise BooksInvalid(problems or [RowProblem(0, "register", "no document rows")])
+    steps(f"storing {len(documents):,} documents")
     uow.lock([gstin])
     digest = content_hash(documents)
     latest = uow.books.latest_import(gstin)

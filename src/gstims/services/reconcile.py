@@ -35,7 +35,7 @@ from gstims.domain.records import Action, Route
 from gstims.services.books import current_books
 from gstims.services.context import gc_paused, taxpayer
 from gstims.services.errors import ServiceError
-from gstims.services.reconcile_apply import DryRun, Line, apply_run, dry_run
+from gstims.services.reconcile_apply import APPLY_STEPS, DryRun, Line, apply_run, dry_run
 from gstims.services.reconcile_manual import (
     manual_for,
     override_suggestion,
@@ -54,10 +54,15 @@ from gstims.services.reconcile_runs import (
     recent_runs,
     run_json,
 )
+from gstims.services.steps import Steps, no_steps
 from gstims.store.db import UnitOfWork
 
+RUN_STEPS = 5
+
 __all__ = [
+    "APPLY_STEPS",
     "MAX_ID",
+    "RUN_STEPS",
     "DryRun",
     "Latest",
     "Line",
@@ -87,8 +92,10 @@ def run_reconciliation(
     tolerance: Tolerance = DEFAULT_TOLERANCE,
     other_gstins: Sequence[str] = (),
     user: str | None = None,
+    steps: Steps = no_steps,
 ) -> int:
-    """Match, explain and suggest; keep the run as a snapshot. Returns the run's id."""
+    """Match, explain and suggest; keep the run as a snapshot. Returns the run's id.
+    Its `RUN_STEPS` steps are named to `steps` as they start."""
     if not periods:
         raise ServiceError("RECON400", "a run needs at least one period")
     gstins = [gstin, *(g for g in dict.fromkeys(other_gstins) if g != gstin)]
@@ -96,10 +103,14 @@ def run_reconciliation(
     today = uow.today()
     first, last = min(periods), max(periods)
     books_from = date(financial_year_of(first.first_day) - 1, 4, 1)
+    steps("reading the books")
     books = current_books(uow, gstins, books_from, last.last_day)
+    steps("reading the portal records")
     portal, views = portal_documents(uow, gstins, periods, taxpayers, today)
     manual, overrides = manual_for(uow, gstins)
+    steps(f"matching {len(books):,} books against {len(portal):,} portal documents")
     results = reconcile(books, portal, tolerance, last.last_day, manual)
+    steps(f"explaining {len(results):,} results and suggesting actions")
     run_id = uow.recon.add_run(
         {
             "gstin": gstin,
@@ -114,6 +125,7 @@ def run_reconciliation(
     encoded = [
         _result(n, r, views, today, label, overrides) for n, r in enumerate(results, start=1)
     ]
+    steps("storing the run")
     uow.recon.keep(run_id, _summary(results), encoded)
     return run_id
 

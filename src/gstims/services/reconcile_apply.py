@@ -30,7 +30,10 @@ from gstims.services import ims
 from gstims.services.errors import ServiceError
 from gstims.services.ims import ActionResult
 from gstims.services.reconcile_runs import Run, get_run
+from gstims.services.steps import Steps, no_steps
 from gstims.store.db import UnitOfWork
+
+APPLY_STEPS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +118,11 @@ def apply_run(
     actor: str,
     outcomes: Sequence[str] | None = None,
     gstins: Sequence[str] | None = None,
+    steps: Steps = no_steps,
 ) -> ActionResult:
-    """R-REC-19: the run's suggestions through SAVE, one request, `prev_status` as the run saw."""
+    """R-REC-19: the run's suggestions through SAVE, one request, `prev_status` as the run saw.
+    Its `APPLY_STEPS` steps are named to `steps` as they start."""
+    steps(f"reading reconciliation {run_id}")
     run = get_run(uow, run_id, gstins)
     items = [
         ActionItem(
@@ -134,4 +140,5 @@ def apply_run(
     ]
     if not items:
         raise ServiceError("RECON400", f"run {run_id} has no suggestion to apply")
+    steps(f"saving {len(items):,} actions through SAVE")
     return ims.save_actions(uow, run.gstin, items, actor=f"{actor} (reconciliation {run_id})"[:100])
