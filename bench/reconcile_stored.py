@@ -202,24 +202,33 @@ def main() -> None:
     if args.run_only:
         run_only(*args.run_only, args.profile)
         return
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
-    if args.backend in ("sqlite", "both"):
+    stored_runs(args.count, args.backend, args.profile)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def stored_runs(count: int, backend: str, profile: bool = False) -> None:
+    """Seed and measure a stored run on SQLite, PostgreSQL or both, the load printed around."""
+    print(f"load before: {load()}")
+    if backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
-            print(f"SQLite, {args.count:,} portal records")
-            measure(f"sqlite:///{tmp}/bench.db", args.count, args.profile)
-    if args.backend in ("postgres", "both"):
+            print(f"SQLite, {count:,} portal records")
+            measure(f"sqlite:///{tmp}/bench.db", count, profile)
+    if backend in ("postgres", "both"):
         schema = f"bench_{uuid.uuid4().hex[:8]}"
         admin = sa.create_engine(PG)
         with admin.begin() as conn:
             conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
         try:
-            print(f"PostgreSQL, {args.count:,} portal records")
-            measure(f"{PG}?options=-csearch_path%3D{schema}", args.count, args.profile)
+            print(f"PostgreSQL, {count:,} portal records")
+            measure(f"{PG}?options=-csearch_path%3D{schema}", count, profile)
         finally:
             with admin.begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
             admin.dispose()
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(f"load after: {load()}")
 
 
 if __name__ == "__main__":
