@@ -11,7 +11,8 @@ A unit of work reaches the repositories on its connection, where every query liv
 `drafts` (what a supplier saved and has not filed), `supplied` (what a GSTR-1 save and filing
 write), `consumption` (what filing a GSTR-3B does to the records its 2B held), `adjustments`
 (add-backs and Rule 37A lines), `gstr2b` (the kept generations), `dashboard` (the dashboard's
-read model) and `auto_rules` (auto-action rule sets and their selections).
+read model), `auto_rules` (auto-action rule sets and their selections), `books` (the purchase
+register) and `recon` (reconciliation runs).
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from gstims.codec import loads, to_json_bytes
 from gstims.settings import environment
 from gstims.store.adjustments import Adjustments
 from gstims.store.auto_rules import AutoRules
+from gstims.store.books import Books
 from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
+from gstims.store.recon import Reconciliations
 from gstims.store.records import Audit, Records
 from gstims.store.records.consumption import Consumption
 from gstims.store.records.supplied import Supplied
@@ -222,6 +225,14 @@ class UnitOfWork:
     @property
     def auto_rules(self) -> AutoRules:
         return AutoRules(self.conn)
+
+    @property
+    def books(self) -> Books:
+        return Books(self.conn)
+
+    @property
+    def recon(self) -> Reconciliations:
+        return Reconciliations(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""
