@@ -33,6 +33,8 @@ def canonical_text(text: str) -> str:
 
 def text_problem(text: str) -> str | None:
     """Why `text` may not be kept (the first invisible character), or None."""
+    if text.isprintable():  # no Cc, Cf or Cs (nor Co, Cn, Z* but " "): the usual text, at C speed
+        return None
     for position, char in enumerate(text):
         if unicodedata.category(char) in _INVISIBLE:
             return f"contains the invisible character U+{ord(char):04X} at position {position}"
