@@ -66,7 +66,10 @@ def invoice(**changes: object) -> SupplierDocument:
         pos="29",
         items=(item(igst=1800),),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    doc = replace(base, **changes)  # type: ignore[arg-type]
+    if "value" in changes:
+        return doc
+    return replace(doc, value=doc.taxable + doc.tax.total)  # "val" is the value incl. tax
 
 
 def local_invoice(**changes: object) -> SupplierDocument:

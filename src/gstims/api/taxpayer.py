@@ -95,7 +95,8 @@ def _return_routes(path: str, form: str) -> None:
         _, data = _action(await read_json(request, request.app.state.settings), ("RETSAVE",))
         caller.require(data.get("gstin"))
         period, problems = gstr1_period(data)
-        docs, shape = parse_gstr1(data, gstin=caller.gstin)
+        # thousands of documents: read off the event loop (issue 14 item 10)
+        docs, shape = await run_in_threadpool(parse_gstr1, data, gstin=caller.gstin)
         if problems or shape or period is None:
             raise BadRequest("the return is malformed", problems + shape)
         _within_sqlite_bound(request, len(docs))
@@ -247,7 +248,9 @@ async def ims_put(request: Request) -> JsonResponse:
     action, data = _action(
         await read_json(request, request.app.state.settings), ("SAVE", "RESETIMS")
     )
-    rtin, items, problems = ims_json.parse_action_request(data, reset=action == "RESETIMS")
+    rtin, items, problems = await run_in_threadpool(
+        ims_json.parse_action_request, data, reset=action == "RESETIMS"
+    )
     caller.require(rtin, "rtin")
     if problems:
         raise BadRequest("the request is malformed", problems)
