@@ -24,7 +24,16 @@ from gstims.formats import ims as ims_json
 from gstims.formats.gstr1 import gstr1_period, parse_gstr1
 from gstims.formats.gstr3b import gstr3b_json, read_gstr3b
 from gstims.formats.supview import supview_json
-from gstims.services import gstr1_reset, gstr2b, gstr3b, gstr3b_draft, ims, supplier, views
+from gstims.services import (
+    dashboard,
+    gstr1_reset,
+    gstr2b,
+    gstr3b,
+    gstr3b_draft,
+    ims,
+    supplier,
+    views,
+)
 from gstims.services.errors import NotFound
 
 router = APIRouter(prefix="/taxpayerapi/v1.0/returns", responses=RESPONSES)
@@ -205,7 +214,7 @@ async def ims_get(
         rows = await _run(request, ims.list_records, caller.gstin, flt, write=False)
         return ok(ims_json.getinv_data(rows, [chosen] if chosen else ()))
     if action == "GETCNT":
-        counts = await _run(request, ims.counts, caller.gstin, write=False)
+        counts = await _run(request, dashboard.ims_counts, caller.gstin, write=False)
         return ok(ims_json.getcnt(caller.gstin, counts))
     if action == "REQSTS":
         if not int_tran_id:
