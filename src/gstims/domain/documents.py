@@ -588,13 +588,14 @@ def _check_amounts(
         return  # one finding, not one per item of an oversized document
     for index, item in enumerate(doc.items):
         _check_item(item, index, regime, factor, out)
-    for what, total in (("taxable value", doc.taxable), ("tax", doc.tax.total)):
+    taxable, tax = doc.taxable, doc.tax.total
+    for what, total in (("taxable value", taxable), ("tax", tax)):
         if total > MAX_AMOUNT:
             message = f"the items' {what} total {total:.2f} is over the cap {MAX_AMOUNT}"
             out.append(("itms", message))
-    floor, what = doc.taxable, "taxable value"  # issue 14 item 15: the value holds its items
+    floor, what = taxable, "taxable value"  # issue 14 item 15: the value holds its items
     if not doc.reverse_charge:
-        floor, what = floor + doc.tax.total, "taxable value plus tax"
+        floor, what = taxable + tax, "taxable value plus tax"
     if doc.value < floor - TOLERANCE:
         message = (
             f"document value {doc.value:.2f} is less than its items' {what} {floor:.2f} (± ₹1)"
