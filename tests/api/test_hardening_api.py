@@ -20,6 +20,7 @@ from tests.api.wire import RETURNS, act, b2b, by_number, gstin, invoice, ok
 
 from gstims.api.app import create_app
 from gstims.api.settings import MiB, Settings
+from gstims.api.taxpayer import ITEMS_PER_DOCUMENT
 from gstims.store.db import Database
 
 INNER = "/taxpayerapi/v1.0/returns"  # the plain route itself, behind the /plain prefix
@@ -142,12 +143,24 @@ def test_a_retsave_too_big_to_hold_sqlites_one_write_lock_is_refused_there_only(
         invoice(f"L-{n}", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18)
         for n in range(limit + 1)
     ]
-    answer = sandbox.taxpayer(supplier).retsave("102024", b2b=[b2b(recipient, *docs)])
+    filer = sandbox.taxpayer(supplier)
+    answer = filer.retsave("102024", b2b=[b2b(recipient, *docs)])
     if server.backend == "sqlite":
         assert answer.status_code == 413
         assert "at most" in answer.json()["error"]["message"]
     else:
         assert ok(answer)["saved"] == limit + 1
+    # as many documents as the bound takes, but more items than four a document
+    many = invoice("M-0", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18)
+    many["itms"] = many["itms"] * (limit * ITEMS_PER_DOCUMENT + 1)
+    many["val"] = Decimal(118) * len(many["itms"])
+    answer = filer.retsave("102024", b2b=[b2b(recipient, many)])
+    if server.backend == "sqlite":
+        assert answer.status_code == 413
+        assert "items in one RETSAVE" in answer.json()["error"]["message"]
+    else:  # refused by the document's own cap on items, not by a lock bound
+        assert answer.status_code == 422
+        assert "at most 1000 items" in answer.json()["error"]["details"][0]["message"]
 
 
 def test_another_tenants_save_made_during_the_largest_retsave_is_answered_and_stored(
