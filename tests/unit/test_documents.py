@@ -735,3 +735,21 @@ def test_a_value_is_at_least_its_items_taxable_value_plus_tax_less_a_rupee(
     assert [p.field for p in found] == (["val"] if refused else [])
     if not reverse_charge and refused:
         assert "taxable value plus tax 11800.00 (± ₹1)" in found[0].message
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**9)
+        ),
+        max_size=4,
+    )
+)
+def test_a_documents_totals_are_its_items_taxable_value_and_tax(amounts) -> None:
+    """`totals()` (read off a lone item) is `taxable` and `tax.total` (summed) for any items."""
+    items = tuple(
+        Item(Decimal(18), money(Decimal(t).scaleb(-2)), Tax.of(igst=Decimal(x).scaleb(-2), cess=1))
+        for t, x in amounts
+    )
+    doc = invoice(items=items)
+    assert doc.totals() == (doc.taxable, doc.tax.total)

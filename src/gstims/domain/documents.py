@@ -216,6 +216,14 @@ class SupplierDocument:
     def taxable(self) -> Decimal:
         return sum((item.taxable for item in self.items), ZERO)
 
+    def totals(self) -> tuple[Decimal, Decimal]:
+        """(taxable value, total tax) of the items: `taxable` and `tax.total`, read straight
+        off the item when there is one (most documents: no Tax summed for it, issue 11)."""
+        if len(self.items) == 1:
+            (only,) = self.items
+            return only.taxable, only.tax.total
+        return self.taxable, self.tax.total
+
     @property
     def is_amendment(self) -> bool:
         return _LAYOUTS[self.section].is_amendment
@@ -588,7 +596,7 @@ def _check_amounts(
         return  # one finding, not one per item of an oversized document
     for index, item in enumerate(doc.items):
         _check_item(item, index, regime, factor, out)
-    taxable, tax = doc.taxable, doc.tax.total
+    taxable, tax = doc.totals()
     for what, total in (("taxable value", taxable), ("tax", tax)):
         if total > MAX_AMOUNT:
             message = f"the items' {what} total {total:.2f} is over the cap {MAX_AMOUNT}"
