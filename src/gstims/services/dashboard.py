@@ -218,6 +218,15 @@ def ims_summary(uow: UnitOfWork, recipient: str) -> ImsSummary:
     return summary
 
 
+def ims_counts(uow: UnitOfWork, recipient: str) -> dict[Section, dict[Action, int]]:
+    """GETCNT from the kept summary (issue 13): `ims.counts` (the same records by section and
+    action, a test holds the two equal), with no GROUP BY while the IMS is unchanged."""
+    taxpayer(uow, recipient)
+    return {
+        section: dict(by_action) for section, by_action in ims_summary(uow, recipient).tiles.items()
+    }
+
+
 def _section(kind_code: str, amends_consumed: Any, supplier_set: Any) -> Section:
     """The IMS section of a record of this kind: whether it amends a consumed original, and
     for a bill of entry whether its supplier is set (a SEZ unit)."""
