@@ -157,7 +157,15 @@ def _act(
         _write_states(uow, recipient, changes, steps, actor, now)
         note = "reset" if kind == "RESET" else None
         _write_audit(
-            uow, changes, steps, actor=actor, day=today, at=now, request=reference, note=note
+            uow,
+            recipient,
+            changes,
+            steps,
+            actor=actor,
+            day=today,
+            at=now,
+            request=reference,
+            note=note,
         )
     _record_request(uow, reference, recipient, kind, len(items), errors, today)
     return ActionResult(reference, len(changes), errors)
@@ -181,7 +189,7 @@ def _judge_all(
     for the records it will be asked about (`_judged_in_full`); the others share an answer.
     """
     questions = list(map(_question, items, found))
-    _read_facts(uow, _judged_in_full(found, questions))
+    _read_facts(uow, tp.gstin, _judged_in_full(found, questions))
     judged: dict[tuple[Any, ...], tuple[ImsState | Refusal, bool]] = {}
     changes: list[_Change] = []
     errors: list[ItemError] = []
@@ -461,12 +469,12 @@ def _by_identity(candidates: Sequence[Sequence[Any]]) -> dict[tuple[Any, ...], S
 _IDENTITY = ("supplier", "kind", "doc_number", "doc_date")
 
 
-def _read_facts(uow: UnitOfWork, matches: Iterable[_Match]) -> None:
-    """Read the rest of what `record_of` reads for these records, in one query."""
+def _read_facts(uow: UnitOfWork, recipient: str, matches: Iterable[_Match]) -> None:
+    """Read the rest of what `record_of` reads for these (recipient's) records, in one query."""
     wanted = {match.id: match for match in matches}
     if not wanted:
         return
-    for record_id, *values in uow.records.facts(list(wanted), _FACT_NAMES):
+    for record_id, *values in uow.records.facts(list(wanted), _FACT_NAMES, recipient):
         wanted[record_id].read(values)
 
 
@@ -495,6 +503,7 @@ def _write_states(
 
 def _write_audit(
     uow: UnitOfWork,
+    recipient: str,
     changes: Sequence[_Change],
     steps: Counter[_Match],
     *,
@@ -520,7 +529,9 @@ def _write_audit(
         "note": note,
     }
     for (old, state), ids in shared.items():
-        uow.audit.copy_of(ids, old, state.action.value, remarks=state.remarks, **stamp)
+        uow.audit.copy_of(
+            ids, old, state.action.value, remarks=state.remarks, recipient=recipient, **stamp
+        )
     uow.audit.write(
         [
             audit_entry(
