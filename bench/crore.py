@@ -3,22 +3,23 @@ fast among a crore as alone?
 
     python bench/crore.py [--total 10000000] [--lakh 100000] [--chunk 500000] [--keep]
 
-1. "alone": a fresh schema (migrated: records hash-partitioned by recipient,
+1. the crore: a fresh schema (migrated: records hash-partitioned by recipient,
    GSTIMS_RECORDS_PARTITIONS), supplier S saves and files `--lakh` invoices to recipient RB
-   through the use cases (the app's own ingest); then RB's GETINV page (1 and 50, 1,000 a
-   page), GETCNT, a SAVE of 1,000 actions and a GSTR-2B generation are timed, and a small
-   recipient's GETINV and GETCNT.
-2. the crore: the other records (to ~1 lakh small recipients of ~100 records each, from
-   5,000 suppliers) are written server-side, `--chunk` rows a statement (INSERT ... SELECT
-   over generate_series, each row a copy of one of RB's filed rows with its own recipient,
-   supplier, number and amounts; the record_keys trigger runs as in production), then
-   ANALYZE. Load time, rows/s, and the table and index sizes are printed.
-3. "among a crore": the same measurements again.
+   through the use cases (the app's own ingest); then the other records (to ~1 lakh small
+   recipients of ~100 records each, from 5,000 suppliers) are written server-side, `--chunk`
+   rows a statement (INSERT ... SELECT over generate_series, each row a copy of one of RB's
+   filed rows with its own recipient, supplier, number and amounts; the record_keys trigger
+   runs as in production), then ANALYZE. Load time, rows/s, table and index sizes are
+   printed. (`--keep` keeps this schema; `--reuse NAME` measures on a kept one.)
+2. alone: a second schema with RB's lakh only, made the same way.
+3. RB's GETINV page (1 and 50, 1,000 a page), GETCNT, a SAVE of 1,000 actions (fresh
+   records each time) and a GSTR-2B generation, and a small recipient's GETINV and GETCNT,
+   each run on the two schemas in turns (alone, crore, alone, ...): both see the same
+   machine, whatever else runs on it, and the ratio is what answers the question.
 
 Times are server time measured in-process around the use case (what a request spends in
 gstims and PostgreSQL, without HTTP and JSON), the median of `--repeat` runs; each line
-carries the load average (/proc/loadavg) when it was taken. A benchmark reports; no test
-asserts a time.
+carries the load average (/proc/loadavg). A benchmark reports; no test asserts a time.
 """
 
 from __future__ import annotations
@@ -74,18 +75,19 @@ def timed(fn: Callable[[], Any]) -> float:
 
 
 class Bench:
-    def __init__(self, db: Database, repeat: int) -> None:
-        self.db = db
-        self.repeat = repeat
-        self.saves = 0  # SAVE batches used so far: each SAVE names 1,000 fresh records
-        self.results: dict[tuple[str, str], float] = {}
+    """The measured operations on one database; `compare` runs two in turns."""
 
-    def measure(self, phase: str, label: str, fn: Callable[[], Any], repeat: int = 0) -> None:
-        runs = [timed(fn) for _ in range(repeat or self.repeat)]
-        ms = statistics.median(runs) * 1000
-        self.results[(phase, label)] = ms
-        spread = f"{min(runs) * 1000:.0f}–{max(runs) * 1000:.0f}"
-        print(f"  {label:<36} {ms:9.1f} ms  (runs {spread} ms; load {load()})", flush=True)
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        # SAVE batches used so far (a reused schema has some): each SAVE names 1,000 fresh
+        # records, RB's INV-<1,000 × batch> onwards, all at No action
+        with db.engine.connect() as conn:
+            acted = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(records)
+                .where(records.c.recipient == RB, records.c.action != "N")
+            ).scalar()
+        self.saves = -(-int(acted or 0) // 1000)
 
     def read(self, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
         def run() -> Any:
@@ -111,16 +113,32 @@ class Bench:
         with self.db.transaction() as uow:
             gstr2b.generate_2b(uow, RB, PERIOD)
 
-    def phase(self, name: str) -> None:
-        print(f"{name}:", flush=True)
+    def operations(self) -> dict[str, Callable[[], Any]]:
         page1, page50 = ImsFilter(page=1, page_size=1000), ImsFilter(page=50, page_size=1000)
-        self.measure(name, "RB GETINV page 1 (1,000)", self.read(ims.list_records, RB, page1))
-        self.measure(name, "RB GETINV page 50 (1,000)", self.read(ims.list_records, RB, page50))
-        self.measure(name, "RB GETCNT", self.read(ims.counts, RB))
-        self.measure(name, "small GETINV page 1", self.read(ims.list_records, SMALL, page1))
-        self.measure(name, "small GETCNT", self.read(ims.counts, SMALL))
-        self.measure(name, "RB SAVE of 1,000 accepts", self.save_1000)
-        self.measure(name, "RB GSTR-2B generation", self.generate, repeat=min(self.repeat, 3))
+        return {
+            "RB GETINV page 1 (1,000)": self.read(ims.list_records, RB, page1),
+            "RB GETINV page 50 (1,000)": self.read(ims.list_records, RB, page50),
+            "RB GETCNT": self.read(ims.counts, RB),
+            "small GETINV page 1": self.read(ims.list_records, SMALL, page1),
+            "small GETCNT": self.read(ims.counts, SMALL),
+            "RB SAVE of 1,000 accepts": self.save_1000,
+            "RB GSTR-2B generation": self.generate,
+        }
+
+
+def compare(alone: Bench, crore: Bench, repeat: int) -> None:
+    """Each operation on both databases in turns (alone, crore, alone, ...), so both see the
+    same machine; the median of each, and their ratio."""
+    print(f"{'':<28} {'alone ms':>10} {'crore ms':>10} {'crore/alone':>12}   load")
+    ops_alone, ops_crore = alone.operations(), crore.operations()
+    for label in ops_alone:
+        times: dict[str, list[float]] = {"alone": [], "crore": []}
+        n = min(repeat, 3) if "2B" in label else repeat
+        for _ in range(n):
+            times["alone"].append(timed(ops_alone[label]))
+            times["crore"].append(timed(ops_crore[label]))
+        a, c = (statistics.median(times[k]) * 1000 for k in ("alone", "crore"))
+        print(f"  {label:<26} {a:10.1f} {c:10.1f} {c / a:11.2f}×   {load()}", flush=True)
 
 
 def sizes(db: Database) -> None:
@@ -207,15 +225,16 @@ def _analyse(db: Database) -> None:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE records"))
 
 
-def run(db: Database, args: argparse.Namespace) -> None:
+def prepare(db: Database, lakh: int) -> None:
+    """A migrated schema where S has saved and filed `lakh` invoices to RB, the clock on the
+    14th."""
     db.migrate()
-    print(f"partitions: {environment().records_partitions}; load {load()}", flush=True)
     with db.transaction() as uow:
         taxpayers.set_start_date(uow, date(2024, 11, 1))
     for g in (S, RB, SMALL):
         with db.transaction() as uow:
             taxpayers.register_taxpayer(uow, g, g, Frequency.MONTHLY, date(2024, 10, 1))
-    docs = [document(i) for i in range(args.lakh)]
+    docs = [document(i) for i in range(lakh)]
 
     def ingest() -> None:
         with db.transaction() as uow:
@@ -224,25 +243,23 @@ def run(db: Database, args: argparse.Namespace) -> None:
             supplier.file_return(uow, S, "GSTR1", PERIOD)
 
     took = timed(ingest)
-    print(
-        f"RB's {args.lakh:,} saved and filed through the use cases: {took:.1f} s; load {load()}",
-        flush=True,
-    )
     docs.clear()  # the lakh of documents is not held through the crore
+    print(f"RB's {lakh:,} saved and filed through the use cases: {took:.1f} s; load {load()}")
     with db.transaction() as uow:
         clock.set_today_without_events(uow, date(2024, 11, 14))
     _analyse(db)
-    bench = Bench(db, args.repeat)
-    bench.phase("alone")
-    sizes(db)
-    print(f"the crore: to {args.total:,} records", flush=True)
-    fill(db, args.total, args.chunk)
-    sizes(db)
-    bench.phase("crore")
-    print("among a crore ÷ alone:")
-    for (phase, label), ms in bench.results.items():
-        if phase == "crore":
-            print(f"  {label:<36} {ms / bench.results[('alone', label)]:6.2f}×")
+
+
+def run(alone: Database, crore: Database, args: argparse.Namespace) -> None:
+    print(f"partitions: {environment().records_partitions}; load {load()}", flush=True)
+    if not args.reuse:
+        prepare(crore, args.lakh)
+        print(f"the crore: to {args.total:,} records", flush=True)
+        fill(crore, args.total, args.chunk)
+    sizes(crore)
+    prepare(alone, args.lakh)
+    sizes(alone)
+    compare(Bench(alone), Bench(crore), args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"bench process peak RSS {peak:.0f} MiB; load {load()}", flush=True)
 
@@ -253,21 +270,27 @@ def main() -> None:
     parser.add_argument("--lakh", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the crore's schema")
+    parser.add_argument("--reuse", help="a crore's schema kept by --keep: measure only")
     args = parser.parse_args()
-    schema = f"crore_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(PG)
+    names = {"alone": f"lakh_{uuid.uuid4().hex[:8]}"}
+    names["crore"] = args.reuse or f"crore_{uuid.uuid4().hex[:8]}"
     with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    print(f"schema {schema}", flush=True)
+        for phase, name in names.items():
+            if not (phase == "crore" and args.reuse):
+                conn.execute(sa.text(f"CREATE SCHEMA {name}"))
+    print(f"schemas {names}", flush=True)
+    dbs = {p: Database(f"{PG}?options=-csearch_path%3D{n}") for p, n in names.items()}
     try:
-        db = Database(f"{PG}?options=-csearch_path%3D{schema}")
-        run(db, args)
-        db.dispose()
+        run(dbs["alone"], dbs["crore"], args)
     finally:
-        if not args.keep:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        for db in dbs.values():
+            db.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {names['alone']} CASCADE"))
+            if not (args.keep or args.reuse):
+                conn.execute(sa.text(f"DROP SCHEMA {names['crore']} CASCADE"))
         admin.dispose()
 
 
