@@ -1,8 +1,9 @@
 """The schema, for volume.
 
-Every record table leads its keys and indexes with the recipient GSTIN (the future
-distribution key) and carries period columns as integers `YYYYMM` (ready for range
-partitioning). Money is stored as integer paise (`BigInteger`): exact on SQLite and
+Every record table holds the recipient GSTIN in its keys and leads its recipient-side
+indexes with it: the partition key of `records` on PostgreSQL and the distribution key of the
+Citus design (migration 0012, docs/SCALE.md; `tests/integration/test_citus_rules.py` gives
+every table its role there). Record tables carry period columns as integers `YYYYMM`. Money is stored as integer paise (`BigInteger`): exact on SQLite and
 PostgreSQL alike, and SQL sums stay exact. The recipient's IMS state lives on the record's
 own row (one row per record, a `version` for optimistic concurrency): a SAVE is then one
 UPDATE over a selection and ingest is one INSERT per row.
