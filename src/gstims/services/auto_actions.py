@@ -274,7 +274,7 @@ def _plan(
         if key is None or key not in seen:
             seen.add(key)
             wanted[row[_ID]] = key if key is not None else ("alone", row[_ID])
-    for record_id, *values in uow.records.facts(list(wanted), _FULL):
+    for record_id, *values in uow.records.facts(list(wanted), _FULL, tp.gstin):
         full = dict(zip(("id", *_FULL), (record_id, *values), strict=True))
         record = ims.ims_record(full, tp, today)
         outcome = decide(record.view, action, record.state.action, remarks, None, today)

@@ -209,10 +209,10 @@ def _by_identity(candidates: Sequence[Sequence[Any]]) -> dict[tuple[Any, ...], S
 _IDENTITY = ("supplier", "kind", "doc_number", "doc_date")
 
 
-def read_facts(uow: UnitOfWork, matches: Iterable[Match]) -> None:
-    """Read the rest of what `record_of` reads for these records, in one query."""
+def read_facts(uow: UnitOfWork, recipient: str, matches: Iterable[Match]) -> None:
+    """Read the rest of what `record_of` reads for these (recipient's) records, in one query."""
     wanted = {match.id: match for match in matches}
     if not wanted:
         return
-    for record_id, *values in uow.records.facts(list(wanted), _FACT_NAMES):
+    for record_id, *values in uow.records.facts(list(wanted), _FACT_NAMES, recipient):
         wanted[record_id].read(values)

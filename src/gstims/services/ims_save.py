@@ -77,7 +77,15 @@ def _act(
         _write_states(uow, recipient, changes, steps, actor, now)
         note = "reset" if kind == "RESET" else None
         _write_audit(
-            uow, changes, steps, actor=actor, day=today, at=now, request=reference, note=note
+            uow,
+            recipient,
+            changes,
+            steps,
+            actor=actor,
+            day=today,
+            at=now,
+            request=reference,
+            note=note,
         )
     _record_request(uow, reference, recipient, kind, len(items), errors, today)
     return ActionResult(reference, len(changes), errors)
@@ -101,7 +109,7 @@ def _judge_all(
     for the records it will be asked about (`_judged_in_full`); the others share an answer.
     """
     questions = list(map(_question, items, found))
-    read_facts(uow, _judged_in_full(found, questions))
+    read_facts(uow, tp.gstin, _judged_in_full(found, questions))
     judged: dict[tuple[Any, ...], tuple[ImsState | Refusal, bool]] = {}
     changes: list[_Change] = []
     errors: list[ItemError] = []
@@ -230,6 +238,7 @@ def _write_states(
 
 def _write_audit(
     uow: UnitOfWork,
+    recipient: str,
     changes: Sequence[_Change],
     steps: Counter[Match],
     *,
@@ -255,7 +264,9 @@ def _write_audit(
         "note": note,
     }
     for (old, state), ids in shared.items():
-        uow.audit.copy_of(ids, old, state.action.value, remarks=state.remarks, **stamp)
+        uow.audit.copy_of(
+            ids, old, state.action.value, remarks=state.remarks, recipient=recipient, **stamp
+        )
     uow.audit.write(
         [
             audit_entry(

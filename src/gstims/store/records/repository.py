@@ -9,7 +9,7 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
     for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
     find(recipient, id)           one of the recipient's records, or None
-    facts(ids, columns)           more columns of a few records, by id
+    facts(ids, columns, recip.)   more columns of a few records, by id
     of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
     count_of_return(supplier,...) (kind, count) of a supplier's return (RETSUM)
     filed_by(supplier, months)    the supplier's filed records of these supplier periods
@@ -116,13 +116,17 @@ class Records:
         query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)
         return self.conn.execute(query).mappings().first()
 
-    def facts(self, ids: Sequence[int], columns: Sequence[str]) -> Sequence[Row[Any]]:
-        """(id, *columns) of these records, in one query."""
-        return self.conn.execute(
-            select(records.c.id, *(records.c[c] for c in columns)).where(
-                in_values(self.conn, records.c.id, ids)
-            )
-        ).all()
+    def facts(
+        self, ids: Sequence[int], columns: Sequence[str], recipient: str | None = None
+    ) -> Sequence[Row[Any]]:
+        """(id, *columns) of these records (all of `recipient`'s, when given: PostgreSQL then
+        reads its partition only), in one query."""
+        query = select(records.c.id, *(records.c[c] for c in columns)).where(
+            in_values(self.conn, records.c.id, ids)
+        )
+        if recipient is not None:
+            query = query.where(records.c.recipient == recipient)
+        return self.conn.execute(query).all()
 
     def of_return(
         self, supplier: str, origin: Origin, period: Period, kind: Kind | None = None
@@ -186,7 +190,8 @@ class Records:
     ) -> None:
         """Each group's records get the group's values (one UPDATE per group; the columns
         in `increment` are stepped by the given amount)."""
-        update_grouped(self.conn, records, groups, increment=increment)
+        scope = {"recipient": recipient}
+        update_grouped(self.conn, records, groups, increment=increment, scope=scope)
         self.bump_ims_version([recipient])
 
     def expire_pending(self, day: date, *, actor: str, at: datetime, note: str) -> int:
