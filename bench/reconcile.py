@@ -1,6 +1,7 @@
 """Benchmark: reconcile 1 lakh books documents against 1 lakh portal documents (R-REC-21).
 
-Run: `.venv/bin/python bench/reconcile.py [count] [naive_count]` (defaults 100000 and 2000).
+Run: `.venv/bin/python bench/reconcile.py [count] [naive_count] [--backend both]` (defaults
+100000, 2000, both).
 
 The portal side is `count` documents from 2,000 suppliers; the books side is the same
 purchases as a register would hold them, with realistic noise: numbers written another way
@@ -16,14 +17,20 @@ either side, credit notes, and a tenth of the documents split into two item rows
 and, on a `naive_count` × `naive_count` sample, a naive nested-loop matcher (first-come
 pairing, every books row against every portal row, as the peer does), extrapolated to
 `count` × `count` by its quadratic growth. Peak memory is the process's peak RSS.
+
+Then the goal itself, through the use case (`bench/reconcile_stored.py`, on SQLite and
+PostgreSQL): a lakh of filed records and the register made of them, imported; then
+`run_reconciliation` — read, match, explain, suggest, store, commit — timed in a child
+process with its own peak RSS and CPU time.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
+import os
 import random
 import resource
-import sys
 import time
 import zlib
 from collections import Counter
@@ -41,6 +48,7 @@ from gstims.domain.reconcile.model import Document, Result, Tolerance
 from gstims.domain.reconcile.numbers import normalise
 from gstims.domain.reconcile.volume import cycle_collector_paused
 from gstims.domain.records import Kind, Route
+from reconcile_stored import stored_runs  # bench/, beside this script
 
 T = TypeVar("T")
 RECIPIENT = "29AABCR1718E1ZL"
@@ -242,5 +250,13 @@ def main(count: int, naive_count: int) -> None:
 
 
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:]]
-    main(args[0] if args else 100_000, args[1] if len(args) > 1 else 2_000)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("count", type=int, nargs="?", default=100_000)
+    parser.add_argument("naive_count", type=int, nargs="?", default=2_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both", "none"], default="both")
+    args = parser.parse_args()
+    print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+    main(args.count, args.naive_count)
+    if args.backend != "none":
+        print("\nThe same goal through the use case, stored (bench/reconcile_stored.py):")
+        stored_runs(args.count, args.backend)

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from typer.core import TyperGroup
 
-from gstims import cli_books, cli_files, cli_teams
+from gstims import cli_books, cli_files, cli_rules, cli_teams
 from gstims.domain.calendar import Frequency, Period
 from gstims.domain.roles import Role
 from gstims.services.errors import Invalid, NotFound, ServiceError
@@ -630,6 +630,8 @@ app.add_typer(cli_books.books_app, name="books")
 app.add_typer(cli_books.reconcile_app, name="reconcile")
 app.add_typer(cli_teams.approvals_app, name="approvals")
 app.command("maker-checker")(cli_teams.maker_checker)
+app.add_typer(cli_rules.rules_app, name="rules")
+app.command("follow-up")(cli_rules.follow_up)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from gstims.cli_files import OPERATOR, DatabaseUrl, Gstin, InFile, _period, _refusals, principal
+from gstims.cli_progress import progress
 from gstims.codec import loads, to_json_bytes
 from gstims.domain.money import money
 from gstims.domain.reconcile.model import Tolerance
@@ -27,6 +28,9 @@ from gstims.formats.recon_excel import follow_up_workbook, report_workbook
 from gstims.services import approvals, books, reconcile
 from gstims.store.db import Database
 
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar (none either when not a terminal)")
+]
 books_app = typer.Typer(help="The purchase register (books) to reconcile.", no_args_is_help=True)
 profile_app = typer.Typer(help="Column-mapping profiles of a register.", no_args_is_help=True)
 books_app.add_typer(profile_app, name="profile")
@@ -44,13 +48,14 @@ def import_register(
         bool, typer.Option("--skip-invalid", help="Store the good rows, report the rest")
     ] = False,
     user: Annotated[str, typer.Option(help="Who imports (kept with the version)")] = "cli",
+    quiet: Quiet = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Import a purchase register (CSV or XLSX) as the GSTIN's next books version."""
     db = Database(database_url)
-    with _refusals(), db.transaction() as uow:
+    with _refusals(), progress(books.IMPORT_STEPS, quiet) as steps, db.transaction() as uow:
         outcome = books.import_file(
-            uow, gstin, file.read_bytes(), file.name, profile, sheet, skip_invalid, user
+            uow, gstin, file.read_bytes(), file.name, profile, sheet, skip_invalid, user, steps
         )
     for problem in outcome.problems:
         typer.echo(f"skipped: {problem}", err=True)
@@ -109,6 +114,7 @@ def run(
         Path | None, typer.Option("--follow-up", help="Write the per-supplier follow-up here")
     ] = None,
     user: Annotated[str, typer.Option(help="Who runs it")] = "cli",
+    quiet: Quiet = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Run a reconciliation of --gstin for --period and print its summary."""
@@ -122,9 +128,9 @@ def run(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--tolerance") from exc
     db = Database(database_url)
-    with _refusals(), db.transaction() as uow:
+    with _refusals(), progress(reconcile.RUN_STEPS, quiet) as steps, db.transaction() as uow:
         run_id = reconcile.run_reconciliation(
-            uow, gstin, periods, Tolerance(amount=rupees), other_gstin or (), user
+            uow, gstin, periods, Tolerance(amount=rupees), other_gstin or (), user, steps
         )
     with db.uow(write=False) as uow:
         stored = reconcile.get_run(uow, run_id)
@@ -155,6 +161,7 @@ def apply(
         list[str] | None, typer.Option("--outcome", help="Only these outcomes (repeatable)")
     ] = None,
     user: Annotated[str, typer.Option(help="Who applies (kept in the audit trail)")] = "cli",
+    quiet: Quiet = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Dry-run or apply a run's suggested IMS actions (through SAVE)."""
@@ -175,8 +182,8 @@ def apply(
         with _refusals():
             _apply_as(db, principal(db, user), run_id, outcome)
         return
-    with _refusals(), db.transaction() as uow:
-        result = reconcile.apply_run(uow, run_id, user, outcome)
+    with _refusals(), progress(reconcile.APPLY_STEPS, quiet) as steps, db.transaction() as uow:
+        result = reconcile.apply_run(uow, run_id, user, outcome, None, steps)
     typer.echo(
         f"applied reconciliation {run_id}: reference {result.reference_id}, "
         f"{result.applied:,} changed, {len(result.errors):,} refused"

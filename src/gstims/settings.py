@@ -59,6 +59,8 @@ class Environment:
     gstn_file_url_seconds: int = 3600  # GSTIMS_GSTN_FILE_URL_SECONDS: a file URL's life
     gstn_random_otp: bool = False  # GSTIMS_GSTN_RANDOM_OTP: sandbox OTPs random, not 575757
     gstn_numeric_status: bool = False  # GSTIMS_GSTN_NUMERIC_STATUS: status_cd as 1 / 0
+    # issue 13: PostgreSQL hash partitions of `records` made by migration 0012 (docs/SCALE.md)
+    records_partitions: int = 8  # GSTIMS_RECORDS_PARTITIONS: read by that migration only
 
     @classmethod
     def read(cls, environ: Mapping[str, str]) -> Environment:
@@ -88,6 +90,7 @@ class Environment:
                 ("sqlite_max_save_documents", "GSTIMS_SQLITE_MAX_SAVE_DOCUMENTS"),
                 ("session_idle_minutes", "GSTIMS_SESSION_IDLE_MINUTES"),
                 ("session_hours", "GSTIMS_SESSION_HOURS"),
+                ("records_partitions", "GSTIMS_RECORDS_PARTITIONS"),
             )
         }
         new_password = value("GSTIMS_NEW_PASSWORD", lambda _: None)

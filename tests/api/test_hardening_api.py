@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from tests.api.wire import RETURNS, act, b2b, by_number, gstin, invoice, ok
 
 from gstims.api.app import create_app
 from gstims.api.settings import MiB, Settings
+from gstims.api.taxpayer import ITEMS_PER_DOCUMENT
 from gstims.store.db import Database
 
 INNER = "/taxpayerapi/v1.0/returns"  # the plain route itself, behind the /plain prefix
@@ -141,9 +143,85 @@ def test_a_retsave_too_big_to_hold_sqlites_one_write_lock_is_refused_there_only(
         invoice(f"L-{n}", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18)
         for n in range(limit + 1)
     ]
-    answer = sandbox.taxpayer(supplier).retsave("102024", b2b=[b2b(recipient, *docs)])
+    filer = sandbox.taxpayer(supplier)
+    answer = filer.retsave("102024", b2b=[b2b(recipient, *docs)])
     if server.backend == "sqlite":
         assert answer.status_code == 413
         assert "at most" in answer.json()["error"]["message"]
     else:
         assert ok(answer)["saved"] == limit + 1
+    # as many documents as the bound takes, but more items than four a document
+    many = invoice("M-0", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18)
+    many["itms"] = many["itms"] * (limit * ITEMS_PER_DOCUMENT + 1)
+    many["val"] = Decimal(118) * len(many["itms"])
+    answer = filer.retsave("102024", b2b=[b2b(recipient, many)])
+    if server.backend == "sqlite":
+        assert answer.status_code == 413
+        assert "items in one RETSAVE" in answer.json()["error"]["message"]
+    else:  # refused by the document's own cap on items, not by a lock bound
+        assert answer.status_code == 422
+        assert "at most 1000 items" in answer.json()["error"]["details"][0]["message"]
+
+
+def test_another_tenants_save_made_during_the_largest_retsave_is_answered_and_stored(
+    server, sandbox
+):
+    """Issue 14 item 10: while one supplier's RETSAVE of `sqlite_max_save_documents` documents
+    is read and stored, another supplier's one-document saves are answered (200) and kept.
+    How long they wait is measured by bench/sqlite_lock.py (docs/BENCHMARKS.md), not here."""
+    limit = Settings().sqlite_max_save_documents
+    big, small = gstin("27AABCW1234E1Z"), gstin("27AABCW5678E1Z")
+    to_big, to_small = gstin("29AABCW1234E1Z"), gstin("29AABCW5678E1Z")
+    for number in (big, small, to_big, to_small):
+        sandbox.register(number)
+    sandbox.today("01-11-2024")
+    docs = [
+        invoice(f"W-{n}", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18)
+        for n in range(limit)
+    ]
+    big_filer, small_filer = sandbox.taxpayer(big), sandbox.taxpayer(small)
+    with ThreadPoolExecutor(1) as pool:
+        largest = pool.submit(big_filer.retsave, "102024", b2b=[b2b(to_big, *docs)])
+        answers = []
+        while not largest.done() or not answers:
+            one = invoice(
+                f"S-{len(answers)}", "10-10-2024", pos="29", rate=18, taxable=100, iamt=18
+            )
+            answers.append(small_filer.retsave("102024", b2b=[b2b(to_small, one)]))
+        assert ok(largest.result())["saved"] == limit
+    assert [ok(answer)["saved"] for answer in answers] == [1] * len(answers)
+    kept = by_number(ok(sandbox.taxpayer(to_small).getinv()))
+    assert set(kept) == {f"S-{n}" for n in range(len(answers))}
+
+
+def test_a_supplier_cannot_invoice_itself_nor_state_a_value_below_its_items_plus_tax(
+    server, sandbox
+):
+    """Issue 14 item 15 (R-IN-4, docs/RULES.md): the recipient is not the supplier; `val`
+    (the value incl. tax) is at least the items' taxable value plus tax, ± ₹1 — above it is
+    accepted (charges outside GST); under reverse charge, at least the taxable value."""
+    supplier, recipient = gstin("27AABCV1234E1Z"), gstin("29AABCV1234E1Z")
+    sandbox.register(supplier)
+    sandbox.register(recipient)
+    sandbox.today("01-11-2024")
+    filer = sandbox.taxpayer(supplier)
+
+    def fields(answer: httpx.Response) -> list[str]:
+        assert answer.status_code == 422, answer.text
+        return [d["field"] for d in answer.json()["error"]["details"]]
+
+    itself = invoice("SELF-1", "10-10-2024", pos="27", rate=18, taxable=1000, camt=90, samt=90)
+    assert fields(filer.retsave("102024", b2b=[b2b(supplier, itself)])) == ["ctin"]
+    short = {**invoice("LOW-1", "10-10-2024", pos="29", rate=18, taxable=1000, iamt=180)}
+    short["val"] = Decimal("1178.99")  # ₹1.01 below 1,180.00
+    answer = filer.retsave("102024", b2b=[b2b(recipient, short)])
+    assert fields(answer) == ["val"]
+    assert "taxable value plus tax 1180.00" in answer.json()["error"]["details"][0]["message"]
+    rounded = {**short, "inum": "ROUND-1", "val": Decimal("1179.50")}  # rounding to the rupee
+    freight = {**short, "inum": "OVER-1", "val": Decimal("1230.00")}  # ₹50 outside GST
+    reverse = {
+        **invoice("RCM-1", "10-10-2024", pos="29", rate=18, taxable=1000, iamt=180, rchrg="Y"),
+        "val": 1000,  # the supplier collects no tax under reverse charge
+    }
+    saved = filer.retsave("102024", b2b=[b2b(recipient, rounded, freight, reverse)])
+    assert ok(saved)["saved"] == 3

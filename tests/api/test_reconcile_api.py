@@ -114,3 +114,66 @@ def test_r_rec_22_a_file_of_another_type_is_415_and_someone_elses_run_is_404(par
         ),
         403,
     )
+
+
+def _results(sandbox, r, run_id: int) -> dict[str, dict]:
+    got = ok(call(sandbox, r, "GET", f"/reconciliations/{run_id}"))
+    return {
+        ",".join(d["number"] for d in x["books"])
+        + "|"
+        + ",".join(d["number"] for d in x["portal"]): x
+        for x in got["results"]
+    }
+
+
+def test_r_rec_18_pair_override_and_unpair_by_hand_are_kept_by_every_later_run(parties, sandbox):
+    _, r = parties
+    books = [document("INV-1"), document("BILL-77", taxable=5000, igst=900)]
+    ok(call(sandbox, r, "PUT", "/books", {"gstin": R, "documents": books}))
+    first = ok(call(sandbox, r, "POST", "/reconciliations", {"gstin": R, "periods": ["102024"]}))
+    results = _results(sandbox, r, first["id"])
+    assert {k: x["outcome"] for k, x in results.items()} == {
+        "INV-1|INV-1": "matched",
+        "BILL-77|": "only_in_books",
+        "|INV-2": "only_in_portal",
+    }
+    bill, inv2 = results["BILL-77|"]["books"][0]["ref"], results["|INV-2"]["portal"][0]["id"]
+    inv1 = results["INV-1|INV-1"]
+
+    paired = ok(call(sandbox, r, "POST", f"/reconciliations/{first['id']}/pair",
+                     {"books": bill, "portal": inv2}))  # fmt: skip
+    by_hand = _results(sandbox, r, paired["id"])["BILL-77|INV-2"]
+    assert (by_hand["pass"], by_hand["outcome"], by_hand["suggested_action"]) == (
+        "by hand",
+        "value_mismatch",
+        "P",  # the portal holds more tax than the books
+    )
+
+    overridden = ok(call(sandbox, r, "POST", f"/reconciliations/{paired['id']}/override",
+                         {"portal": inv2, "action": "A"}))  # fmt: skip
+    result = _results(sandbox, r, overridden["id"])["BILL-77|INV-2"]
+    assert result["suggested_action"] == "A"
+    assert result["portal"][0]["note"].startswith("overridden by hand")
+
+    ok(call(sandbox, r, "POST", f"/reconciliations/{overridden['id']}/unpair",
+            {"books": inv1["books"][0]["ref"], "portal": inv1["portal"][0]["id"]}))  # fmt: skip
+    again = ok(call(sandbox, r, "POST", "/reconciliations", {"gstin": R, "periods": ["102024"]}))
+    kept = _results(sandbox, r, again["id"])
+    assert {k: x["outcome"] for k, x in kept.items()} == {
+        "INV-1|": "only_in_books",  # kept apart by hand, though they agree exactly
+        "|INV-1": "only_in_portal",
+        "BILL-77|INV-2": "value_mismatch",  # the pair made by hand, in a plain new run
+    }
+    assert kept["BILL-77|INV-2"]["suggested_action"] == "A"  # the override too
+
+
+def test_r_rec_18_work_by_hand_is_refused_on_someone_elses_run_and_on_a_bad_body(parties, sandbox):
+    _, r = parties
+    run = ok(call(sandbox, r, "POST", "/reconciliations", {"gstin": R, "periods": ["102024"]}))
+    other = sandbox.taxpayer(OTHER, sandbox.user("another-firm", OTHER))
+    path = f"/reconciliations/{run['id']}"
+    refused(call(sandbox, other, "POST", f"{path}/override", {"portal": 1, "action": "A"}), 404)
+    refused(call(sandbox, r, "POST", f"{path}/pair", {"books": "", "portal": 1}), 400)
+    refused(call(sandbox, r, "POST", f"{path}/pair", {"books": "x", "portal": "1"}), 400)
+    refused(call(sandbox, r, "POST", f"{path}/override", {"portal": 1, "action": "X"}), 400)
+    refused(call(sandbox, r, "POST", f"{path}/unpair", {"books": f"{OTHER}/INV", "portal": 1}), 404)

@@ -32,6 +32,7 @@ OPEN = {  # no role: anyone, or a signed-in dashboard user for themself
     ("POST", "/logout"),
     ("POST", "/logout/everywhere"),
     ("GET", "/home"),
+    ("GET", "/reconcile"),  # the signed-in user's own GSTINs by PAN: every granted one, any role
     ("GET", "/docs"),
     ("GET", "/redoc"),
     ("GET", "/openapi.json"),

@@ -38,6 +38,7 @@ def test_each_role_gets_403_on_every_page_it_may_not_use_and_nothing_changes(liv
         "{proposal_id}": "1",
         "{code}": "092025",
         "{kind}": "json",
+        "{decision}": "pair",
     }
     before = _snapshot(live.db)
     for key in ("viewer", "preparer", "approver"):

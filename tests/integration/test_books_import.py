@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from tests.unit.test_register_files import tally_workbook
+from tests.unit.test_register_files import tally_workbook, xlsx
 
 from gstims.domain.money import money
+from gstims.formats.register import MAX_BYTES
 from gstims.services import books
 from gstims.services.books import BooksInvalid, FileRefused
 from gstims.store.books_tables import books_documents, books_imports
@@ -147,13 +148,37 @@ def test_r_rec_1_a_users_saved_profile_maps_its_own_headers(db):
     assert [d.number for d in current(db)] == ["X-1"]
 
 
+def _zip_bomb() -> bytes:
+    return xlsx(
+        [["Invoice No"]], lambda name, data: b"\0" * 50_000_000 if name == "(extra)" else data
+    )
+
+
+def _entity_bomb() -> bytes:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+
+    def poison(name: str, data: bytes) -> bytes:
+        if name.startswith("xl/worksheets/sheet"):
+            return laughs + data.split(b"?>", 1)[-1]
+        return data
+
+    return xlsx([["Invoice No"]], poison)
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "status"),
     [
         (b"%PDF-1.4", "register.pdf", 415),
         (HEADER.replace("Invoice", "Facture é").encode("latin-1"), "register.csv", 400),
         (b"not a zip", "register.xlsx", 400),
+        (b" " * (MAX_BYTES + 1), "huge.csv", 413),
+        (_zip_bomb(), "bomb.xlsx", 400),
+        (_entity_bomb(), "laughs.xlsx", 400),
     ],
+    ids=["wrong type", "not utf-8", "not a zip", "over-large", "zip bomb", "entity bomb"],
 )
 def test_r_rec_4_a_bad_file_gets_a_clear_4xx_and_stores_nothing(db, data, filename, status):
     with pytest.raises(FileRefused) as refused:

@@ -152,3 +152,31 @@ def test_the_2b_state_says_when_actions_changed_since_it_was_computed(sb):
     assert sb.run(dashboard.gstr2b_state, R, Period(2025, 9), write=False).changed_since
     months = sb.run(dashboard.itc_over_months, R, write=False)
     assert [m.period for m in months] == [Period(2025, 9)]
+
+
+def test_getcnt_from_the_kept_summary_equals_the_counting_query_after_every_change(sb):
+    """Issue 13: GETCNT reads the dashboard's kept summary (`dashboard.ims_counts`); it must
+    answer what `ims.counts` counts, after a SAVE, a RETSAVE, a RESET and the clock alike."""
+
+    def both() -> tuple[dict, dict]:
+        kept = sb.run(dashboard.ims_counts, R, write=False)
+        counted = sb.run(ims.counts, R, write=False)
+        return kept, counted
+
+    steps = [
+        lambda: None,
+        lambda: sb.act("INV-01", "A"),
+        lambda: sb.act("INV-02", "R"),
+        lambda: sb.act("CN-901", "P"),
+        lambda: sb.save(S1, "102025", doc("INV-77", "06-10-2025")),
+        lambda: sb.act("INV-01", "N"),
+        lambda: sb.today("14-11-2025"),
+    ]
+    seen = []
+    for step in steps:
+        step()
+        kept, counted = both()
+        assert kept == counted
+        assert sb.run(dashboard.ims_counts, R, write=False) == counted  # from the kept summary
+        seen.append(counted[Section.B2B])
+    assert seen[1] != seen[0] and seen[4] != seen[3]  # the steps did change the counts

@@ -6,6 +6,11 @@
   sparse, amendments, declarations — on SQLite and PostgreSQL.
 - Judgement: a SAVE, which asks the rule table once per question and writes set-based, leaves
   every record exactly where asking `decide` of each item in turn, by hand, would (R-ACT-9).
+- Class judgement: filing a 3B consumes the records its 2B held by judging plain records a
+  class at a time on one sample and the others once per `ConsumedFacts` (`store/records/
+  consumption.Judge`); every record keeps exactly the effect, and every credit note adds back
+  exactly the amount, that `domain.gstr3b.consumed` gives it alone (R-3B-3, R-2B-5, R-3B-4),
+  on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,16 +24,20 @@ from sqlalchemy import delete, select, update
 from tests.integration.harness import S1, R, Sandbox, d, doc
 
 from gstims.domain.actions import Code, Refusal, decide, reset
+from gstims.domain.calendar import Period
+from gstims.domain.gstr3b import consumed
 from gstims.domain.ims import ActionItem
 from gstims.domain.records import Action, Kind, Route
 from gstims.domain.state import ImsState
 from gstims.services import ims
 from gstims.store.bulk import insert_rows
 from gstims.store.records.mapping import (
+    period_int,
     record_and_state_of,
     record_of,
     select_record_rows,
     state_of,
+    tax_paise,
 )
 from gstims.store.tables import records
 
@@ -73,7 +82,10 @@ def _rows(draw, i: int) -> dict:
         "time_barred": draw(st.booleans()),
         "action": draw(st.sampled_from(list(Action))).value,
         "remarks": draw(
-            st.none() | st.text(st.characters(min_codepoint=32), min_size=1, max_size=20)
+            st.none()  # text a database can store: no lone surrogates
+            | st.text(
+                st.characters(min_codepoint=32, exclude_categories=["Cs"]), min_size=1, max_size=20
+            )
         ),
         "actual_supplier": draw(st.none() | st.just(S1)),
         "port_code": draw(st.none() | st.just("INMAA4")),
@@ -243,3 +255,56 @@ def _same_as_plain_for_saves_only(box: Sandbox, items: list[ActionItem], today: 
     result = box.run(ims.save_actions, R, items, "tester")
     assert [e.code for e in result.errors] == expected_errors
     assert {r.record.number: r.state for r in box.ims()} == states
+
+
+# -- class judgement: consuming a 2B's records against `consumed` asked of each -------------
+
+_PERIOD = Period(2025, 10)
+_EFFECTS = ("eff_igst", "eff_cgst", "eff_sgst", "eff_cess")
+
+
+@st.composite
+def _held(draw, i: int) -> tuple[dict, str]:
+    """A record a 2B held and the action it held it with; most amend nothing and carry no
+    declaration (judged by class), the others are judged one by one."""
+    row = draw(_rows(i))
+    if draw(st.integers(0, 3)):  # three in four: a plain record
+        row = {k: v for k, v in row.items() if not k.startswith(("orig_", "decl_", "itc_red"))}
+    return row, draw(st.sampled_from(list(Action))).value
+
+
+@_SETTINGS
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(*(_held(i) for i in range(n)))))
+def test_consuming_by_class_gives_each_record_what_consumed_gives_it_alone(db, held) -> None:
+    rows = [row for row, _ in held]
+    with db.transaction() as uow:
+        uow.conn.execute(delete(records))
+        names = sorted({name for row in rows for name in row})
+        insert_rows(uow.conn, records, [{n: row.get(n) for n in names} for row in rows])
+    with db.transaction() as uow:
+        stored = list(uow.conn.execute(select(records).order_by(records.c.id)).mappings())
+        members: dict[str, list[int]] = {}
+        for row, (_, action) in zip(stored, held, strict=True):
+            members.setdefault(action, []).append(row["id"])
+        # the plain path: each record judged alone, as its 2B held it
+        expected, expected_add_backs = {}, {}
+        for row, (_, action) in zip(stored, held, strict=True):
+            gave = consumed(record_of(row), state_of(row, action), Route(row["route"]))
+            expected[row["id"]] = (action, tuple(tax_paise(gave.effect).values()))
+            if not gave.add_back.is_zero():
+                expected_add_backs[row["id"]] = gave.add_back
+        # the fast path: one consumption, a class at a time
+        add_backs = uow.consumption.consume(
+            R, _PERIOD, members, actor="system", day=DAY0, note="test"
+        )
+        after = uow.conn.execute(
+            select(
+                records.c.id,
+                records.c.consumed_in,
+                records.c.action,
+                *(records.c[e] for e in _EFFECTS),
+            )
+        ).all()
+    assert {row.id: (row.action, tuple(row[3:])) for row in after} == expected
+    assert {row.consumed_in for row in after} == {period_int(_PERIOD)}
+    assert {row["id"]: amount for row, amount in add_backs} == expected_add_backs

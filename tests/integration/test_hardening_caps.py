@@ -82,7 +82,7 @@ def test_a_document_total_over_the_cap_is_refused_however_its_items_split_it(db)
 
 
 def test_a_supplier_cannot_invoice_itself_nor_state_a_value_below_its_items(db):
-    """Issue 14 item 15 (R-IN-4): recipient ≠ supplier; value at least the taxable value."""
+    """Issue 14 item 15 (R-IN-4): recipient ≠ supplier; value at least taxable value + tax."""
     box = supplier_and_recipient(db)
     with pytest.raises(Invalid) as refused:
         box.save(S1, "112024", doc("SELF-1", "05-11-2024", to=S1, pos="29"))
@@ -90,6 +90,10 @@ def test_a_supplier_cannot_invoice_itself_nor_state_a_value_below_its_items(db):
     low = replace(doc("LOW-1", "05-11-2024", taxable=1000), value=money(500))
     with pytest.raises(Invalid) as refused:
         box.save(S1, "112024", low)
+    assert [p.field for p in refused.value.problems] == ["val"]
+    before_tax = replace(doc("PRE-1", "05-11-2024", taxable=1000), value=money(1000))
+    with pytest.raises(Invalid) as refused:  # `val` is the value incl. tax: 1,180 here
+        box.save(S1, "112024", before_tax)
     assert [p.field for p in refused.value.problems] == ["val"]
     assert box.numbers() == set()
 

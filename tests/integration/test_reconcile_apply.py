@@ -14,7 +14,8 @@ from gstims.domain.actions import Code
 from gstims.domain.calendar import Period
 from gstims.domain.money import money
 from gstims.domain.records import Action, Kind
-from gstims.services import books, ims, reconcile
+from gstims.services import books, ims, reconcile, reconcile_portal
+from gstims.services.context import taxpayer
 from gstims.services.errors import NotFound
 from gstims.store.books_tables import recon_manual
 from gstims.store.tables import audit_log, records
@@ -196,3 +197,32 @@ def test_r_rec_18_a_document_of_another_gstin_cannot_be_paired(box, db):
 def test_a_run_number_no_run_can_have_is_not_found(db, run_id):
     with db.uow(write=False) as uow, pytest.raises(NotFound):
         reconcile.get_run(uow, run_id)
+
+
+def test_r_rec_13_the_portal_read_by_position_equals_the_plain_read(box, db):
+    """The lakh path (`portal_documents`, by position) gives the Documents and rule-table
+    views `ims.ims_record` gives; after an apply the records carry remarks (sparse columns)."""
+    apply(db, new_run(db))
+    with db.uow(write=False) as uow:
+        taxpayers = {R: taxpayer(uow, R)}
+        today = uow.today()
+        fast = reconcile_portal.portal_documents(uow, [R], [OCT], taxpayers, today)
+        plain = reconcile_portal.portal_documents_plain(uow, [R], [OCT], taxpayers, today)
+    assert len(fast[0]) == 4
+    assert any(view.state.remarks for view in fast[1].values())
+    assert fast == plain
+
+
+def test_r_rec_20_the_overview_reads_each_gstins_latest_run_grouped_by_pan(box, db):
+    first, second = new_run(db), new_run(db)
+    with db.uow(write=False) as uow:
+        groups = reconcile.overview(uow, [R, S1])
+    assert [g.pan for g in groups] == sorted([R[2:12], S1[2:12]])
+    lines = {line.gstin: line for g in groups for line in g.lines}
+    assert lines[R].latest is not None and lines[R].latest.run_id == second != first
+    assert lines[S1].latest is None and lines[S1].groups["matched"] == 0
+    tiles = next(g for g in groups if g.pan == R[2:12]).tiles
+    with db.uow(write=False) as uow:
+        summary = reconcile.get_run(uow, second).summary
+    assert {o: t.count for o, t in tiles.items()} == {o: t["count"] for o, t in summary.items()}
+    assert lines[R].groups["matched"] + lines[R].groups["mismatch"] == 2

@@ -17,7 +17,9 @@ from gstims.domain.clock import (
 def test_r_cal_5_moving_the_clock_runs_each_day_after_today_through_the_target():
     """Rule: R-CAL-5."""
     runs = schedule(date(2024, 11, 13), date(2024, 11, 15))
-    assert [d for d, _ in runs] == [date(2024, 11, 14)] * 4 + [date(2024, 11, 15)] * 4
+    assert [d for d, _ in runs] == [date(2024, 11, 14)] * len(DAILY_ORDER) + [
+        date(2024, 11, 15)
+    ] * len(DAILY_ORDER)
 
 
 def test_r_clk_events_run_in_the_rules_order_each_day():
@@ -27,6 +29,7 @@ def test_r_clk_events_run_in_the_rules_order_each_day():
         Event.TIME_BAR,
         Event.RULE_37A,
         Event.GSTR2B_DRAFTS,
+        Event.AUTO_RULES,
     ]
     assert tuple(e for _, e in runs) == DAILY_ORDER
 

@@ -66,7 +66,10 @@ def invoice(**changes: object) -> SupplierDocument:
         pos="29",
         items=(item(igst=1800),),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    doc = replace(base, **changes)  # type: ignore[arg-type]
+    if "value" in changes:
+        return doc
+    return replace(doc, value=doc.taxable + doc.tax.total)  # "val" is the value incl. tax
 
 
 def local_invoice(**changes: object) -> SupplierDocument:
@@ -710,3 +713,43 @@ def test_a_document_with_amounts_computed_from_its_rates_has_no_problem(
 ) -> None:
     """Rule: R-IN-4 — any correct intra- or inter-state document passes."""
     assert problems(doc) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "reverse_charge", "refused"),
+    [
+        ("11800.00", False, False),  # taxable value plus tax
+        ("11799.00", False, False),  # rounded down to the rupee: within ₹1
+        ("11850.00", False, False),  # ₹50 of freight outside GST
+        ("11798.99", False, True),  # more than ₹1 short
+        ("11000.00", False, True),  # above the taxable value, short of the tax
+        ("10000.00", True, False),  # reverse charge: the supplier collects no tax
+        ("9998.99", True, True),
+    ],
+)
+def test_a_value_is_at_least_its_items_taxable_value_plus_tax_less_a_rupee(
+    value: str, reverse_charge: bool, refused: bool
+) -> None:
+    """Rule: R-IN-4 — issue 14 item 15 (decision in docs/RULES.md): `val` is incl. tax."""
+    found = problems(invoice(value=money(value), reverse_charge=reverse_charge))
+    assert [p.field for p in found] == (["val"] if refused else [])
+    if not reverse_charge and refused:
+        assert "taxable value plus tax 11800.00 (± ₹1)" in found[0].message
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**9)
+        ),
+        max_size=4,
+    )
+)
+def test_a_documents_totals_are_its_items_taxable_value_and_tax(amounts) -> None:
+    """`totals()` (read off a lone item) is `taxable` and `tax.total` (summed) for any items."""
+    items = tuple(
+        Item(Decimal(18), money(Decimal(t).scaleb(-2)), Tax.of(igst=Decimal(x).scaleb(-2), cess=1))
+        for t, x in amounts
+    )
+    doc = invoice(items=items)
+    assert doc.totals() == (doc.taxable, doc.tax.total)

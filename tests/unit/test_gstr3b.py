@@ -22,12 +22,17 @@ from builders import (
     invoice,
 )
 
-from gstims.domain.calendar import Period
+from gstims.domain.calendar import Frequency, Period
 from gstims.domain.gstr2b import Rule37A
 from gstims.domain.gstr3b import (
+    Consumed,
     Table4,
+    add_back_period,
+    consumed,
+    consumed_facts,
     credit_note_add_back,
     outward_liability,
+    reclaim_period,
     route_as_held,
     table4,
 )
@@ -281,3 +286,76 @@ def test_r_3b_3_a_record_held_in_ims_and_time_barred_since_is_consumed_as_ims() 
     late_by_date = replace(filed_late, time_barred=False)
     assert route_as_held(late_by_date, Route.TIME_BARRED, Action.NO_ACTION) is Route.TIME_BARRED
     assert route_as_held(barred, Route.POS_INELIGIBLE, Action.NO_ACTION) is Route.POS_INELIGIBLE
+
+
+# -- consumption: what each record consumed by a filed 3B gave -------------------------------
+
+
+def test_r_3b_3_a_consumed_record_gives_its_effect_by_route_and_action() -> None:
+    """Rule: R-3B-3, R-3B-4 (rules.md §9 ex. 9) — INV-7 deemed accepted gives its 1,800; a
+    rejected one, or one off the ITC routes, gives nothing; CN-6 rejected adds back 1,000."""
+    inv = invoice("INV-7", igst=1800)
+    cn = credit_note("CN-6", igst=1000)
+    gave = Tax.of(igst=1800)
+
+    assert consumed(inv, ImsState(Action.NO_ACTION), Route.IMS) == Consumed(gave, NO_TAX)
+    assert consumed(inv, ImsState(Action.REJECT), Route.IMS) == Consumed(NO_TAX, NO_TAX)
+    for off in (Route.POS_INELIGIBLE, Route.TIME_BARRED):
+        assert consumed(inv, ImsState(Action.NO_ACTION), off) == Consumed(NO_TAX, NO_TAX)
+    assert consumed(inv, ImsState(Action.NO_ACTION), Route.REVERSE_CHARGE).effect == gave
+    assert consumed(cn, ImsState(Action.REJECT), Route.IMS) == Consumed(NO_TAX, Tax.of(igst=1000))
+    assert consumed(cn, ImsState(Action.REJECT), Route.REVERSE_CHARGE).add_back == NO_TAX
+
+
+def test_r_2b_5_a_consumed_amendment_keeps_the_chains_cumulative_effect() -> None:
+    """Rule: R-2B-5 (rules.md §9 ex. 13) — INV-7 (1,800) consumed deemed accepted, amended down
+    to 900: the amendment gives -900, so the chain has given 900 in all, which a later
+    amendment is measured against."""
+    down = amendment(invoice("INV-7", igst=1800), igst=900)
+
+    assert consumed(down, ImsState(Action.NO_ACTION), Route.IMS).effect == Tax.of(igst=900)
+
+
+def test_r_2b_5_the_facts_of_a_consumption_tell_an_amendment_filed_after_its_16_4_limit() -> None:
+    """Rule: R-2B-5, R-IN-5f — an upward amendment filed after its original's 16(4) limit takes
+    no more credit; filed in time, it does. The two differ in nothing else that a column of
+    the judgement could tell, so the facts a consumption is memoised on must tell them apart."""
+    original = invoice("INV-8", igst=1800)  # FY 2024-25: limit 30-11-2025
+    in_time = amendment(original, igst=2400, filed_on=date(2025, 11, 5))
+    late = replace(in_time, filed_on=date(2025, 12, 5))
+    held = ImsState(Action.NO_ACTION)
+
+    assert consumed(in_time, held, Route.IMS).effect == Tax.of(igst=2400)
+    assert consumed(late, held, Route.IMS).effect == Tax.of(igst=1800)
+    assert consumed_facts(in_time, held, Route.IMS) != consumed_facts(late, held, Route.IMS)
+
+
+def test_r_3b_3_records_with_equal_facts_are_consumed_alike() -> None:
+    """Rule: R-3B-3 — what `consumed` does not read (number, date, taxable value, supplier)
+    leaves the facts, and so the judgement memoised on them, unchanged."""
+    one = credit_note("CN-1", igst=500, taxable=2000)
+    other = credit_note("CN-2", igst=500, taxable=9000, supplier=S2, doc_date=date(2024, 10, 1))
+    for action in Action:
+        state = ImsState(action)
+        assert consumed_facts(one, state, Route.IMS) == consumed_facts(other, state, Route.IMS)
+        assert consumed(one, state, Route.IMS) == consumed(other, state, Route.IMS)
+
+
+def test_r_3b_4_an_add_back_lands_in_the_first_unfiled_return_period_after() -> None:
+    """Rule: R-3B-4 — in the supplier's own frequency, the first period after the recipient's
+    3B period whose GSTR-3B the supplier has not filed."""
+    monthly, quarterly = Frequency.MONTHLY, Frequency.QUARTERLY
+
+    assert add_back_period(OCT_2024, monthly, set()) == NOV_2024
+    assert add_back_period(OCT_2024, monthly, {NOV_2024}) == Period(2024, 12)
+    assert add_back_period(OCT_2024, quarterly, set()) == Period(2025, 3)
+    assert add_back_period(OCT_2024, quarterly, {Period(2025, 3)}) == Period(2025, 6)
+
+
+def test_r_2b_8_a_reversal_is_reclaimable_in_the_recipients_next_2b() -> None:
+    """Rule: R-2B-8 — the 2B drafted next after the supplier's late 3B: the month's own from
+    its 14th, else the previous month's; a quarterly recipient's quarter."""
+    assert reclaim_period(date(2024, 12, 20), Frequency.MONTHLY) == Period(2024, 12)
+    assert reclaim_period(date(2024, 12, 14), Frequency.MONTHLY) == Period(2024, 12)
+    assert reclaim_period(date(2024, 12, 10), Frequency.MONTHLY) == NOV_2024
+    assert reclaim_period(date(2024, 11, 20), Frequency.QUARTERLY) == Period(2024, 12)

@@ -13,7 +13,7 @@ from tests.unit.recon_builders import SUPPLIER, doc
 
 from gstims.domain.money import ZERO
 from gstims.domain.reconcile.matcher import reconcile
-from gstims.domain.reconcile.model import totals_by_outcome
+from gstims.domain.reconcile.model import Totals, totals_by_outcome
 from gstims.domain.records import Kind
 
 SUPPLIERS = [SUPPLIER, "27AABCR6898M1ZH", "29AAPFU0939F1ZV"]
@@ -79,3 +79,14 @@ def test_r_rec_17_every_document_is_in_exactly_one_result_and_the_totals_add_up(
     assert sum((t.books_tax for t in totals), ZERO) == sum((d.signed_tax for d in books), ZERO)
     assert sum((t.portal_tax for t in totals), ZERO) == sum((d.signed_tax for d in portal), ZERO)
     assert sum(t.count for t in totals) == len(results)
+
+
+@settings(max_examples=100, deadline=None)
+@given(documents("b"), documents("p"))
+def test_r_rec_17_totals_in_one_pass_equal_the_fold_of_each_result(books, portal):
+    """The one-pass `totals_by_outcome` (the lakh path) equals `Totals() + result + ...`."""
+    results = reconcile(books, portal)
+    folded: dict = {}
+    for result in results:
+        folded[result.outcome] = folded.get(result.outcome, Totals()) + result
+    assert totals_by_outcome(results) == folded

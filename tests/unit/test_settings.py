@@ -69,6 +69,15 @@ def test_each_variable_is_read_into_its_setting():
     assert read == Environment("postgresql+psycopg://gst@db/ims", TOKEN, "s" * 40, True)
 
 
+def test_records_partitions_is_a_count_of_at_least_one():
+    """Migration 0012 partitions records into this many (issue 13, docs/SCALE.md)."""
+    assert Environment().records_partitions == 8
+    assert Environment.read({"GSTIMS_RECORDS_PARTITIONS": "32"}).records_partitions == 32
+    for bad in ("0", "-4", "eight"):
+        with pytest.raises(SettingsError, match="GSTIMS_RECORDS_PARTITIONS"):
+            Environment.read({"GSTIMS_RECORDS_PARTITIONS": bad})
+
+
 def test_a_variable_set_to_nothing_counts_as_not_set():
     empty = dict.fromkeys(
         ["GSTIMS_DATABASE_URL", "GSTIMS_ADMIN_TOKEN", "GSTIMS_SESSION_SECRET"], ""

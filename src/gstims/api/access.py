@@ -29,6 +29,16 @@ NEEDS: dict[tuple[str, str], Capability] = {
     ("POST", f"{_G}/reconciliations"): PREPARE,
     ("GET", f"{_G}/reconciliations/{{run_id}}"): READ,
     ("POST", f"{_G}/reconciliations/{{run_id}}/apply"): PREPARE,  # under maker-checker: APPROVE
+    # work by hand answers a new run; it changes what a run suggests, no IMS record
+    **{("POST", f"{_G}/reconciliations/{{run_id}}/{d}"): PREPARE for d in ("pair", "unpair")},
+    ("POST", f"{_G}/reconciliations/{{run_id}}/override"): PREPARE,
+    # auto-action rules: saving a rule set changes no record (applying it does, through the
+    # maker-checker seam); a dry run changes nothing, so a viewer may ask it
+    ("GET", f"{_G}/rules"): READ,
+    ("PUT", f"{_G}/rules"): PREPARE,
+    ("POST", f"{_G}/rules/dry-run"): READ,
+    ("POST", f"{_G}/rules/apply"): PREPARE,  # under maker-checker: APPROVE, else proposals
+    ("GET", f"{_G}/follow-up"): READ,
     ("GET", f"{_G}/proposals"): READ,
     ("GET", f"{_G}/proposals/{{proposal_id}}"): READ,
     ("POST", f"{_G}/proposals/{{proposal_id}}/approve"): APPROVE,
@@ -45,8 +55,13 @@ NEEDS: dict[tuple[str, str], Capability] = {
     ("GET", f"{_W}/reconcile"): READ,
     ("POST", f"{_W}/reconcile/books"): PREPARE,
     ("POST", f"{_W}/reconcile/run"): PREPARE,
-    ("POST", f"{_W}/reconcile/pair"): PREPARE,
+    ("POST", f"{_W}/reconcile/{{decision}}"): PREPARE,  # pair, unpair, override
     ("POST", f"{_W}/reconcile/apply"): PREPARE,  # under maker-checker: APPROVE
+    ("GET", f"{_W}/rules"): READ,
+    ("POST", f"{_W}/rules"): PREPARE,
+    ("POST", f"{_W}/rules/apply"): PREPARE,  # under maker-checker: APPROVE, else proposals
+    ("GET", f"{_W}/follow-up"): READ,
+    ("GET", f"{_W}/follow-up.xlsx"): READ,
     ("GET", f"{_W}/outward"): READ,
     ("GET", f"{_W}/gstr2b"): READ,
     ("POST", f"{_W}/gstr2b/recompute"): APPROVE,
@@ -65,6 +80,8 @@ NEEDS: dict[tuple[str, str], Capability] = {
 DIRECT_IMS = {
     ("POST", f"{_G}/reconciliations/{{run_id}}/apply"),
     ("POST", f"{_W}/reconcile/apply"),
+    ("POST", f"{_G}/rules/apply"),
+    ("POST", f"{_W}/rules/apply"),
 }
 
 

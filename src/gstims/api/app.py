@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gstims import __version__, web
-from gstims.api import approvals, docs, envelope, reconcile, sandbox, sandbox_tokens, taxpayer
+from gstims.api import (
+    approvals,
+    docs,
+    envelope,
+    reconcile,
+    rules,
+    sandbox,
+    sandbox_tokens,
+    taxpayer,
+)
 from gstims.api.body import DrainUnreadBody
 from gstims.api.settings import Settings
 from gstims.gstn import files, keys, routes
@@ -45,6 +54,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(routes.public)
     app.include_router(reconcile.router)
     app.include_router(approvals.router)
+    app.include_router(rules.router)
     if settings.sandbox:
         app.include_router(sandbox.router)
         app.include_router(routes.sandbox)

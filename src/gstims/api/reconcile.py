@@ -9,6 +9,12 @@ case in one transaction, answer the envelope.
     POST /gstims/v1/reconciliations                run → {"id"}
     GET  /gstims/v1/reconciliations/{id}           parameters, summary, results
     POST /gstims/v1/reconciliations/{id}/apply     {"dry_run": true|false, "outcomes"?}
+    POST /gstims/v1/reconciliations/{id}/pair      {"books": ref, "portal": record id} → {"id"}
+    POST /gstims/v1/reconciliations/{id}/unpair    the same: never pair these two again
+    POST /gstims/v1/reconciliations/{id}/override  {"portal": record id, "action": "A"|"R"|"P"|null}
+
+Work by hand (R-REC-18) is kept for every later run and answers a new run with the same
+parameters, in the same transaction: `{"id": new run id}`.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.money import money
 from gstims.domain.reconcile.books import FIELDS, RegisterRow
 from gstims.domain.reconcile.model import DEFAULT_TOLERANCE, Tolerance
+from gstims.domain.records import Action
 from gstims.formats.register import MAX_BYTES
 from gstims.services import approvals, books, reconcile
 from gstims.services.errors import Forbidden
@@ -206,3 +213,59 @@ async def apply_run(request: Request, run_id: int) -> JsonResponse:
     if isinstance(result, approvals.Proposed):  # maker-checker: it awaits an approver
         return ok({"reference_id": result.reference_id, "proposal_id": result.proposal_id})
     return ok({"reference_id": result.reference_id, "applied": result.result.applied})
+
+
+_ACTIONS = {a.value: a for a in (Action.ACCEPT, Action.REJECT, Action.PENDING)}
+
+
+def _record_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= reconcile.MAX_ID:
+        raise BadRequest("portal must be the id of a portal record (a positive integer)")
+    return value
+
+
+def _books_ref(value: object) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= 120:
+        raise BadRequest("books must be the ref of a books document (as a run lists it)")
+    return value
+
+
+async def _by_hand(request: Request, run_id: int, decision: str) -> JsonResponse:
+    caller = await _caller(request)
+    body = await read_json(request, request.app.state.settings)
+    portal = _record_id(body.get("portal"))
+    books_ref = action = None
+    if decision == "override":
+        wanted = body.get("action")
+        if wanted is not None and wanted not in _ACTIONS:
+            raise BadRequest(f"action must be one of {', '.join(_ACTIONS)} or null (review)")
+        action = _ACTIONS[wanted] if wanted is not None else None
+    else:
+        books_ref = _books_ref(body.get("books"))
+    new_id = await _work(
+        request,
+        reconcile.by_hand,
+        run_id,
+        caller.gstin,
+        caller.principal.name,
+        decision,
+        portal,
+        books_ref,
+        action,
+    )
+    return ok({"id": new_id})
+
+
+@router.post("/reconciliations/{run_id}/pair", summary="Pair two documents by hand")
+async def pair(request: Request, run_id: int) -> JsonResponse:
+    return await _by_hand(request, run_id, "pair")
+
+
+@router.post("/reconciliations/{run_id}/unpair", summary="Keep two documents apart by hand")
+async def unpair(request: Request, run_id: int) -> JsonResponse:
+    return await _by_hand(request, run_id, "unpair")
+
+
+@router.post("/reconciliations/{run_id}/override", summary="Override a record's suggestion")
+async def override(request: Request, run_id: int) -> JsonResponse:
+    return await _by_hand(request, run_id, "override")

@@ -1,10 +1,10 @@
 """Writing a period's filed GSTR-1 records in bulk, exactly as the use cases would store them.
 
 Each document is built to pass R-IN-4 (IGST inter-state, CGST = SGST intra-state, tax = rate ×
-taxable to the paisa), its hash is `supplier.document_hash`'s, and its derived columns (route,
-2B period, specified flag, pending deadline, 16(4) limit) come from `supplier.derived_columns`,
-computed once per `supplier.derivation_signature` (the facts that decide them, never the
-amounts). One document of each shape (supplier state, kind, POS, reverse charge) and of each
+taxable to the paisa), its hash is `supplier_rows.document_hash`'s, and its derived columns
+(route, 2B period, specified flag, pending deadline, 16(4) limit) come from
+`supplier_rows.derived_columns`, computed once per `supplier_rows.derivation_signature` (the
+facts that decide them, never the amounts). One document of each shape (supplier state, kind, POS, reverse charge) and of each
 party is validated with `validate_documents`, and the first document's hash is checked against
 `document_hash`, so the bulk layout cannot drift from the service's.
 
@@ -36,7 +36,7 @@ from gstims.domain.documents import Item, ReturnContext, SupplierDocument, valid
 from gstims.domain.money import Tax
 from gstims.domain.records import Kind
 from gstims.domain.taxpayer import Taxpayer
-from gstims.services.supplier import derivation_signature, derived_columns, document_hash
+from gstims.services.supplier_rows import derivation_signature, derived_columns, document_hash
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import from_paise, period_int
 
@@ -266,7 +266,7 @@ class _Writer:
         s = next(s for s in self.signatures.values() if s.id == row[0])
         doc = self._document(s, row[1], date.fromisoformat(row[2]), Decimal(row[3]), row[5])
         if document_hash(doc) != row[10]:
-            raise RuntimeError("generate's document layout differs from supplier.document_hash")
+            raise RuntimeError("generate's document layout differs from document_hash")
 
     def _signature_row(self, s: _Signature) -> dict[str, Any]:
         values = _record_values(s, self.period, self.filed_on)

@@ -3,7 +3,8 @@
 Moving the clock from day D1 to day D2 runs, for every day in (D1, D2] in date order, the
 day's events in this order, each exactly once: (1) pending-period expiry (R-ACT-4); (2) the
 16(4) time-bar (R-ACT-5, R-IN-5f); (3) Rule 37A (R-2B-8); (4) GSTR-2B drafts (R-2B-1) — on
-the 14th, and on any day for drafts that waited for a previous GSTR-3B.
+the 14th, and on any day for drafts that waited for a previous GSTR-3B; (5) the auto-action
+rule sets scheduled on that day of the month (issue 17), after the day's drafts.
 
 A deadline "by day X" is checked on day X + 1 (`checked_on`): the events of a day run when
 the clock reaches it, before anything is filed that day, so a check ON day X would miss the
@@ -28,9 +29,16 @@ class Event(StrEnum):
     TIME_BAR = "time_bar"
     RULE_37A = "rule_37a"
     GSTR2B_DRAFTS = "gstr2b_drafts"
+    AUTO_RULES = "auto_rules"
 
 
-DAILY_ORDER = (Event.PENDING_EXPIRY, Event.TIME_BAR, Event.RULE_37A, Event.GSTR2B_DRAFTS)
+DAILY_ORDER = (
+    Event.PENDING_EXPIRY,
+    Event.TIME_BAR,
+    Event.RULE_37A,
+    Event.GSTR2B_DRAFTS,
+    Event.AUTO_RULES,
+)
 
 
 class ClockError(ValueError):

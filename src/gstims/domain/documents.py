@@ -18,7 +18,8 @@ R-IN-7 and R-CAL-4):
                 of rate × taxable / 100, CGST and SGST each within ₹1 of half that (× 0.65 when
                 diff_percent is 0.65); cess at most CESS_MAX_PERCENT of the taxable value; no
                 negative amount; at least one item
-    value       the document value at least its items' taxable value (± ₹1; decision below)
+    value       the document value at least its items' taxable value plus their tax (± ₹1;
+                under reverse charge, the taxable value; decision below)
     caps        at most MAX_ITEMS items; the value, the taxable total and the tax total each at
                 most MAX_AMOUNT (why these caps: below)
     amendment   names an original (number and date) of the same supplier, recipient and kind
@@ -63,10 +64,15 @@ rate but the compensation cess schedule tops out at 290%: cess above CESS_MAX_PE
 an item's taxable value is refused; an item of no taxable value (a note adjusting only cess) is
 bounded by the document's caps alone.
 
-The value is held to at least the items' taxable value, not to taxable value plus tax
-**(decision)**: a value may carry charges outside GST, and ERP exports (and gstims' own
-generator) are found writing the value before tax; a value below the taxable value is wrong
-whichever way it was written.
+The value (`val`, "invoice value incl. tax") is held to at least its items' taxable value
+plus their tax, less ₹1 for the invoice's rounding to the rupee **(decision, issue 14 item
+15)**. Not to equality: a GST invoice's value may carry charges outside GST (TCS collected,
+reimbursed expenses, a non-taxable line), so a value above the items is accepted as the portal
+accepts it. Under reverse charge (`rchrg` Y) the supplier collects no tax: the value is held to
+the taxable value only. Worked example: one item of 10000.00 at 18% with IGST 1800.00 may be
+worth 11799.00 or more (11800.00 exactly, or 11850.00 with ₹50 of freight outside GST);
+11000.00 is refused — `val: document value 11000.00 is less than its items' taxable value
+plus tax 11800.00 (± ₹1)`.
 
 Problems name GSTN fields (`inum`, `nt_dt`, `itms[0].iamt`, ...) because R-IN-4 requires each
 error to name the field the filer sent; the spellings live in `_LAYOUTS` and `_HEADS` only.
@@ -209,6 +215,14 @@ class SupplierDocument:
     @property
     def taxable(self) -> Decimal:
         return sum((item.taxable for item in self.items), ZERO)
+
+    def totals(self) -> tuple[Decimal, Decimal]:
+        """(taxable value, total tax) of the items: `taxable` and `tax.total`, read straight
+        off the item when there is one (most documents: no Tax summed for it, issue 11)."""
+        if len(self.items) == 1:
+            (only,) = self.items
+            return only.taxable, only.tax.total
+        return self.taxable, self.tax.total
 
     @property
     def is_amendment(self) -> bool:
@@ -582,14 +596,17 @@ def _check_amounts(
         return  # one finding, not one per item of an oversized document
     for index, item in enumerate(doc.items):
         _check_item(item, index, regime, factor, out)
-    for what, total in (("taxable value", doc.taxable), ("tax", doc.tax.total)):
+    taxable, tax = doc.totals()
+    for what, total in (("taxable value", taxable), ("tax", tax)):
         if total > MAX_AMOUNT:
             message = f"the items' {what} total {total:.2f} is over the cap {MAX_AMOUNT}"
             out.append(("itms", message))
-    if doc.value < doc.taxable - TOLERANCE:  # issue 14 item 15
+    floor, what = taxable, "taxable value"  # issue 14 item 15: the value holds its items
+    if not doc.reverse_charge:
+        floor, what = taxable + tax, "taxable value plus tax"
+    if doc.value < floor - TOLERANCE:
         message = (
-            f"document value {doc.value:.2f} is less than its items' taxable value "
-            f"{doc.taxable:.2f} (± ₹1)"
+            f"document value {doc.value:.2f} is less than its items' {what} {floor:.2f} (± ₹1)"
         )
         out.append(("val", message))
 

@@ -42,15 +42,17 @@ RCM-1 stays out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from gstims.domain.calendar import Period
+from gstims.domain.calendar import Frequency, Period, next_return_period, return_period
 from gstims.domain.gstr2b import Group, Gstr2B, Section2B, itc_effect
 from gstims.domain.money import NO_TAX, ZERO, Tax, sum_tax
-from gstims.domain.records import Action, Kind, Origin, Record, Route, filed_after_limit
-from gstims.domain.state import ImsState
+from gstims.domain.records import Action, Kind, Origin, Original, Record, Route, filed_after_limit
+from gstims.domain.state import Declaration, ImsState
 
 _S = Section2B
 
@@ -243,3 +245,84 @@ def route_as_held(record: Record, route: Route, held: Action) -> Route:
     ):
         return Route.IMS
     return route
+
+
+class Consumed(NamedTuple):
+    """What a record consumed by a filed 3B gave: its ITC effect and its add-back."""
+
+    effect: Tax
+    add_back: Tax
+
+
+_NO_ITC_ROUTES = frozenset({Route.POS_INELIGIBLE, Route.TIME_BARRED})
+
+
+def consumed(record: Record, state: ImsState, route: Route) -> Consumed:
+    """R-3B-3, R-2B-5, R-3B-4: what a record consumed with the state its 2B recorded gave.
+
+    Its effect is the ITC it actually gave — nothing by a no-ITC route (POS-ineligible,
+    time-barred) or rejected in IMS, else `itc_effect` — cumulative for an amendment of a
+    consumed original (the original's effect plus the difference), so that a later amendment
+    is measured against it (R-2B-5). A credit note in IMS adds back `credit_note_add_back`
+    (R-3B-4); nothing else adds back.
+
+    Example (rules.md §9 ex. 9): CN-6 of IGST 1,000 consumed as rejected gives nothing and
+    adds back 1,000; INV-7 of 1,800 consumed deemed accepted gives 1,800.
+    """
+    if route in _NO_ITC_ROUTES or (route is Route.IMS and state.action is Action.REJECT):
+        own = NO_TAX
+    else:
+        own = itc_effect(record, state, route)
+    original = record.original
+    effect = original.effect + own if original is not None and original.consumed else own
+    add_back = NO_TAX
+    if record.key.kind is Kind.CN and route is Route.IMS:
+        add_back = credit_note_add_back(record, state)
+    return Consumed(effect, add_back)
+
+
+class ConsumedFacts(NamedTuple):
+    """Everything `consumed` reads of a record, its route and its state: records with equal
+    facts give the same `Consumed`, so a lakh of them is judged once per distinct value."""
+
+    kind: Kind
+    tax: Tax
+    route: Route
+    action: Action
+    declaration: Declaration | None
+    original: Original | None
+    filed_late: bool  # filed after its 16(4) limit (`itc_effect` of an amendment reads it)
+
+
+def consumed_facts(record: Record, state: ImsState, route: Route) -> ConsumedFacts:
+    """The facts of `record` that decide `consumed(record, state, route)`."""
+    filed_on = record.filed_on
+    late = (
+        filed_on is not None and record.original is not None and filed_after_limit(record, filed_on)
+    )
+    return ConsumedFacts(
+        record.key.kind, record.tax, route, state.action, state.declaration, record.original, late
+    )
+
+
+def add_back_period(consumed_in: Period, frequency: Frequency, filed: Set[Period]) -> Period:
+    """R-3B-4: an add-back lands in the supplier's first return period after the recipient's
+    3B period (in the supplier's own frequency) whose GSTR-3B is not yet filed.
+
+    Example: R's 3B of 102024 consumes a credit note of a monthly S1 whose 3B of 112024 is
+    filed: the add-back lands in 122024."""
+    landing = next_return_period(return_period(consumed_in, frequency), frequency)
+    while landing in filed:
+        landing = next_return_period(landing, frequency)
+    return landing
+
+
+def reclaim_period(filed: date, frequency: Frequency) -> Period:
+    """R-2B-8: the 2B period in which a Rule 37A reversal becomes reclaimable once the
+    supplier's late 3B is filed on `filed` — the recipient's next 2B: the month's own from its
+    14th (the day the 2B is drafted), else the previous month's, in the recipient's frequency.
+
+    Example: a 3B filed on 20-12-2024 makes it reclaimable in the 2B of 122024; filed on
+    10-12-2024, in that of 112024."""
+    month = Period.of(filed) if filed.day >= 14 else Period.of(filed).prev()
+    return return_period(month, frequency)

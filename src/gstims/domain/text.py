@@ -32,7 +32,17 @@ def canonical_text(text: str) -> str:
 
 
 def text_problem(text: str) -> str | None:
-    """Why `text` may not be kept (the first invisible character), or None."""
+    """Why `text` may not be kept (the first invisible character), or None.
+
+    Fast path: a string `str.isprintable()` accepts holds no character of category C at all
+    (nor Z but the space), so it holds no invisible one; a test holds the two paths equal."""
+    if text.isprintable():
+        return None
+    return first_invisible(text)
+
+
+def first_invisible(text: str) -> str | None:
+    """The plain path of `text_problem`: each character's category, one by one."""
     for position, char in enumerate(text):
         if unicodedata.category(char) in _INVISIBLE:
             return f"contains the invisible character U+{ord(char):04X} at position {position}"

@@ -45,14 +45,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.documents import Item, Problem, SupplierDocument
-from gstims.domain.money import ZERO, Tax
+from gstims.domain.money import PAISA, ZERO, Tax
 from gstims.domain.records import Kind
-from gstims.formats.reading import Fields, kind_of, objects
+from gstims.formats.reading import MAX_AMOUNT, Fields, cached_date_of, kind_of, objects
 
 __all__ = ["READ_SECTIONS", "gstr1_period", "parse_gstr1"]
 
@@ -125,10 +126,26 @@ def _group(group: Fields, name: str, section: _Section, filer: str) -> list[Supp
         recipient = group.text("ctin", blank=False)
         actual_supplier = None
     parties_ok = group.ok  # a bad party spoils the group's documents, a bad sibling does not
-    parsed = [
-        _document(doc, name, section, filer, recipient or "", actual_supplier)
-        for doc in group.children(section.documents)
-    ]
+    listed = group.obj.get(section.documents)
+    if type(listed) is list and all(type(doc) is dict for doc in listed):
+        path = group.at(section.documents)
+        parsed = [
+            quick_document(doc, name, section, filer, recipient or "", actual_supplier)
+            or _document(
+                Fields(doc, f"{path}[{index}]", group.problems, name),
+                name,
+                section,
+                filer,
+                recipient or "",
+                actual_supplier,
+            )
+            for index, doc in enumerate(listed)
+        ]
+    else:
+        parsed = [
+            _document(doc, name, section, filer, recipient or "", actual_supplier)
+            for doc in group.children(section.documents)
+        ]
     if not parties_ok:
         return []
     return [doc for doc in parsed if doc is not None]
@@ -187,6 +204,142 @@ def _document(
         actual_supplier=actual_supplier,
         delete=delete,
     )
+
+
+def quick_document(
+    obj: dict[str, Any],
+    name: str,
+    section: _Section,
+    supplier: str,
+    recipient: str,
+    actual_supplier: str | None,
+) -> SupplierDocument | None:
+    """The usual document read in one go, or None: then `_document` reads it field by field
+    and reports what is wrong (issue 13: a lakh of documents over HTTP).
+
+    The usual document: not a deletion, no original named, no `diff_percent`; strings
+    visible; amounts JSON integers or numbers of two places; rates numbers of at most two
+    places. For it the result equals `_document`'s (a property test holds the two together);
+    anything else is the plain reader's.
+    """
+    get = obj.get
+    number, kind = get(section.number), _QUICK_KINDS[section.notes, section.ecommerce]
+    if section.notes:
+        note_type = get("ntty")
+        kind = _NOTE_KINDS.get(note_type) if type(note_type) is str else None
+    if (
+        kind is None
+        or get("flag") == "D"
+        or get(section.original_number) is not None
+        or get(section.original_date) is not None
+        or get("diff_percent") is not None
+        or not _visible(number)
+    ):
+        return None
+    day = quick_date(get(section.date))
+    value = quick_amount(get("val"))
+    pos = get("pos")
+    supply_type = get("inv_typ")
+    supply_type = "R" if supply_type is None or supply_type == "" else supply_type
+    reverse_charge = _QUICK_YES_NO.get(get("rchrg")) if _hashable(get("rchrg")) else None
+    items = quick_items(get("itms"))
+    if (
+        day is None
+        or value is None
+        or not (pos == "" or _visible(pos))
+        or not _visible(supply_type)
+        or reverse_charge is None
+        or items is None
+    ):
+        return None
+    return SupplierDocument(
+        section=name,
+        kind=kind,
+        supplier=supplier,
+        recipient=recipient,
+        number=number,
+        doc_date=day,
+        value=value,
+        pos=pos,
+        supply_type=supply_type,
+        reverse_charge=reverse_charge,
+        items=items,
+        actual_supplier=actual_supplier,
+    )
+
+
+_QUICK_KINDS = {(False, False): Kind.INV, (False, True): Kind.ECO, (True, False): None}
+_QUICK_YES_NO: Mapping[Any, bool] = {None: False, "": False, "N": False, "Y": True}
+
+
+def _hashable(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _visible(text: Any) -> TypeGuard[str]:
+    """A non-empty string without an invisible character (`text_problem` finds none)."""
+    return type(text) is str and text != "" and text.isprintable()
+
+
+def quick_items(rows: Any) -> tuple[Item, ...] | None:
+    """`itms` of well-formed rows, or None (the plain reader then says what is wrong)."""
+    if type(rows) is not list:
+        return None
+    items = []
+    for row in rows:
+        detail = row.get("itm_det") if type(row) is dict else None
+        if type(detail) is not dict:
+            return None
+        get = detail.get
+        rate, taxable = quick_rate(get("rt")), quick_amount(get("txval"))
+        igst, cgst, sgst, cess = (quick_amount(get(head, 0)) for head in _HEADS)
+        if (
+            rate is None
+            or taxable is None
+            or igst is None
+            or cgst is None
+            or sgst is None
+            or cess is None
+        ):
+            return None
+        items.append(Item(rate, taxable, Tax(igst, cgst, sgst, cess)))
+    return tuple(items)
+
+
+def quick_amount(value: Any) -> Decimal | None:
+    """`Fields.amount`'s result for a JSON integer or a number of exactly two places (an
+    absent head is 0), or None for anything else."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is Decimal:
+        if value.as_tuple().exponent == -2 and -MAX_AMOUNT <= value <= MAX_AMOUNT:
+            return cast(Decimal, value)  # what `money` makes of it: the same digits and places
+        return None
+    if kind is int and -MAX_AMOUNT <= value <= MAX_AMOUNT:
+        return ZERO if value == 0 else Decimal(value).quantize(PAISA)
+    return None
+
+
+def quick_rate(value: Any) -> Decimal | None:
+    """A rate as `_items` keeps it (`18.00` → 18), for an integer or a number of at most two
+    places under 1,000; None for anything else."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value).normalize() + 0 if -1000 < value < 1000 else None
+    if kind is Decimal and value.is_finite():
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -2 and abs(value) < 1000:
+            return cast(Decimal, value.normalize() + 0)
+    return None
+
+
+def quick_date(value: Any) -> date | None:
+    """A `dd-mm-yyyy` string's date (as `Fields.date`), or None."""
+    if type(value) is not str:
+        return None
+    parsed = cached_date_of(value)
+    return parsed if isinstance(parsed, date) else None
 
 
 def _kind(doc: Fields, section: _Section) -> Kind | None:

@@ -37,7 +37,7 @@ from gstims.services import ims
 from gstims.services.access import RoleRefused, require
 from gstims.services.context import new_reference, taxpayer
 from gstims.services.errors import Conflict, Invalid, NotFound
-from gstims.services.reconcile import suggested_items
+from gstims.services.reconcile_apply import suggested_items
 from gstims.services.sessions import utc_now
 from gstims.services.taxpayers import Principal
 from gstims.services.tokens import log
@@ -88,8 +88,8 @@ def submit_actions(
     if handling is Handling.REFUSE:
         require(principal, tp.gstin, Capability.PREPARE)  # raises, naming the role
     actor = (label or principal.name)[:100]
-    if handling is Handling.PROPOSE:
-        return _propose(uow, actor, tp.gstin, items, remarks, kind)
+    if handling is Handling.PROPOSE:  # the maker is the person (nobody decides their own)
+        return _propose(uow, principal.name[:100], tp.gstin, items, remarks, kind)
     use_case = ims.reset_actions if kind == "RESET" else ims.save_actions
     return Saved(use_case(uow, tp.gstin, items, actor))
 
@@ -106,7 +106,7 @@ def _propose(
     day, reference = uow.today(), new_reference()
     found = ims.records_named(uow, gstin, items)
     known = [f[0] for f in found if f is not None]
-    versions = {rid: v for rid, v in uow.records.facts(known, ("version",))} if known else {}
+    versions = {rid: v for rid, v in uow.records.facts(known, ("version",), gstin)} if known else {}
     proposal_id = uow.proposals.add(
         gstin=gstin,
         kind=kind,
@@ -119,6 +119,7 @@ def _propose(
         status=AWAITING,
     )
     uow.proposals.add_items(
+        gstin,
         proposal_id,
         [
             _item_row(seq, item, None if f is None else (f[0], versions[f[0]], f[1]))

@@ -24,18 +24,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from gstims.domain.gstr3b import route_as_held
 from gstims.domain.records import Action, Route, gives_credit_back
 from gstims.domain.taxpayer import Taxpayer
 from gstims.services.context import SYSTEM
-from gstims.services.supplier import derived_columns, original_columns_of
-from gstims.store.bulk import fetch_dicts, in_values, update_rows
+from gstims.services.supplier_rows import derived_columns, original_columns_of
 from gstims.store.db import UnitOfWork
 from gstims.store.records.audit import entry as audit_entry
 from gstims.store.records.mapping import ORIGINAL_COLUMNS, record_of
-from gstims.store.tables import records
 
 _Chain = tuple[str, str, str, int]  # supplier, kind, number, financial year
 
@@ -44,56 +40,38 @@ def restore_routes(
     uow: UnitOfWork, tp: Taxpayer, members: Mapping[str, list[int]], today: date
 ) -> None:
     """Records the 2B held in IMS and the time-bar took out since go back to IMS (R-3B-3)."""
-    conn = uow.conn
     restored, audit = [], []
     for held, ids in members.items():
         if held == Action.PENDING.value:
             continue
-        query = select(records).where(
-            records.c.recipient == tp.gstin,
-            in_values(conn, records.c.id, ids),
-            records.c.consumed_in.is_(None),
-            records.c.route == Route.TIME_BARRED.value,
-            records.c.time_barred.is_(True),
-        )
-        for row in fetch_dicts(conn, query):
+        for row in uow.consumption.held_time_barred(tp.gstin, ids):
             if route_as_held(record_of(row), Route.TIME_BARRED, Action(held)) is Route.IMS:
                 restored.append({"id": row["id"], "route": Route.IMS.value, "time_barred": False})
                 note = "back in IMS as the filed 2B held it (time-barred after that 2B)"
                 audit.append(audit_entry(row, row["action"], actor=SYSTEM, day=today, note=note))
-    update_rows(conn, records, restored)
+    uow.consumption.write(restored)
     uow.audit.write(audit)
 
 
 def superseded(uow: UnitOfWork, tp: Taxpayer, members: Mapping[str, list[int]]) -> list[int]:
     """The records the 2B held that an amendment has replaced since (no longer live)."""
-    ids = [i for held in members.values() for i in held]
-    query = select(records.c.id).where(
-        records.c.recipient == tp.gstin,
-        in_values(uow.conn, records.c.id, ids),
-        records.c.consumed_in.is_(None),
-        records.c.live.is_(False),
-    )
-    return list(uow.conn.execute(query).scalars())
+    return uow.consumption.superseded(tp.gstin, [i for held in members.values() for i in held])
 
 
 def measure_successors(uow: UnitOfWork, tp: Taxpayer, consumed: Sequence[int], today: date) -> None:
     """Point the later, unconsumed versions of each consumed record's chain at it (R-2B-5)."""
     if not consumed:
         return
-    conn = uow.conn
     originals: dict[_Chain, dict[str, Any]] = {
-        _chain(row): row
-        for row in fetch_dicts(conn, select(records).where(in_values(conn, records.c.id, consumed)))
+        _chain(row): row for row in uow.consumption.rows(consumed)
     }
-    candidates = select(records).where(
-        records.c.recipient == tp.gstin,
-        records.c.consumed_in.is_(None),
-        in_values(conn, records.c.number, sorted({chain[2] for chain in originals})),
-        in_values(conn, records.c.supplier, sorted({chain[0] for chain in originals})),
+    candidates = uow.consumption.later_versions(
+        tp.gstin,
+        suppliers=sorted({chain[0] for chain in originals}),
+        numbers=sorted({chain[2] for chain in originals}),
     )
     changed = []
-    for row in fetch_dicts(conn, candidates):
+    for row in candidates:
         original = originals.get(_chain(row))
         if original is None or row["amend_no"] <= original["amend_no"]:
             continue
@@ -101,7 +79,7 @@ def measure_successors(uow: UnitOfWork, tp: Taxpayer, consumed: Sequence[int], t
         if values["time_barred"] and gives_credit_back(record_of(values)):
             values["time_barred"] = False  # barred at the limit as a replacement, it no longer is
         changed.append({**_columns(values), **derived_columns(values, tp, today)})
-    update_rows(conn, records, changed)
+    uow.consumption.write(changed)
 
 
 def _columns(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from gstims.domain.clock import Event, rule_37a_deadline, schedule
 from gstims.domain.records import Kind, Route
 from gstims.domain.sequence import gen2b_refusal
 from gstims.domain.taxpayer import Taxpayer
+from gstims.services import auto_schedule
 from gstims.services.context import SYSTEM, filing_facts_of, taxpayers_by_gstin
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import generate
@@ -252,4 +253,5 @@ _HANDLERS = {
     Event.TIME_BAR: time_bar,
     Event.RULE_37A: rule_37a,
     Event.GSTR2B_DRAFTS: draft_2bs,
+    Event.AUTO_RULES: auto_schedule.run_scheduled,
 }

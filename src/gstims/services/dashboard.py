@@ -33,15 +33,23 @@ from decimal import Decimal
 from typing import Any
 
 from gstims.domain.actions import Refusal, decide
-from gstims.domain.calendar import Frequency, Period, return_period
+from gstims.domain.calendar import Frequency, Period
 from gstims.domain.ims import ActionItem, ImsRecord
-from gstims.domain.money import Tax
 from gstims.domain.records import SECTIONS, Action, Kind, Route, Section
 from gstims.domain.standing import Standing, is_open_in_ims
-from gstims.domain.taxpayer import Taxpayer
 from gstims.services import taxpayers
-from gstims.services.context import return_status, taxpayer, taxpayers_by_gstin
-from gstims.services.gstr2b import latest, table4_of
+from gstims.services.context import taxpayer, taxpayers_by_gstin
+from gstims.services.dashboard_returns import (
+    MonthItc,
+    TwoBState,
+    default_period,
+    filed_on,
+    gstr2b_periods,
+    gstr2b_state,
+    itc_over_months,
+    outward_periods,
+    working_period,
+)
 from gstims.services.ims import history, ims_record
 from gstims.services.taxpayers import Principal
 from gstims.store.dashboard import PAGE_SIZES as PAGE_SIZES  # the page's offer, re-exported
@@ -49,6 +57,18 @@ from gstims.store.dashboard import SORT_COLUMNS
 from gstims.store.dashboard import ImsQuery as ImsQuery  # the page's query, re-exported
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import from_paise, period_int, period_of
+
+__all__ = [  # the return pages' reads (`dashboard_returns`), where the web takes them
+    "MonthItc",
+    "TwoBState",
+    "default_period",
+    "filed_on",
+    "gstr2b_periods",
+    "gstr2b_state",
+    "itc_over_months",
+    "outward_periods",
+    "working_period",
+]
 
 SORTS = tuple(SORT_COLUMNS)  # the orders the IMS page offers
 
@@ -64,11 +84,6 @@ def principal_of(uow: UnitOfWork, user_id: int) -> Principal | None:
 def names(uow: UnitOfWork, gstins: Iterable[str]) -> dict[str, str]:
     """Trade name (else legal name) of each registered GSTIN."""
     return uow.taxpayers.names(gstins)
-
-
-def working_period(tp: Taxpayer, today: date) -> Period:
-    """The return period whose returns are being prepared: the one holding last month."""
-    return max(return_period(Period.of(today).prev(), tp.frequency), tp.first_month)
 
 
 # -- the IMS table ----------------------------------------------------------------------------
@@ -201,6 +216,15 @@ def ims_summary(uow: UnitOfWork, recipient: str) -> ImsSummary:
     return summary
 
 
+def ims_counts(uow: UnitOfWork, recipient: str) -> dict[Section, dict[Action, int]]:
+    """GETCNT from the kept summary (issue 13): `ims.counts` (the same records by section and
+    action, a test holds the two equal), with no GROUP BY while the IMS is unchanged."""
+    taxpayer(uow, recipient)
+    return {
+        section: dict(by_action) for section, by_action in ims_summary(uow, recipient).tiles.items()
+    }
+
+
 def _section(kind_code: str, amends_consumed: Any, supplier_set: Any) -> Section:
     """The IMS section of a record of this kind: whether it amends a consumed original, and
     for a bill of entry whether its supplier is set (a SEZ unit)."""
@@ -328,74 +352,3 @@ def home(uow: UnitOfWork, gstins: Iterable[str]) -> list[GstinSummary]:
         )
         for g, tp in sorted(tps.items())
     ]
-
-
-# -- charts -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MonthItc:
-    period: Period
-    available: Tax  # Table 4(A)
-    net: Tax  # Table 4(C)
-
-
-def itc_over_months(uow: UnitOfWork, recipient: str, last: int = 12) -> list[MonthItc]:
-    """Table 4(A) and 4(C) of the latest GSTR-2B of each of the last `last` periods."""
-    out = []
-    for period, data in uow.gstr2b.newest_table4s(recipient, last):
-        t4 = table4_of(data)
-        out.append(MonthItc(period_of(period), t4.available.total, t4.net))
-    return out
-
-
-# -- GSTR-2B and GSTR-3B state ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TwoBState:
-    period: Period
-    version: int | None
-    generated_on: date | None
-    changed_since: bool  # an IMS action changed after it was computed (R-3B-2)
-    content: dict[str, Any] | None
-    gstr3b_filed_on: date | None
-
-
-def gstr2b_state(uow: UnitOfWork, recipient: str, period: Period) -> TwoBState:
-    taxpayer(uow, recipient)
-    row = latest(uow, recipient, period)
-    version = uow.taxpayers.ims_version(recipient)
-    filed = return_status(uow, recipient, "GSTR3B", period)
-    return TwoBState(
-        period,
-        row["version"] if row else None,
-        row["generated_on"] if row else None,
-        row is not None and row["ims_version"] != version,
-        row["content"] if row else None,
-        filed["filed_on"] if filed and filed["status"] == "filed" else None,
-    )
-
-
-def gstr2b_periods(uow: UnitOfWork, recipient: str) -> list[Period]:
-    """Periods with a computed GSTR-2B, newest first."""
-    return [period_of(p) for p in uow.gstr2b.periods(recipient)]
-
-
-def default_period(uow: UnitOfWork, gstin: str) -> Period:
-    """The newest period with a computed GSTR-2B, else the working period."""
-    made = gstr2b_periods(uow, gstin)
-    return made[0] if made else working_period(taxpayer(uow, gstin), uow.today())
-
-
-def filed_on(uow: UnitOfWork, gstin: str, form: str, period: Period) -> date | None:
-    status = return_status(uow, gstin, form, period)
-    return status["filed_on"] if status and status["status"] == "filed" else None
-
-
-# -- supplier (outward) view ------------------------------------------------------------------
-
-
-def outward_periods(uow: UnitOfWork, supplier: str) -> list[Period]:
-    """The supplier's GSTR-1 / GSTR-1A return periods that hold records, newest first."""
-    return [period_of(p) for p in uow.records.return_periods(supplier)]

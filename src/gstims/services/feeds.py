@@ -23,7 +23,7 @@ from gstims.domain.money import Tax
 from gstims.domain.records import Kind, Origin, normalise_number
 from gstims.services.context import taxpayers_by_gstin
 from gstims.services.errors import Invalid
-from gstims.services.supplier import Derivations, document_hash
+from gstims.services.supplier_rows import Derivations, document_hash
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import ORIGINAL_COLUMNS, period_int, tax_paise, to_paise
 

@@ -28,28 +28,26 @@ documents=4, saved=4, ...)`; had the file ended in the middle of its third invoi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from gstims.codec import loads, to_json_bytes
-from gstims.domain.actions import Code
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.documents import Problem, SupplierDocument
-from gstims.domain.ims import ActionItem, ImsFilter, ImsRecord, ItemError
-from gstims.domain.records import Action, Section, normalise_number
-from gstims.domain.state import ImsState
-from gstims.formats.compare import Comparison, compare_2b, portal_warnings
-from gstims.formats.excel import gstr2b_workbook, ims_workbook, read_actions_workbook
-from gstims.formats.gstr2b_reader import ParsedGstr2B, read_gstr2b
 from gstims.formats.limits import json_problems
-from gstims.formats.offline import ActionLine, ActionsFile, read_actions, write_getinv
-from gstims.formats.returns import gstr2b_file, gstr3b_file
 from gstims.formats.stream import CountingReader, Gstr1Stream
-from gstims.services import approvals, gstr2b, gstr3b, ims, supplier
+from gstims.services import supplier
 from gstims.services.errors import Invalid
-from gstims.services.taxpayers import Principal
+from gstims.services.file_refusal import FileRefused, Problems
+from gstims.services.files_actions import ActionsImport, import_actions, read_actions_file
+from gstims.services.files_out import (
+    compare_2b_file,
+    export_gstr2b,
+    export_gstr3b,
+    export_ims,
+    ims_records,
+    read_portal_2b,
+)
 from gstims.store.db import Database, UnitOfWork
 
 __all__ = [
@@ -63,61 +61,16 @@ __all__ = [
     "export_ims",
     "import_actions",
     "import_gstr1",
+    "ims_records",
     "read_actions_file",
+    "read_portal_2b",
 ]
 
 BATCH = 5000
 """Documents per `save_return` call during an import."""
-MAX_PROBLEMS = 1000
-"""Problems kept for the report; beyond that they are only counted."""
-PAGE = 5000
-"""IMS records read per query while exporting."""
 
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`: stage "checking" / "storing" in bytes, "writing" in rows."""
-
-
-class FileRefused(Exception):
-    """A file refused whole: nothing of it is stored. Each problem names the place and why."""
-
-    def __init__(self, path: Path | str, problems: Sequence[Problem], more: int = 0) -> None:
-        self.path = str(path)
-        self.problems = list(problems)
-        self.more = more
-        first = f": {_line(self.problems[0])}" if self.problems else ""
-        total = len(self.problems) + more
-        super().__init__(f"{self.path} refused, {total} problem(s){first}")
-
-    def lines(self) -> list[str]:
-        """One line per problem: `file: where: [section number:] reason`."""
-        out = [f"{self.path}: {_line(p)}" for p in self.problems]
-        if self.more:
-            out.append(f"{self.path}: ... and {self.more} more problem(s)")
-        return out
-
-
-def _line(p: Problem) -> str:
-    label = " ".join(x for x in (p.section, p.number) if x and x not in ("file", "return"))
-    return f"{p.field}: " + (f"{label}: " if label else "") + p.message
-
-
-class _Problems:
-    """Problems of one file, the first `MAX_PROBLEMS` kept."""
-
-    def __init__(self) -> None:
-        self.kept: list[Problem] = []
-        self.more = 0
-
-    def add(self, problems: Sequence[Problem]) -> None:
-        room = MAX_PROBLEMS - len(self.kept)
-        self.kept.extend(problems[:room])
-        self.more += max(0, len(problems) - room)
-
-    def __bool__(self) -> bool:
-        return bool(self.kept)
-
-    def refuse(self, path: Path | str) -> FileRefused:
-        return FileRefused(path, self.kept, self.more)
 
 
 # -- GSTR-1 -----------------------------------------------------------------------------------
@@ -178,7 +131,7 @@ class _BatchedSave:
     ) -> None:
         self.uow, self.filer, self.form, self.period = uow, filer, form, period
         self.batch_size = batch_size
-        self.problems = _Problems()
+        self.problems = Problems()
         self.totals = [0, 0, 0, 0]  # saved, deleted, unchanged, batches
         self.seen: set[str] = set()
         self.batch: list[SupplierDocument] = []
@@ -216,7 +169,7 @@ def _check_structure(
     progress: Progress | None,
 ) -> tuple[str, Period, int]:
     """Pass 1: the file's shape and envelope, without building a document."""
-    problems = _Problems()
+    problems = Problems()
     with open(path, "rb") as raw:
         stream = Gstr1Stream(
             CountingReader(raw, _reporter(progress, "checking", size)), build=False
@@ -238,7 +191,7 @@ def _check_structure(
 
 
 def _agree(
-    problems: _Problems, key: str, base: str, in_file: str | None, given: str | None
+    problems: Problems, key: str, base: str, in_file: str | None, given: str | None
 ) -> str | None:
     if in_file is None and given is None:
         problems.add(
@@ -283,212 +236,3 @@ def _reporter(progress: Progress | None, stage: str, total: int) -> Callable[[in
     if progress is None:
         return None
     return lambda done: progress(stage, done, total)
-
-
-# -- IMS actions ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ActionsImport:
-    """What an actions file did: records changed, left as they were, and refused (R-ACT-9)."""
-
-    applied: int
-    unchanged: int
-    errors: list[tuple[str, ItemError]]  # (where in the file, the refusal)
-    references: list[str] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    proposals: list[int] = field(default_factory=list)  # filed under maker-checker
-
-
-def read_actions_file(path: Path | str) -> ActionsFile:
-    """An actions file: a workbook (.xlsx) or JSON in any envelope `offline` reads."""
-    if str(path).lower().endswith((".xlsx", ".xlsm")):
-        return read_actions_workbook(path)
-    if too_big := json_problems(path):
-        return ActionsFile(None, (), tuple(too_big), ())
-    try:
-        obj = loads(Path(path).read_bytes())
-    except ValueError as exc:  # json.JSONDecodeError says line and column
-        return ActionsFile(None, (), (Problem("file", "", "(file)", f"not valid JSON: {exc}"),), ())
-    return read_actions(obj)
-
-
-def import_actions(
-    db: Database,
-    gstin: str,
-    path: Path | str,
-    *,
-    actor: str,
-    principal: Principal | None = None,
-) -> ActionsImport:
-    """Apply an actions file as the equivalent SAVE (and RESET) of `gstin`; see `offline`.
-    With `principal` (a user, not the operator) it goes through the maker-checker seam: the
-    user's role decides, and under maker-checker a preparer's file becomes proposals."""
-    source = read_actions_file(path)
-    problems = list(source.problems)
-    if source.rtin not in (None, gstin):
-        problems.append(Problem("file", "", "rtin", f"the file is for {source.rtin}, not {gstin}"))
-    if problems:
-        raise FileRefused(path, problems)
-    with db.transaction() as uow:
-        current = {_identity(r): r for r in ims.list_records(uow, gstin)}
-        saves, resets, errors, unchanged = _plan(source, current)
-        results, proposed = [], []
-        for kind, lines in (("SAVE", saves), ("RESET", resets)):
-            if not lines:
-                continue
-            items = [line.item for line in lines]
-            if principal is None:
-                use_case = ims.reset_actions if kind == "RESET" else ims.save_actions
-                results.append(use_case(uow, gstin, items, actor))
-                continue
-            submitted = approvals.submit_actions(uow, principal, gstin, items, kind=kind)
-            if isinstance(submitted, approvals.Proposed):
-                proposed.append(submitted.proposal_id)
-            else:
-                results.append(submitted.result)
-    where = {_label(line.item): line.where for line in (*saves, *resets)}
-    for result in results:
-        errors += [(where.get(_label(e), ""), e) for e in result.errors]
-    return ActionsImport(
-        applied=sum(r.applied for r in results),
-        unchanged=unchanged,
-        errors=errors,
-        references=[r.reference_id for r in results],
-        warnings=list(source.warnings),
-        proposals=proposed,
-    )
-
-
-def _identity(r: ImsRecord) -> tuple[str, str, str, Any]:
-    record = r.record
-    return (r.section.value, record.key.supplier, normalise_number(record.number), record.doc_date)
-
-
-def _label(item: ActionItem | ItemError) -> tuple[str, str, str]:
-    section = item.section.value if isinstance(item.section, Section) else item.section
-    return (section, item.supplier, normalise_number(item.number))
-
-
-def _plan(
-    source: ActionsFile, current: dict[tuple[str, str, str, Any], ImsRecord]
-) -> tuple[list[ActionLine], list[ActionLine], list[tuple[str, ItemError]], int]:
-    saves: list[ActionLine] = []
-    resets: list[ActionLine] = []
-    errors: list[tuple[str, ItemError]] = []
-    unchanged = 0
-    for line in source.lines:
-        item = line.item
-        if source.reset:
-            item = replace(item, action=Action.NO_ACTION)
-        found = current.get(
-            (item.section.value, item.supplier, normalise_number(item.number), item.doc_date)
-        )
-        if found is not None:
-            if _wanted(item) == found.state:
-                unchanged += 1
-                continue
-            if item.prev_status is None:
-                if line.hash and line.hash != found.hash:
-                    errors.append((line.where, _stale(item)))
-                    continue
-                item = replace(item, prev_status=found.state.action)
-        target = resets if item.action is Action.NO_ACTION else saves
-        target.append(replace(line, item=item))
-    return saves, resets, errors, unchanged
-
-
-def _wanted(item: ActionItem) -> ImsState:
-    if item.action is Action.NO_ACTION:
-        return ImsState()
-    remarks = item.remarks.strip() if item.remarks and item.remarks.strip() else None
-    return ImsState(item.action, remarks, item.declaration)
-
-
-def _stale(item: ActionItem) -> ItemError:
-    message = "the supplier changed the record since the file was downloaded (its hash differs)"
-    return ItemError(
-        item.section.value, item.supplier, item.number, item.rtnprd, Code.STALE.value, message
-    )
-
-
-# -- exports ----------------------------------------------------------------------------------
-
-
-def ims_records(uow: UnitOfWork, gstin: str, section: Section) -> Iterator[ImsRecord]:
-    """A section's IMS records, a page at a time (bounded memory for a large IMS)."""
-    page = 1
-    while True:
-        rows = ims.list_records(uow, gstin, ImsFilter(section=section, page=page, page_size=PAGE))
-        yield from rows
-        if len(rows) < PAGE:
-            return
-        page += 1
-
-
-def export_ims(
-    db: Database, gstin: str, path: Path | str, *, offline: bool = False, actions: bool = False
-) -> int:
-    """The IMS of `gstin`: GETINV JSON, the offline download (`offline`), or a workbook.
-
-    `.xlsx` gives the IMS list, or with `actions` the actions workbook. Returns the records.
-    """
-    with db.uow(write=False) as uow:
-        if str(path).lower().endswith(".xlsx"):
-            sections = ((s, ims_records(uow, gstin, s)) for s in Section)
-            return ims_workbook(path, sections, gstin=gstin, actions=actions)
-        records = (r for s in Section for r in ims_records(uow, gstin, s))
-        with open(path, "wb") as out:
-            return write_getinv(out, records, offline=offline, rtin=gstin)
-
-
-def export_gstr2b(db: Database, gstin: str, period: Period, path: Path | str) -> int:
-    """The latest GSTR-2B of the period: JSON (GET2B envelope, R-2B-7) or the portal workbook."""
-    with db.uow(write=False) as uow:
-        content = gstr2b.get_2b(uow, gstin, period)
-    if str(path).lower().endswith(".xlsx"):
-        return gstr2b_workbook(path, read_gstr2b(content))
-    Path(path).write_bytes(to_json_bytes(gstr2b_file(content), indent=1))
-    return len(read_gstr2b(content).documents)
-
-
-def export_gstr3b(db: Database, gstin: str, period: Period, path: Path | str) -> bool:
-    """The auto-populated GSTR-3B return JSON (R-3B-5); answers whether the 2B is stale."""
-    with db.uow(write=False) as uow:
-        liability = gstr3b.auto_liability(uow, gstin, period)
-    data = gstr3b_file(gstin, period, liability.table4, liability.outward)
-    Path(path).write_bytes(to_json_bytes(data, indent=1))
-    return liability.stale_2b
-
-
-# -- comparing a portal GSTR-2B -----------------------------------------------------------------
-
-
-def read_portal_2b(path: Path | str) -> ParsedGstr2B:
-    """A GSTR-2B JSON file (v1, v4 or gstims'); `FileRefused` when it cannot be read."""
-    if too_big := json_problems(path):
-        raise FileRefused(path, too_big)
-    try:
-        obj = loads(Path(path).read_bytes())
-    except ValueError as exc:
-        raise FileRefused(path, [Problem("file", "", "(file)", f"not valid JSON: {exc}")]) from exc
-    parsed = read_gstr2b(obj)
-    if parsed.problems:
-        raise FileRefused(path, parsed.problems)
-    return parsed
-
-
-def compare_2b_file(
-    db: Database, gstin: str, period: Period, path: Path | str
-) -> tuple[Comparison, list[Problem]]:
-    """The portal's GSTR-2B file against gstims' latest 2B: (comparison, warnings)."""
-    portal = read_portal_2b(path)
-    if (portal.gstin, portal.period) != (gstin, period.code):
-        message = (
-            f"the file is the GSTR-2B of {portal.gstin} for {portal.period}, "
-            f"not of {gstin} for {period.code}"
-        )
-        raise FileRefused(path, [Problem("file", "", "gstin / rtnprd", message)])
-    with db.uow(write=False) as uow:
-        ours = read_gstr2b(gstr2b.get_2b(uow, gstin, period))
-    return compare_2b(portal, ours), portal_warnings(portal)

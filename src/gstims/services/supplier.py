@@ -9,23 +9,13 @@ Saving the same payload again changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
-
-from gstims.domain.actions import view_of
-from gstims.domain.calendar import (
-    Frequency,
-    Period,
-    financial_year_of,
-    months_of,
-    section_16_4_limit,
-)
+from gstims.domain.calendar import Frequency, Period, months_of
 from gstims.domain.documents import (
     AMENDMENT_SECTIONS,
     NumberKey,
@@ -34,9 +24,8 @@ from gstims.domain.documents import (
     SupplierDocument,
     validate_documents,
 )
-from gstims.domain.records import Kind, Origin, Record, period_2b, route
+from gstims.domain.records import Kind, Origin
 from gstims.domain.sequence import Refusal, gstr1_refusal, gstr1a_refusal, period_refusal
-from gstims.domain.state import NO_ACTION
 from gstims.domain.taxpayer import Taxpayer
 from gstims.services.context import (
     SYSTEM,
@@ -48,17 +37,33 @@ from gstims.services.context import (
     taxpayers_by_gstin,
 )
 from gstims.services.errors import Conflict, Invalid
-from gstims.store.bulk import fetch_dicts, in_values, insert_rows, update_rows, update_where_in
+from gstims.services.supplier_rows import (
+    NO_ORIGINAL,
+    SIGNATURE_COLUMNS,
+    Derivations,
+    ReturnFacts,
+    derivation_signature,
+    derived_columns,
+    document_hash,
+    original_columns_of,
+    row_values,
+)
 from gstims.store.db import UnitOfWork
 from gstims.store.records.audit import entry as audit_entry
-from gstims.store.records.mapping import (
-    NO_ACTION_COLUMNS,
-    ORIGINAL_COLUMNS,
-    period_int,
-    record_of,
-    to_paise,
-)
-from gstims.store.tables import records, returns
+from gstims.store.records.mapping import NO_ACTION_COLUMNS, period_int, record_of
+from gstims.store.records.supplied import SaveWrites
+
+__all__ = [  # the row helpers, where the GSTN feeds, the demo and the tests have taken them
+    "Derivations",
+    "SaveResult",
+    "derivation_signature",
+    "derived_columns",
+    "document_hash",
+    "file_return",
+    "filing_refusal",
+    "original_columns_of",
+    "save_return",
+]
 
 FORMS = {"GSTR1": Origin.GSTR1, "GSTR1A": Origin.GSTR1A}
 
@@ -100,7 +105,7 @@ def file_return(uow: UnitOfWork, gstin: str, form: str, period: Period) -> date:
     if refusal := filing_refusal(uow, supplier, form, period, today):
         raise Conflict(refusal.code, refusal.message)
     uow.lock([gstin])
-    _upsert_return(uow, gstin, form, period, status="filed", filed_on=today)
+    uow.returns.save(gstin, form, period, status="filed", filed_on=today)
     _file_records(uow, supplier, FORMS[form], period, today)
     return today
 
@@ -148,14 +153,7 @@ def _existing_rows(
     kinds = sorted({str(k.kind) for k in keys})
     latest: _Rows = {}
     filed: _Rows = {}
-    if not numbers:
-        return latest, filed
-    query = select(records).where(
-        records.c.supplier == gstin,
-        records.c.kind.in_(kinds),  # with the supplier, leads the record-key index
-        in_values(uow.conn, records.c.number, numbers),
-    )
-    for row in fetch_dicts(uow.conn, query):
+    for row in uow.supplied.of_keys(gstin, kinds, numbers):
         k = (row["supplier"], row["kind"], row["number"], row["fy"])
         if k not in latest or row["amend_no"] > latest[k]["amend_no"]:
             latest[k] = row
@@ -243,7 +241,7 @@ def _plan(
     plan = _Plan([], [], [], [], [], set())
     origin, source = FORMS[form], period_int(period)
     amends = not AMENDMENT_SECTIONS.isdisjoint({doc.section for doc in docs})
-    facts = _ReturnFacts(origin.value, source, supplier.frequency.value, amends)
+    facts = ReturnFacts(origin.value, source, supplier.frequency.value, amends)
     derive = Derivations(recipients, today)
     for doc in docs:
         row = existing.get(_key_tuple(doc)) if existing else None
@@ -269,10 +267,10 @@ def _plan(
         if ours and row is not None and row["hash"] == digest:
             plan.unchanged += 1
             continue
-        values = _row_values(doc, facts, row, digest)
+        values = row_values(doc, facts, row, digest)
         values.update(derive(values))
         if ours and row is not None:
-            plan.updates.append({"id": row["id"], **_NO_ORIGINAL, **values, **_reset_columns()})
+            plan.updates.append({"id": row["id"], **NO_ORIGINAL, **values, **_reset_columns()})
             plan.recipients |= {row["recipient"], doc.recipient}
             if row["action"] != "N":
                 plan.audit.append(_system_audit(row, today, "changed by the supplier"))
@@ -309,225 +307,15 @@ def _reset_columns() -> dict[str, Any]:
     return dict(NO_ACTION_COLUMNS)
 
 
-def document_hash(doc: SupplierDocument) -> str:
-    """What a re-save compares: the document's fields joined by US (\\x1f), then each item's
-    rate, taxable value and heads (one f-string of `str()`s: it runs once per document)."""
-    text = (
-        f"{doc.section}\x1f{doc.kind.value}\x1f{doc.recipient}\x1f{doc.number}\x1f"
-        f"{doc.doc_date.isoformat()}\x1f{doc.value!s}\x1f{doc.pos}\x1f{doc.supply_type}\x1f"
-        f"{doc.reverse_charge!s}\x1f{doc.diff_percent!s}\x1f{doc.original_number!s}\x1f"
-        f"{doc.original_date!s}\x1f{doc.actual_supplier!s}"
-    )
-    for item in doc.items:
-        tax = item.tax
-        text += (
-            f"\x1f{item.rate!s}\x1f{item.taxable!s}"
-            f"\x1f{tax.igst!s}\x1f{tax.cgst!s}\x1f{tax.sgst!s}\x1f{tax.cess!s}"
-        )
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class _ReturnFacts:
-    """What every row of one save request shares; `amends`: whether any of its documents is
-    an amendment (only then do its rows carry the `orig_*` columns, NULL otherwise)."""
-
-    origin: str
-    source_period: int
-    supplier_frequency: str
-    amends: bool
-
-
-def _row_values(
-    doc: SupplierDocument, facts: _ReturnFacts, previous: Mapping[str, Any] | None, digest: str
-) -> dict[str, Any]:
-    """The row of a document, but for its derived columns (`Derivations`) and, when the
-    request amends nothing, its `orig_*` columns. Its `hash` is `digest`."""
-    key = doc.key
-    items = doc.items
-    rates = {item.rate for item in items}
-    # one item (the usual document): its own amounts, the same paise as the summed ones
-    tax, taxable = (items[0].tax, items[0].taxable) if len(items) == 1 else (doc.tax, doc.taxable)
-    diff_percent = doc.diff_percent
-    values = {
-        "recipient": doc.recipient,
-        "supplier": key.supplier,
-        "kind": str(key.kind),
-        "number": key.number,
-        "fy": key.fy,
-        "amend_no": previous["amend_no"] if previous is not None else 0,
-        "live": True,
-        "origin": facts.origin,
-        "source_period": facts.source_period,
-        "supplier_frequency": facts.supplier_frequency,
-        "doc_number": doc.number,
-        "doc_date": doc.doc_date,
-        "pos": doc.pos,
-        "supply_type": doc.supply_type,
-        "rchrg": doc.reverse_charge,
-        "diff_percent": str(diff_percent) if diff_percent is not None else None,
-        "rate": str(rates.pop()) if len(rates) == 1 else None,
-        "value": to_paise(doc.value),
-        "taxable": to_paise(taxable),
-        "igst": to_paise(tax.igst),
-        "cgst": to_paise(tax.cgst),
-        "sgst": to_paise(tax.sgst),
-        "cess": to_paise(tax.cess),
-        "filed_on": None,
-        "actual_supplier": doc.actual_supplier,
-        "port_code": None,
-        "ref_date": None,
-        "hash": digest,
-        "time_barred": False,
-        "action": "N",
-        "version": 0,
-    }
-    if facts.amends:
-        values.update(_original_columns(doc, previous))
-    return values
-
-
-_HEADS = ("igst", "cgst", "sgst", "cess")
-_NO_ORIGINAL: Mapping[str, Any] = dict.fromkeys(ORIGINAL_COLUMNS)
-
-
-def _original_columns(
-    doc: SupplierDocument, previous: Mapping[str, Any] | None
-) -> Mapping[str, Any]:
-    if not doc.is_amendment or previous is None:
-        return _NO_ORIGINAL
-    # Replacing an unfiled amendment of this very return, or an unconsumed amendment of a
-    # consumed original: measured, as it was, against what the chain gave (R-2B-5).
-    replaces_amendment = previous["orig_number"] is not None and previous["consumed_in"] is None
-    if replaces_amendment and (previous["filed_on"] is None or previous["orig_consumed"]):
-        return {k: previous[k] for k in _NO_ORIGINAL}
-    return original_columns_of(previous)
-
-
-def original_columns_of(previous: Mapping[str, Any]) -> dict[str, Any]:
-    """The `orig_*` columns of an amendment of the row `previous`: its number, date and tax,
-    and, if consumed, the action it was consumed with and the effect it gave (R-2B-5)."""
-    consumed = previous["consumed_in"] is not None
-    return {
-        "orig_number": previous["doc_number"],
-        "orig_date": previous["doc_date"],
-        "orig_consumed": consumed,
-        "orig_action": previous["consumed_action"] if consumed else previous["action"],
-        **{f"orig_{h}": previous[h] for h in _HEADS},
-        **{f"orig_eff_{h}": (previous[f"eff_{h}"] if consumed else 0) for h in _HEADS},
-    }
-
-
-def derived_columns(values: Mapping[str, Any], recipient: Taxpayer, today: date) -> dict[str, Any]:
-    """Route, 2B period, specified flag, pending deadline and 16(4) limit of a row (one
-    without `orig_*` columns amends nothing)."""
-    record: Record = record_of({**_NO_ORIGINAL, **values, "id": 0})
-    p2b = period_2b(record, recipient.frequency, today)
-    where = route(record, recipient.state, p2b, today)
-    view = view_of(record, NO_ACTION, p2b, recipient.frequency, recipient.state)
-    limit_date = record.original.doc_date if record.original else record.doc_date
-    return {
-        "route": where.value,
-        "period_2b": period_int(p2b),
-        "specified": view.specified,
-        "pending_until": view.pending_until,
-        "limit_16_4": section_16_4_limit(limit_date),
-    }
-
-
-# What decides the derived columns of a record that amends nothing: the domain functions
-# behind `derived_columns` (period_2b, route, view_of, section_16_4_limit) read only these
-# facts of it. An amendment is also judged against its original, so it is derived on its own.
-SIGNATURE_COLUMNS = (
-    "recipient",  # its state and frequency
-    "kind",
-    "origin",
-    "source_period",
-    "supplier_frequency",
-    "filed_on",
-    "rchrg",
-    "pos",
-    "supplier",  # its state, unless an e-commerce record names the actual supplier
-    "actual_supplier",
-    "time_barred",
-    "ref_date",
-    "doc_date",  # its financial year: the 16(4) limit
-    "orig_number",  # set on an amendment
-)
-
-
-def derivation_signature(values: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    """The facts that decide a row's derived columns (None for an amendment, derived alone):
-    rows sharing them share the result."""
-    if values.get("orig_number") is not None:
-        return None
-    return (
-        values["recipient"],
-        values["kind"],
-        values["origin"],
-        values["source_period"],
-        values["supplier_frequency"],
-        values["filed_on"],
-        bool(values["rchrg"]),
-        values["pos"],
-        (values["actual_supplier"] or values["supplier"])[:2],
-        bool(values["time_barred"]),
-        values["ref_date"],
-        financial_year_of(values["doc_date"]),
-    )
-
-
-class Derivations:
-    """`derived_columns` once per distinct signature: a lakh of invoices to one recipient in
-    one return mostly share one result, and the rules still come only from the domain."""
-
-    def __init__(self, recipients: Mapping[str, Taxpayer], today: date) -> None:
-        self.recipients = recipients
-        self.today = today
-        self._known: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def __call__(self, values: Mapping[str, Any]) -> Mapping[str, Any]:
-        signature = derivation_signature(values)
-        found = self._known.get(signature) if signature is not None else None
-        if found is None:
-            found = derived_columns(values, self.recipients[values["recipient"]], self.today)
-            if signature is not None:
-                self._known[signature] = found
-        return found
-
-
 def _apply(
     uow: UnitOfWork, plan: _Plan, gstin: str, form: str, period: Period, today: date
 ) -> None:
-    conn = uow.conn
     uow.audit.write(plan.audit)
-    if plan.deletes:
-        conn.execute(delete(records).where(in_values(conn, records.c.id, plan.deletes)))
-    update_where_in(conn, records, plan.supersede, {"live": False})
-    back = {"live": True, **_reset_columns(), "version": records.c.version + 1}
-    update_where_in(conn, records, plan.restore, back)
-    update_rows(conn, records, plan.updates)
-    insert_rows(conn, records, plan.inserts)
+    writes = SaveWrites(plan.deletes, plan.supersede, plan.restore, plan.updates, plan.inserts)
+    uow.supplied.write(writes)
     if plan.recipients:
         uow.records.bump_ims_version(plan.recipients)
-    _upsert_return(uow, gstin, form, period, status="saved", filed_on=None)
-
-
-def _upsert_return(
-    uow: UnitOfWork, gstin: str, form: str, period: Period, *, status: str, filed_on: date | None
-) -> None:
-    key = and_(
-        returns.c.gstin == gstin, returns.c.form == form, returns.c.period == period_int(period)
-    )
-    found = uow.conn.execute(select(returns.c.status).where(key)).scalar()
-    if found is None:
-        uow.conn.execute(
-            insert(returns).values(
-                gstin=gstin, form=form, period=period_int(period), status=status, filed_on=filed_on
-            )
-        )
-    elif status == "filed":
-        uow.conn.execute(update(returns).where(key).values(status=status, filed_on=filed_on))
+    uow.returns.save(gstin, form, period, status="saved", filed_on=None)
 
 
 # -- filing -----------------------------------------------------------------------------------
@@ -542,35 +330,20 @@ def _file_records(
     columns are derived once from one full row of it, and each distinct result is written by
     one UPDATE over its records.
     """
-    selection = and_(
-        records.c.supplier == supplier.gstin,
-        records.c.origin == origin.value,
-        records.c.source_period == period_int(period),
-        records.c.filed_on.is_(None),
-    )
-    columns = [records.c.id, *(records.c[c] for c in SIGNATURE_COLUMNS if c != "filed_on")]
+    columns = [c for c in SIGNATURE_COLUMNS if c != "filed_on"]
     groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for row in uow.conn.execute(select(*columns).where(selection)).mappings():
+    for row in uow.supplied.unfiled(supplier.gstin, origin, period, columns):
         signature = derivation_signature({**row, "filed_on": today})
         groups[signature or ("amendment", row["id"])].append(row["id"])
     if not groups:
         return
-    samples = _full_rows(uow, [ids[0] for ids in groups.values()])
+    samples = uow.supplied.rows([ids[0] for ids in groups.values()])
     recipients = taxpayers_by_gstin(uow, {r["recipient"] for r in samples.values()})
     by_result: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for ids in groups.values():
         sample = {**samples[ids[0]], "filed_on": today}
         derived = derived_columns(sample, recipients[sample["recipient"]], today)
         by_result[tuple(derived.items())] += ids
-    for result, ids in by_result.items():
-        values = {"filed_on": today, **dict(result)}
-        if len(by_result) == 1:  # the usual return: one result, written by the selection
-            uow.conn.execute(update(records).where(selection).values(values))
-        else:
-            update_where_in(uow.conn, records, ids, values)
+    results = [({"filed_on": today, **dict(r)}, ids) for r, ids in by_result.items()]
+    uow.supplied.file(supplier.gstin, origin, period, results)
     uow.records.bump_ims_version(recipients)
-
-
-def _full_rows(uow: UnitOfWork, ids: list[int]) -> dict[int, dict[str, Any]]:
-    query = select(records).where(in_values(uow.conn, records.c.id, ids))
-    return {row["id"]: row for row in fetch_dicts(uow.conn, query)}

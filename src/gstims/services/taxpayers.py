@@ -172,6 +172,12 @@ class Principal:
         return may(self.roles.get(gstin), capability)
 
 
+def operator(name: str, gstin: str) -> Principal:
+    """Who runs the CLI without naming a user (`--user cli`), acting on one GSTIN: it holds
+    every power there (docs/SECURITY.md), so the maker-checker seam applies its change."""
+    return Principal(0, name, MappingProxyType({gstin: Role.ADMIN}))
+
+
 def principal_from(row: Mapping[Any, Any], roles: Mapping[str, str]) -> Principal:
     """The principal of a user row and its {gstin: role} grants."""
     held = MappingProxyType({g: Role(r) for g, r in roles.items()})

@@ -15,6 +15,8 @@ for a lakh). These helpers hand the driver plain tuples instead:
     insert_rows(conn, records, rows)             INSERT every row
     update_rows(conn, records, rows)             UPDATE each row by its key
     update_grouped(conn, records, groups)        the same, set-based: rows grouped by new values
+                                                 (each update may take a `scope`: columns
+                                                 all its rows have, e.g. the recipient)
     update_where_in(conn, records, ids, values)  one UPDATE ... WHERE id IN (...), same values
     in_values(conn, column, values)              `column IN (values)` with one parameter
     fetch_dicts(conn, query)                     a query's rows as plain dicts
@@ -86,35 +88,44 @@ def update_rows(
     rows: Sequence[Row],
     key: str = "id",
     increment: Sequence[str] = (),
+    scope: Row | None = None,
 ) -> None:
     """UPDATE each row: a mapping of `key` and new values, the same keys in every row.
 
     A column named in `increment` is not set but increased by the row's value (a version
-    counter: `version = version + 1`).
+    counter: `version = version + 1`). `scope`: columns every updated row has, by value (the
+    recipient of records: PostgreSQL then reads one partition).
     """
     if not rows:
         return
     names = [n for n in rows[0] if n != key]
     target = _quote(conn, table.name)
+    fixed = list((scope or {}).items())
 
     def new(name: str, value: str) -> str:
         column = _quote(conn, name)
         base = f"{target}.{column} + " if name in increment else ""
         return f"{column} = {base}{value}"
 
+    within = "".join(f" AND {target}.{_quote(conn, n)} = {_mark(conn)}" for n, _ in fixed)
+    values = tuple(v for _, v in fixed)
     if _stages(conn, rows):
         stage = _stage(conn, table, rows, [*names, key])
         sets = ", ".join(new(n, f"{stage}.{_quote(conn, n)}") for n in names)
         k = _quote(conn, key)
         conn.exec_driver_sql(
-            f"UPDATE {target} SET {sets} FROM {stage} WHERE {target}.{k} = {stage}.{k}"
+            f"UPDATE {target} SET {sets} FROM {stage} WHERE {target}.{k} = {stage}.{k}{within}",
+            values,
         )
         conn.exec_driver_sql(f"DROP TABLE {stage}")
         return
     names, data = _driver_rows(conn, table, rows, names, last=key)
     mark = _mark(conn)
     sets = ", ".join(new(n, mark) for n in names[:-1])
-    conn.exec_driver_sql(f"UPDATE {target} SET {sets} WHERE {_quote(conn, key)} = {mark}", data)
+    conn.exec_driver_sql(
+        f"UPDATE {target} SET {sets} WHERE {target}.{_quote(conn, key)} = {mark}{within}",
+        [row + values for row in data] if values else data,
+    )
 
 
 def update_grouped(
@@ -123,6 +134,7 @@ def update_grouped(
     groups: Mapping[tuple[tuple[str, Any], ...], Sequence[Any]],
     key: str = "id",
     increment: Sequence[str] = (),
+    scope: Row | None = None,
 ) -> None:
     """UPDATE rows grouped by their new values (`((name, value), ...)` → keys): a group of at
     least `_GROUP` keys is one UPDATE ... WHERE key IN (...); the rows of smaller groups
@@ -134,8 +146,8 @@ def update_grouped(
             rest += [{key: k, **dict(values)} for k in keys]
             continue
         assigned = {n: table.c[n] + v if n in increment else v for n, v in values}
-        update_where_in(conn, table, keys, assigned, key)
-    update_rows(conn, table, rest, key, increment)
+        update_where_in(conn, table, keys, assigned, key, scope)
+    update_rows(conn, table, rest, key, increment, scope)
 
 
 def update_where_in(
@@ -144,13 +156,15 @@ def update_where_in(
     keys: Iterable[Any],
     values: Mapping[str, Any],
     key: str = "id",
+    scope: Row | None = None,
 ) -> int:
     """Give every row whose `key` is in `keys` the same `values` (SQL expressions allowed):
     one UPDATE, whatever the number of keys. Answers the number of rows updated."""
     wanted = list(keys)
     if not wanted:
         return 0
-    statement = update(table).where(in_values(conn, table.c[key], wanted)).values(values)
+    within = [table.c[n] == v for n, v in (scope or {}).items()]
+    statement = update(table).where(in_values(conn, table.c[key], wanted), *within).values(values)
     return int(conn.execute(statement).rowcount)
 
 

@@ -9,7 +9,11 @@ what the first wrote and gets `IMSSAV0010`).
 A unit of work reaches the repositories on its connection, where every query lives:
 `records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns`, `users` and
 `sessions`, `proposals` (maker-checker),
-`drafts` (what a supplier saved and has not filed), `gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
+`drafts` (what a supplier saved and has not filed), `supplied` (what a GSTR-1 save and filing
+write), `consumption` (what filing a GSTR-3B does to the records its 2B held), `adjustments`
+(add-backs and Rule 37A lines), `gstr2b` (the kept generations), `dashboard` (the dashboard's
+read model), `auto_rules` (auto-action rule sets and their selections), `books` (the purchase
+register) and `recon` (reconciliation runs).
 """
 
 from __future__ import annotations
@@ -30,10 +34,16 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 
 from gstims.codec import loads, to_json_bytes
 from gstims.settings import environment
+from gstims.store.adjustments import Adjustments
+from gstims.store.auto_rules import AutoRules
+from gstims.store.books import Books
 from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
 from gstims.store.proposals import Proposals
+from gstims.store.recon import Reconciliations
 from gstims.store.records import Audit, Records
+from gstims.store.records.consumption import Consumption
+from gstims.store.records.supplied import Supplied
 from gstims.store.requests import Requests
 from gstims.store.return_drafts import ReturnDrafts
 from gstims.store.returns import Returns
@@ -176,6 +186,18 @@ class UnitOfWork:
         return Audit(self.conn)
 
     @property
+    def consumption(self) -> Consumption:
+        return Consumption(self.conn)
+
+    @property
+    def supplied(self) -> Supplied:
+        return Supplied(self.conn)
+
+    @property
+    def adjustments(self) -> Adjustments:
+        return Adjustments(self.conn)
+
+    @property
     def requests(self) -> Requests:
         return Requests(self.conn)
 
@@ -210,6 +232,18 @@ class UnitOfWork:
     @property
     def proposals(self) -> Proposals:
         return Proposals(self.conn)
+
+    @property
+    def auto_rules(self) -> AutoRules:
+        return AutoRules(self.conn)
+
+    @property
+    def books(self) -> Books:
+        return Books(self.conn)
+
+    @property
+    def recon(self) -> Reconciliations:
+        return Reconciliations(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""

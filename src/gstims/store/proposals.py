@@ -1,7 +1,7 @@
 """`Proposals`: maker-checker batches awaiting an approver, reached as `uow.proposals`.
 
 add(**row) -> id                  a proposal
-add_items(proposal_id, rows)      its items, by one bulk INSERT
+add_items(gstin, id, rows)        its items, by one bulk INSERT
 find(gstin, id)                   the proposal of this GSTIN (another GSTIN's is not found)
 of(gstin, status, limit)          proposals of a GSTIN, newest first
 awaiting(gstins)                  {gstin: proposals awaiting approval}, one aggregate
@@ -17,12 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, RowMapping, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, RowMapping, and_, func, insert, or_, select, update
 
 from gstims.store.bulk import insert_rows
 from gstims.store.tables import proposal_items, proposals, records
 
 CHUNK = 1000
+# an item's record: by id, in the proposal's GSTIN (PostgreSQL reads that partition only)
+_ITEM_RECORD = and_(
+    records.c.id == proposal_items.c.record_id, records.c.recipient == proposal_items.c.gstin
+)
 
 
 class Proposals:
@@ -35,8 +39,9 @@ class Proposals:
             raise RuntimeError("the database returned no proposal id")
         return int(inserted[0])
 
-    def add_items(self, proposal_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
-        insert_rows(self.conn, proposal_items, [{**r, "proposal_id": proposal_id} for r in rows])
+    def add_items(self, gstin: str, proposal_id: int, rows: Sequence[Mapping[str, Any]]) -> None:
+        items = [{**r, "gstin": gstin, "proposal_id": proposal_id} for r in rows]
+        insert_rows(self.conn, proposal_items, items)
 
     def find(self, gstin: str, proposal_id: int) -> RowMapping | None:
         if not 0 < proposal_id < 2**31:  # the id column is 32 bits
@@ -77,7 +82,7 @@ class Proposals:
     def stale(self, proposal_id: int) -> set[int]:
         query = (
             select(proposal_items.c.seq)
-            .join(records, records.c.id == proposal_items.c.record_id)
+            .join(records, _ITEM_RECORD)
             .where(
                 proposal_items.c.proposal_id == proposal_id,
                 or_(records.c.version != proposal_items.c.version, records.c.live.is_(False)),
@@ -99,7 +104,7 @@ class Proposals:
                 records.c.sgst,
                 records.c.cess,
             )
-            .join(records, records.c.id == proposal_items.c.record_id)
+            .join(records, _ITEM_RECORD)
             .where(proposal_items.c.proposal_id == proposal_id)
             .order_by(proposal_items.c.seq)
         )

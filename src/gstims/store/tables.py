@@ -1,8 +1,9 @@
 """The schema, for volume.
 
-Every record table leads its keys and indexes with the recipient GSTIN (the future
-distribution key) and carries period columns as integers `YYYYMM` (ready for range
-partitioning). Money is stored as integer paise (`BigInteger`): exact on SQLite and
+Every record table holds the recipient GSTIN in its keys and leads its recipient-side
+indexes with it: the partition key of `records` on PostgreSQL and the distribution key of the
+Citus design (migration 0012, docs/SCALE.md; `tests/integration/test_citus_rules.py` gives
+every table its role there). Record tables carry period columns as integers `YYYYMM`. Money is stored as integer paise (`BigInteger`): exact on SQLite and
 PostgreSQL alike, and SQL sums stay exact. The recipient's IMS state lives on the record's
 own row (one row per record, a `version` for optimistic concurrency): a SAVE is then one
 UPDATE over a selection and ingest is one INSERT per row.
@@ -210,10 +211,31 @@ records = Table(
     opt_paise("eff_cgst"),
     opt_paise("eff_sgst"),
     opt_paise("eff_cess"),
-    UniqueConstraint("supplier", "kind", "number", "fy", "amend_no", name="uq_records_key"),
+    # the recipient in every key: PostgreSQL partitions records by it and Citus distributes
+    # them by it (migration 0012, docs/SCALE.md); on PostgreSQL the primary key is
+    # (id, recipient), here `id` alone (SQLite's autoincrement). The number's uniqueness
+    # whoever the recipient is `record_keys`'.
+    UniqueConstraint(
+        "supplier", "kind", "number", "fy", "amend_no", "recipient", name="uq_records_key"
+    ),
     Index("ix_records_recipient_ims", "recipient", "live", "consumed_in", "route", "kind"),
     Index("ix_records_recipient_period", "recipient", "period_2b"),
     Index("ix_records_supplier_period", "supplier", "source_period", "origin"),
+)
+
+# A supplier's document keys, whoever the recipient (migration 0012): a number is used once per
+# supplier, kind and financial year (R-IN-4). Kept by triggers on `records` in the statement
+# that writes them, so a key held by another recipient's record fails that statement (as the
+# records' own unique key did while it did not hold the recipient). Citus: distributed by the
+# supplier (docs/SCALE.md).
+record_keys = Table(
+    "record_keys",
+    metadata,
+    Column("supplier", GSTIN, primary_key=True),
+    Column("kind", String(3), primary_key=True),
+    Column("number", String(40), primary_key=True),
+    Column("fy", Integer, primary_key=True, autoincrement=False),
+    Column("amend_no", Integer, primary_key=True, autoincrement=False),
 )
 
 audit_log = Table(
@@ -397,6 +419,7 @@ proposal_items = Table(
     metadata,
     Column("proposal_id", Integer, primary_key=True),
     Column("seq", Integer, primary_key=True),  # the item's place in the request
+    Column("gstin", GSTIN, nullable=False),  # the proposal's: its distribution column (Citus)
     Column("record_id", BigInteger, nullable=True),  # None: no such record when proposed
     Column("version", Integer, nullable=True),  # the record's version when proposed
     Column("held_action", String(1), nullable=True),  # its action when proposed

@@ -18,7 +18,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 from gstims.api.settings import Settings
-from gstims.web import approval_pages, auth_pages, ims_pages, reconcile_pages, return_pages
+from gstims.web import (
+    approval_pages,
+    auth_pages,
+    auto_pages,
+    ims_pages,
+    reconcile_pages,
+    return_pages,
+)
 from gstims.web.cookies import SecureCookiesOnHttps
 from gstims.web.hashing import HashingPool
 from gstims.web.render import compile_templates, install_handlers
@@ -41,5 +48,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_handlers(app)
     compile_templates()
-    for module in (auth_pages, ims_pages, return_pages, reconcile_pages, approval_pages):
+    pages = (auth_pages, ims_pages, return_pages, reconcile_pages, auto_pages, approval_pages)
+    for module in pages:
         app.include_router(module.router, include_in_schema=False)

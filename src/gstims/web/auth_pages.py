@@ -43,7 +43,17 @@ from gstims.web.security import (
 )
 
 router = APIRouter()
-PAGES = ("ims", "outward", "gstr2b", "gstr3b", "reconcile", "approvals", "settings")
+PAGES = (
+    "ims",
+    "outward",
+    "gstr2b",
+    "gstr3b",
+    "reconcile",
+    "rules",
+    "follow-up",
+    "approvals",
+    "settings",
+)
 
 
 @router.get("/")

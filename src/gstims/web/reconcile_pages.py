@@ -1,6 +1,8 @@
 """The reconciliation page of a GSTIN (R-REC-20): upload the register, run, read, act.
 
-`/g/{gstin}/reconcile` shows the upload form and the run form; with `?run=N` the run's outcome
+`/reconcile` summarises every GSTIN granted to the signed-in user (a CA user's clients), grouped
+by PAN: outcome tiles per PAN (count and ₹, from each GSTIN's latest run) and a line per GSTIN
+with links into its own page. `/g/{gstin}/reconcile` shows the upload form and the run form; with `?run=N` the run's outcome
 tiles (count and ₹), the supplier-wise table, the results (filtered by outcome and supplier),
 the detail of one result (`&result=n`: its reason, differences and near candidates), the
 pair-by-hand form, the dry run (`&dry=1`) and the apply button. Every POST carries the CSRF
@@ -20,6 +22,7 @@ from starlette.responses import Response
 
 from gstims.domain.calendar import Period, PeriodError
 from gstims.domain.reconcile.model import DEFAULT_TOLERANCE
+from gstims.domain.records import Action
 from gstims.formats.register import MAX_BYTES
 from gstims.services import approvals, books, reconcile
 from gstims.services.errors import ServiceError
@@ -34,6 +37,23 @@ SHOWN = 200  # results listed on the page at once
 
 def _run_id(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() and len(text) < 10 else None
+
+
+@router.get("/reconcile")
+def overview_page(request: Request) -> Response:
+    """R-REC-20: the signed-in user's GSTINs by PAN, each with its latest run's outcomes."""
+    with request.app.state.db.uow(write=False) as uow:
+        user = signed_in(request, uow)
+        frame = shell(uow, user, None, "reconcile-all")
+        groups = reconcile.overview(uow, sorted(user.gstins))
+    return page(
+        request,
+        "reconcile_overview.html",
+        title="Reconciliation by PAN",
+        shell=frame,
+        groups=groups,
+        names=dict(frame.gstins),
+    )
 
 
 @router.get("/g/{gstin}/reconcile")
@@ -191,30 +211,6 @@ async def run(request: Request, gstin: str) -> Response:
     return redirect(url(f"/g/{gstin}/reconcile", run=run_id))
 
 
-@router.post("/g/{gstin}/reconcile/pair")
-async def pair(request: Request, gstin: str) -> Response:
-    gstin, form, user = await _posted(request, gstin)
-    run_id = _run_id(str(form.get("run") or ""))
-    books_ref, portal_id = str(form.get("books") or ""), str(form.get("portal") or "")
-    if run_id is None or not portal_id.isdigit() or not books_ref:
-        raise PageNotFound("Choose one books document and one portal document to pair.")
-
-    def work(uow: Any) -> int:
-        reconcile.pair_by_hand(uow, gstin, books_ref, int(portal_id), user)
-        old = reconcile.get_run(uow, run_id, [gstin])
-        return reconcile.run_reconciliation(
-            uow, gstin, [Period.parse(p) for p in old.periods], user=user
-        )
-
-    try:
-        new_id = await run_in_threadpool(_in_one_transaction, request, work)
-    except ServiceError as exc:
-        flash(request, f"Not paired ({exc.code}): {exc.message}", "error")
-        return redirect(url(f"/g/{gstin}/reconcile", run=run_id))
-    flash(request, f"Paired by hand; reconciliation {new_id} keeps the pair.")
-    return redirect(url(f"/g/{gstin}/reconcile", run=new_id))
-
-
 @router.post("/g/{gstin}/reconcile/apply")
 async def apply(request: Request, gstin: str) -> Response:
     gstin, form, user = await _posted_by(request, gstin)
@@ -230,3 +226,45 @@ async def apply(request: Request, gstin: str) -> Response:
         return redirect(url(f"/g/{gstin}/reconcile", run=run_id))
     flash(request, submitted_message(result))
     return redirect(url(f"/g/{gstin}/reconcile", run=run_id))
+
+
+# after every fixed path of /reconcile/..., which would otherwise match {decision}
+_ACTIONS = {a.value: a for a in (Action.ACCEPT, Action.REJECT, Action.PENDING)}
+_DONE = {
+    "pair": "Paired by hand",
+    "unpair": "Kept apart by hand",
+    "override": "Suggestion overridden by hand",
+}
+
+
+@router.post("/g/{gstin}/reconcile/{decision}")
+async def by_hand(request: Request, gstin: str, decision: str) -> Response:
+    """R-REC-18: pair, unpair (keep apart) or override; then a new run that keeps it."""
+    if decision not in _DONE:
+        raise PageNotFound("No such reconciliation action.")
+    gstin, form, user = await _posted(request, gstin)
+    run_id = _run_id(str(form.get("run") or ""))
+    books_ref, portal_id = str(form.get("books") or ""), str(form.get("portal") or "")
+    wanted = str(form.get("action") or "")
+    if run_id is None or not portal_id.isdigit() or len(portal_id) > 9:
+        raise PageNotFound("The form names no reconciliation and portal record.")
+    if (decision != "override" and not books_ref) or (wanted and wanted not in _ACTIONS):
+        raise PageNotFound("Choose one books document and one portal document.")
+    try:
+        new_id = await run_in_threadpool(
+            _in_one_transaction,
+            request,
+            reconcile.by_hand,
+            run_id,
+            gstin,
+            user,
+            decision,
+            int(portal_id),
+            books_ref or None,
+            _ACTIONS.get(wanted),
+        )
+    except ServiceError as exc:
+        flash(request, f"Not done ({exc.code}): {exc.message}", "error")
+        return redirect(url(f"/g/{gstin}/reconcile", run=run_id))
+    flash(request, f"{_DONE[decision]}; reconciliation {new_id} keeps it.")
+    return redirect(url(f"/g/{gstin}/reconcile", run=new_id))

@@ -36,6 +36,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations, groupby
 
 from gstims.domain.calendar import financial_year_of
@@ -67,6 +68,7 @@ def _amounts(d: Document) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
     return (d.taxable, d.tax.igst, d.tax.cgst, d.tax.sgst, d.tax.cess)
 
 
+@lru_cache(maxsize=4096)  # a lakh of documents fall on a few hundred days
 def shown(day: date) -> str:
     return f"{day:%d-%m-%Y}"
 
@@ -518,8 +520,8 @@ class _Run:
 
     def unpaired(self) -> None:
         """What is left is only in the books or only in the portal, with its near misses."""
-        near_p = self._near_index(self.portal, self.p_key)
-        near_b = self._near_index(self.books, self.b_key)
+        near_p = self._near_index(self.portal, self.p_key, {self.b_number[i] for i in self.free_b})
+        near_b = self._near_index(self.books, self.b_key, {self.p_number[j] for j in self.free_p})
         for i in sorted(self.free_b):
             found = self._nearest(
                 self.books[i], self.b_number[i], near_p, self.portal, self.p_result
@@ -552,10 +554,15 @@ class _Run:
             )
 
     @staticmethod
-    def _near_index(docs: Sequence[Document], keys: list[Key]) -> dict[Hashable, list[int]]:
-        """(kind, party, number) and (kind, PAN, number) of every document, to list near misses."""
+    def _near_index(
+        docs: Sequence[Document], keys: list[Key], numbers: set[str]
+    ) -> dict[Hashable, list[int]]:
+        """(kind, party, number) and (kind, PAN, number) of every document with one of these
+        normalised numbers (those of the other side's unpaired ones), to list near misses."""
         index: dict[Hashable, list[int]] = defaultdict(list)
         for n, (d, key) in enumerate(zip(docs, keys, strict=True)):
+            if key[3] not in numbers:
+                continue
             index[key[1:]].append(n)
             index[(key[1], d.supplier[2:12], key[3])].append(n)
         return index

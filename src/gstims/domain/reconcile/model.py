@@ -238,10 +238,24 @@ class Totals:
 
 
 def totals_by_outcome(results: Iterable[Result]) -> dict[Outcome, Totals]:
-    totals: dict[Outcome, Totals] = {}
+    """Per outcome: `Totals() + result + ...` of its results, summed in one pass (a lakh)."""
+    sums: dict[Outcome, list[Decimal]] = {}
+    counts: dict[Outcome, int] = {}
     for result in results:
-        totals[result.outcome] = totals.get(result.outcome, Totals()) + result
-    return totals
+        row = sums.get(result.outcome)
+        if row is None:
+            row = sums[result.outcome] = [ZERO, ZERO, ZERO, ZERO]
+            counts[result.outcome] = 0
+        counts[result.outcome] += 1
+        for side, at in ((result.books, 0), (result.portal, 2)):
+            for d in side:
+                if d.kind is Kind.CN:
+                    row[at] -= d.taxable
+                    row[at + 1] -= d.tax.total
+                else:
+                    row[at] += d.taxable
+                    row[at + 1] += d.tax.total
+    return {outcome: Totals(counts[outcome], *row) for outcome, row in sums.items()}
 
 
 def totals_by_supplier(results: Iterable[Result]) -> dict[str, Totals]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, literal, select
+from sqlalchemy import Connection, RowMapping, and_, insert, literal, select
 
 from gstims.store.bulk import in_values, insert_rows
 from gstims.store.tables import audit_log, records
@@ -76,12 +76,15 @@ class Audit:
         request_id: str | None = None,
         note: str | None = None,
         proposed_by: str | None = None,
+        recipient: str | None = None,
     ) -> None:
         """The entries, as `entry` makes them, of records that made the same change: ONE
         `INSERT ... SELECT` copying each record's identity from its row (a lakh of entries
-        without a lakh of rows shipped)."""
+        without a lakh of rows shipped). The records are all `recipient`'s, when given
+        (PostgreSQL then reads its partition only)."""
+        chosen = in_values(self.conn, records.c.id, record_ids)
         self._copy(
-            in_values(self.conn, records.c.id, record_ids),
+            chosen if recipient is None else and_(chosen, records.c.recipient == recipient),
             old=literal(old_action, audit_log.c.old_action.type),
             remarks=literal(remarks, audit_log.c.remarks.type),
             new_action=new_action,

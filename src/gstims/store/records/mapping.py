@@ -267,18 +267,18 @@ def select_record_rows(
     (text, 0/1) and `record_and_state_of` reads them: Core would convert every cell."""
     raw = conn.dialect.name == "sqlite"
     plain = and_(*(records.c[c].is_(None) for c in SPARSE_COLUMNS))
-    columns = [_as_stored(records.c[c], raw) for c in (*DENSE_COLUMNS, *extra)]
+    columns = [as_stored(records.c[c], raw) for c in (*DENSE_COLUMNS, *extra)]
     rows: list[tuple[Sequence[Any], Sequence[Any]]] = [
         (row, _NO_SPARSE) for row in conn.execute(select(*columns).where(where, plain)).all()
     ]
     width = len(columns)
-    sparse = (_as_stored(records.c[c], raw) for c in SPARSE_COLUMNS)
+    sparse = (as_stored(records.c[c], raw) for c in SPARSE_COLUMNS)
     full = select(*columns, *sparse).where(where, not_(plain))
     rows += [(row[:width], row[width:]) for row in conn.execute(full).all()]
     return rows
 
 
-def _as_stored(column: Any, raw: bool) -> Any:
+def as_stored(column: Any, raw: bool) -> Any:
     if raw and isinstance(column.type, Date):
         return type_coerce(column, String)
     if raw and isinstance(column.type, Boolean):
@@ -298,6 +298,7 @@ class _Dates(dict[Any, date | None]):
 
 
 _date = _Dates().__getitem__
+stored_date = _date  # for the other lakh-row readers of the store (`store/books.py`)
 
 
 def record_and_state_of(row: Sequence[Any], sparse: Sequence[Any]) -> tuple[Record, ImsState]:

@@ -9,9 +9,10 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
     for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
     find(recipient, id)           one of the recipient's records, or None
-    facts(ids, columns)           more columns of a few records, by id
+    facts(ids, columns, recip.)   more columns of a few records, by id
     of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
     count_of_return(supplier,...) (kind, count) of a supplier's return (RETSUM)
+    filed_by(supplier, months)    the supplier's filed records of these supplier periods
     return_periods(supplier)      YYYYMM of the supplier's GSTR-1/1A periods, newest first
     keys(recipients, origin)      (supplier, kind, number, fy) of the recipients' records
     add(rows)                     new records, by one bulk INSERT
@@ -33,11 +34,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, RowMapping, and_, func, or_, select, update
 
 from gstims.domain.calendar import Period
-from gstims.domain.records import Action, Kind, Origin, Route, Section
+from gstims.domain.records import Action, Kind, Origin, Record, Route, Section
 from gstims.store.bulk import in_values, insert_rows, update_grouped
 from gstims.store.records import selections
 from gstims.store.records.audit import Audit
-from gstims.store.records.mapping import period_int, select_record_rows
+from gstims.store.records.mapping import period_int, record_of, select_record_rows
 from gstims.store.records.staging import SignedLoad
 from gstims.store.tables import records, taxpayers
 
@@ -130,13 +131,17 @@ class Records:
         query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)
         return self.conn.execute(query).mappings().first()
 
-    def facts(self, ids: Sequence[int], columns: Sequence[str]) -> Sequence[Row[Any]]:
-        """(id, *columns) of these records, in one query."""
-        return self.conn.execute(
-            select(records.c.id, *(records.c[c] for c in columns)).where(
-                in_values(self.conn, records.c.id, ids)
-            )
-        ).all()
+    def facts(
+        self, ids: Sequence[int], columns: Sequence[str], recipient: str | None = None
+    ) -> Sequence[Row[Any]]:
+        """(id, *columns) of these records (all of `recipient`'s, when given: PostgreSQL then
+        reads its partition only), in one query."""
+        query = select(records.c.id, *(records.c[c] for c in columns)).where(
+            in_values(self.conn, records.c.id, ids)
+        )
+        if recipient is not None:
+            query = query.where(records.c.recipient == recipient)
+        return self.conn.execute(query).all()
 
     def of_return(
         self, supplier: str, origin: Origin, period: Period, kind: Kind | None = None
@@ -155,6 +160,15 @@ class Records:
             .group_by(records.c.kind)
         ).all()
         return [(kind, n) for kind, n in rows]
+
+    def filed_by(self, supplier: str, months: Sequence[Period]) -> list[Record]:
+        """The supplier's filed records (any return) of these supplier periods (R-3B-4)."""
+        query = select(records).where(
+            records.c.supplier == supplier,
+            records.c.source_period.in_([period_int(m) for m in months]),
+            records.c.filed_on.is_not(None),
+        )
+        return [record_of(row) for row in self.conn.execute(query).mappings()]
 
     def return_periods(self, supplier: str) -> list[int]:
         """The YYYYMM periods of the supplier's GSTR-1 and GSTR-1A returns holding records,
@@ -191,7 +205,8 @@ class Records:
     ) -> None:
         """Each group's records get the group's values (one UPDATE per group; the columns
         in `increment` are stepped by the given amount)."""
-        update_grouped(self.conn, records, groups, increment=increment)
+        scope = {"recipient": recipient}
+        update_grouped(self.conn, records, groups, increment=increment, scope=scope)
         self.bump_ims_version([recipient])
 
     def expire_pending(self, day: date, *, actor: str, at: datetime, note: str) -> int:

@@ -8,17 +8,28 @@ records, the actions, remarks and the action and version each record had.
 `audit_log.proposed_by` names the maker of a change an approver applied (the actor is the
 approver); adding a nullable column updates no entry, so the append-only triggers hold.
 
+On PostgreSQL the proposals' keys hold their GSTIN, the distribution column of docs/SCALE.md's
+Citus design (as migration 0012 did for the other tenant tables): `proposals (id, gstin)`,
+`proposal_items (proposal_id, seq, gstin)` — an item carries its proposal's GSTIN for that.
+SQLite keeps single-column keys (an autoincrement id must be the whole key there).
+
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
+
+# PostgreSQL: each table's primary key with its distribution column (docs/SCALE.md)
+DISTRIBUTED_KEYS = {
+    "proposals": ("id", "gstin"),
+    "proposal_items": ("proposal_id", "seq", "gstin"),
+}
 
 
 def upgrade() -> None:
@@ -55,6 +66,7 @@ def upgrade() -> None:
         "proposal_items",
         sa.Column("proposal_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("gstin", sa.String(15), nullable=False),
         sa.Column("record_id", sa.BigInteger(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=True),
         sa.Column("held_action", sa.String(1), nullable=True),
@@ -69,6 +81,12 @@ def upgrade() -> None:
         sa.Column("rtnprd", sa.String(6), nullable=True),
         sa.PrimaryKeyConstraint("proposal_id", "seq", name=op.f("pk_proposal_items")),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        for table, key in DISTRIBUTED_KEYS.items():
+            op.execute(
+                f"ALTER TABLE {table} DROP CONSTRAINT pk_{table}, "
+                f"ADD CONSTRAINT pk_{table} PRIMARY KEY ({', '.join(key)})"
+            )
 
 
 def downgrade() -> None:

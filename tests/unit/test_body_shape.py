@@ -1,0 +1,95 @@
+"""The request-body walk (api/body.py) refuses exactly what the node-by-node walk refused, with
+the same message, and the visible-text check (domain/text.py) finds exactly what the
+character-by-character scan finds (issue 13: both run over every node of a lakh of documents).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gstims.api.body import _check_shape
+from gstims.api.envelope import BadRequest
+from gstims.domain.text import text_problem
+
+MAX_DEPTH, MAX_STRING = 4, 6
+
+
+def node_by_node(data: Any, max_depth: int, max_string: int) -> list[str]:
+    """Every refusal of the walk as it was before issue 13 (every node on the stack, every path
+    spelt), which raised the first it met."""
+    found: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > max_depth:
+            found.append(f"JSON nested too deep at {path}")
+        if isinstance(node, str):
+            if "\x00" in node:
+                found.append(f"string at {path} contains a NUL character")
+            if len(node) > max_string:
+                found.append(f"string at {path} is {len(node):,} characters; at most {max_string}")
+        elif isinstance(node, Mapping):
+            for key, value in node.items():
+                if len(key) > max_string:
+                    found.append(f"a key at {path} is {len(key):,} characters")
+                stack.append((value, f"{path}.{key}", depth + 1))
+        elif isinstance(node, list):
+            stack.extend((value, f"{path}[{i}]", depth + 1) for i, value in enumerate(node))
+    return found
+
+
+def message(walk: Any, data: Any) -> str | None:
+    try:
+        walk(data, MAX_DEPTH, MAX_STRING)
+    except BadRequest as exc:
+        return str(exc)
+    return None
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(alphabet="ab\x00", max_size=8)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.text(alphabet="kx", max_size=8), children, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values)
+def test_the_body_walk_refuses_what_the_node_by_node_walk_refused(data: Any) -> None:
+    refusal, every = message(_check_shape, data), node_by_node(data, MAX_DEPTH, MAX_STRING)
+    assert (refusal is None) == (every == [])
+    assert refusal is None or refusal in every  # of several problems, one is named
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"a": [[[[["x"]]]]]}, "JSON nested too deep at $.a[0][0][0][0]"),
+        ({"a": [{"b": "1234567"}]}, "string at $.a[0].b is 7 characters; at most 6"),
+        ({"a": ["x\x00"]}, "string at $.a[0] contains a NUL character"),
+        ({"kkkkkkk": 1}, "a key at $ is 7 characters"),
+    ],
+)
+def test_a_refusal_names_the_place(data: Any, expected: str) -> None:
+    assert message(_check_shape, data) == expected
+
+
+def character_by_character(text: str) -> str | None:
+    for position, char in enumerate(text):
+        if unicodedata.category(char) in {"Cc", "Cf", "Cs"}:
+            return f"contains the invisible character U+{ord(char):04X} at position {position}"
+    return None
+
+
+@given(st.text())
+def test_the_visible_text_check_finds_what_the_full_scan_finds(text: str) -> None:
+    assert text_problem(text) == character_by_character(text)
