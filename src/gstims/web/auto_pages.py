@@ -25,10 +25,9 @@ from gstims.formats.follow_up_excel import follow_up_workbook, sheet_name
 from gstims.services import auto_actions
 from gstims.services.errors import NotFound, ServiceError
 from gstims.services.follow_up import supplier_follow_up
-from gstims.services.taxpayers import Principal
 from gstims.web.render import HEADERS, flash, page, redirect, shell
 from gstims.web.return_pages import XLSX
-from gstims.web.security import check_csrf, granted, signed_in
+from gstims.web.security import granted, posted, signed_in
 
 router = APIRouter()
 SHOWN_REFUSED = 50  # refused records listed per rule on the page
@@ -63,15 +62,6 @@ def rules_page(request: Request, gstin: str) -> Response:
     )
 
 
-async def _posted(request: Request, gstin: str) -> tuple[str, Any, Principal]:
-    form = await request.form()
-    with request.app.state.db.uow(write=False) as uow:
-        user = signed_in(request, uow)
-        gstin = granted(user, gstin, request)
-    check_csrf(request, form)
-    return gstin, form, user
-
-
 def _in_one_transaction(request: Request, fn: Any, *args: Any) -> Any:
     with request.app.state.db.transaction() as uow:
         return fn(uow, *args)
@@ -79,7 +69,7 @@ def _in_one_transaction(request: Request, fn: Any, *args: Any) -> Any:
 
 @router.post("/g/{gstin}/rules")
 async def save_rules(request: Request, gstin: str) -> Response:
-    gstin, form, user = await _posted(request, gstin)
+    gstin, form, user = await posted(request, gstin)
     text = str(form.get("rules") or "")[: MAX_RULES_TEXT + 1]
     try:
         if len(text) > MAX_RULES_TEXT:
@@ -112,7 +102,7 @@ async def save_rules(request: Request, gstin: str) -> Response:
 
 @router.post("/g/{gstin}/rules/apply")
 async def apply_rules(request: Request, gstin: str) -> Response:
-    gstin, _, user = await _posted(request, gstin)
+    gstin, _, user = await posted(request, gstin)
 
     def work(uow: Any) -> auto_actions.Applied:
         kept = auto_actions.rule_set(uow, auto_actions.gstin_scope(gstin))

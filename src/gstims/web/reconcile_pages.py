@@ -26,10 +26,9 @@ from gstims.domain.records import Action
 from gstims.formats.register import MAX_BYTES
 from gstims.services import approvals, books, reconcile
 from gstims.services.errors import ServiceError
-from gstims.services.taxpayers import Principal
 from gstims.web.approval_pages import submitted_message
 from gstims.web.render import flash, page, redirect, shell, url
-from gstims.web.security import PageNotFound, check_csrf, granted, signed_in
+from gstims.web.security import PageNotFound, granted, posted, signed_in
 
 router = APIRouter()
 SHOWN = 200  # results listed on the page at once
@@ -124,17 +123,8 @@ def _run_view(run: reconcile.Run, params: Any) -> dict[str, Any]:
 
 
 async def _posted(request: Request, gstin: str) -> tuple[str, FormData, str]:
-    gstin, form, user = await _posted_by(request, gstin)
+    gstin, form, user = await posted(request, gstin)
     return gstin, form, user.name
-
-
-async def _posted_by(request: Request, gstin: str) -> tuple[str, FormData, Principal]:
-    form = await request.form()
-    with request.app.state.db.uow(write=False) as uow:
-        user = signed_in(request, uow)
-        gstin = granted(user, gstin, request)
-    check_csrf(request, form)
-    return gstin, form, user
 
 
 def _in_one_transaction(request: Request, fn: Any, *args: Any) -> Any:
@@ -213,7 +203,7 @@ async def run(request: Request, gstin: str) -> Response:
 
 @router.post("/g/{gstin}/reconcile/apply")
 async def apply(request: Request, gstin: str) -> Response:
-    gstin, form, user = await _posted_by(request, gstin)
+    gstin, form, user = await posted(request, gstin)
     run_id = _run_id(str(form.get("run") or ""))
     if run_id is None:
         raise PageNotFound("The form names no reconciliation.")

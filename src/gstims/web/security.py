@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
+from starlette.datastructures import FormData
 
 from gstims.api.access import needed
 from gstims.services.access import RoleRefused, require
@@ -118,6 +119,17 @@ def granted(principal: Principal, gstin: str, request: Request) -> str:
         return require(principal, wanted, capability)
     except RoleRefused as exc:
         raise PageForbidden(f"Your role does not allow this: {exc.message}.") from exc
+
+
+async def posted(request: Request, gstin: str) -> tuple[str, FormData, Principal]:
+    """A form POSTed to a GSTIN's page: the GSTIN once the user's role holds what the route
+    needs, the form once its CSRF token holds, and the user."""
+    form = await request.form()
+    with request.app.state.db.uow(write=False) as uow:
+        user = signed_in(request, uow)
+        gstin = granted(user, gstin, request)
+    check_csrf(request, form)
+    return gstin, form, user
 
 
 def safe_next(url: object) -> str:
