@@ -59,6 +59,9 @@ class Environment:
     gstn_file_url_seconds: int = 3600  # GSTIMS_GSTN_FILE_URL_SECONDS: a file URL's life
     gstn_random_otp: bool = False  # GSTIMS_GSTN_RANDOM_OTP: sandbox OTPs random, not 575757
     gstn_numeric_status: bool = False  # GSTIMS_GSTN_NUMERIC_STATUS: status_cd as 1 / 0
+    # issue 13: the clock moves in batches of taxpayers, each its own transaction
+    clock_batch: int = 500  # GSTIMS_CLOCK_BATCH: taxpayers per step of a clock move
+    clock_pause_ms: int = 0  # GSTIMS_CLOCK_PAUSE_MS: tests only, a pause between the steps
 
     @classmethod
     def read(cls, environ: Mapping[str, str]) -> Environment:
@@ -88,6 +91,8 @@ class Environment:
                 ("sqlite_max_save_documents", "GSTIMS_SQLITE_MAX_SAVE_DOCUMENTS"),
                 ("session_idle_minutes", "GSTIMS_SESSION_IDLE_MINUTES"),
                 ("session_hours", "GSTIMS_SESSION_HOURS"),
+                ("clock_batch", "GSTIMS_CLOCK_BATCH"),
+                ("clock_pause_ms", "GSTIMS_CLOCK_PAUSE_MS"),
             )
         }
         new_password = value("GSTIMS_NEW_PASSWORD", lambda _: None)

@@ -19,7 +19,6 @@ NOT_YET_MOVED = {
     "tokens.py",
     "as_held.py",
     "books.py",
-    "clock.py",
     "gstr3b.py",
     "reconcile.py",
     "supplier.py",

@@ -49,6 +49,7 @@ HEADS = ("igst", "cgst", "sgst", "cess")
 class Generated:
     reference_id: str
     statement: Gstr2B
+    records: int = 0  # how many records the generation selected
 
 
 def generate_2b(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
@@ -100,7 +101,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
         declarations=_declarations(rows),
     )
     uow.requests.record(reference, recipient, "GEN2B", processed=len(rows), errors=[], day=today)
-    return Generated(reference, statement)
+    return Generated(reference, statement, len(rows))
 
 
 _entry = partial(tuple.__new__, Entry)  # Entry(record, state, route, trade name), a lakh times

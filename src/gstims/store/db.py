@@ -8,7 +8,8 @@ what the first wrote and gets `IMSSAV0010`).
 
 A unit of work reaches the repositories on its connection, where every query lives:
 `records`, `audit` and `requests` (the IMS use cases), `taxpayers`, `returns` and `users`,
-`drafts` (what a supplier saved and has not filed), `gstr2b` (the kept generations) and `dashboard` (the dashboard's read model).
+`drafts` (what a supplier saved and has not filed), `gstr2b` (the kept generations),
+`dashboard` (the dashboard's read model) and `clock` (the sandbox clock's events and results).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from gstims.codec import loads, to_json_bytes
 from gstims.settings import environment
+from gstims.store.clock import ClockRuns
 from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
 from gstims.store.records import Audit, Records
@@ -199,6 +201,10 @@ class UnitOfWork:
     @property
     def users(self) -> Users:
         return Users(self.conn)
+
+    @property
+    def clock(self) -> ClockRuns:
+        return ClockRuns(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""

@@ -24,7 +24,7 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +38,9 @@ from gstims.store.records.audit import Audit
 from gstims.store.records.mapping import period_int, select_record_rows
 from gstims.store.records.staging import SignedLoad
 from gstims.store.tables import records, taxpayers
+
+Tally = Callable[[Any], None]
+"""Told a selection of records before a set-based change (the clock counts it by recipient)."""
 
 
 class Records:
@@ -179,12 +182,18 @@ class Records:
         update_grouped(self.conn, records, groups, increment=increment)
         self.bump_ims_version([recipient])
 
-    def expire_pending(self, day: date, *, actor: str, at: datetime, note: str) -> int:
-        """R-ACT-4: the expired Pending records back to No action, each with its entry."""
+    def expire_pending(
+        self, day: date, *, actor: str, at: datetime, note: str, tally: Tally | None = None
+    ) -> int:
+        """R-ACT-4: the expired Pending records back to No action, each with its entry.
+
+        Set-based however many recipients: `tally` sees the selection first (the clock writes
+        its per-recipient counts by one INSERT ... SELECT), their IMS versions are bumped by one
+        UPDATE over it, then the records change."""
         expired = selections.pending_expired(day)
-        recipients = self._recipients(expired)
-        if not recipients:
-            return 0
+        if tally is not None:
+            tally(expired)
+        self._bump_ims_version_where(expired)
         Audit(self.conn).copy_where(
             expired, Action.NO_ACTION.value, actor=actor, day=day, at=at, note=note
         )
@@ -198,19 +207,18 @@ class Records:
                 version=records.c.version + 1,
             )
         ).rowcount
-        self.bump_ims_version(recipients)
         return count
 
-    def time_bar(self, day: date) -> int:
-        """R-ACT-5, R-IN-5f: past the 16(4) limit, the records leave IMS as time-barred."""
+    def time_bar(self, day: date, *, tally: Tally | None = None) -> int:
+        """R-ACT-5, R-IN-5f: past the 16(4) limit, the records leave IMS as time-barred (set-based
+        as `expire_pending` is)."""
         barred = selections.time_barred(day)
-        recipients = self._recipients(barred)
-        if not recipients:
-            return 0
+        if tally is not None:
+            tally(barred)
+        self._bump_ims_version_where(barred)
         count = self.conn.execute(
             update(records).where(barred).values(route=Route.TIME_BARRED.value, time_barred=True)
         ).rowcount
-        self.bump_ims_version(recipients)
         return count
 
     def signed_load(self) -> SignedLoad:
@@ -226,10 +234,14 @@ class Records:
                 .values(ims_version=taxpayers.c.ims_version + 1)
             )
 
-    def _recipients(self, where: Any) -> list[str]:
-        return [
-            r for (r,) in self.conn.execute(select(records.c.recipient).where(where).distinct())
-        ]
+    def _bump_ims_version_where(self, where: Any) -> None:
+        """Bump the IMS version of every recipient with a record `where` selects, in one UPDATE
+        (no list of recipients in memory)."""
+        self.conn.execute(
+            update(taxpayers)
+            .where(taxpayers.c.gstin.in_(select(records.c.recipient).where(where)))
+            .values(ims_version=taxpayers.c.ims_version + 1)
+        )
 
 
 def _of_return(supplier: str, origin: Origin, period: Period) -> Any:
