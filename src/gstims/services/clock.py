@@ -29,11 +29,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from gstims.domain.calendar import (
+    GSTR2B_DAY,
     Period,
     gstr2b_date,
     months_of,
@@ -44,7 +45,13 @@ from gstims.domain.clock import DAILY_ORDER, Event, rule_37a_deadline, schedule
 from gstims.domain.records import Kind
 from gstims.domain.sequence import gen2b_refusal
 from gstims.domain.taxpayer import Taxpayer
-from gstims.services.context import SYSTEM, filing_facts_of, taxpayers_after, taxpayers_by_gstin
+from gstims.services.context import (
+    SYSTEM,
+    filing_facts_of,
+    taxpayers_after,
+    taxpayers_by_gstin,
+    taxpayers_of,
+)
 from gstims.services.errors import Conflict
 from gstims.services.gstr2b import generate
 from gstims.settings import environment
@@ -111,18 +118,24 @@ def move_clock(
             time.sleep(settings.clock_pause_ms / 1000)
 
 
-def advance_clock(uow: UnitOfWork, target: date, *, batch: int = 500) -> list[EventRun]:
+def advance_clock(
+    uow: UnitOfWork, target: date, *, batch: int = 500, everyone: bool = False
+) -> list[EventRun]:
     """Move the clock to `target` in the caller's one transaction (tests, demos)."""
     runs: list[EventRun] = []
     while True:
-        step = clock_step(uow, target, batch=batch)
+        step = clock_step(uow, target, batch=batch, everyone=everyone)
         runs += step.runs
         if step.finished:
             return runs
 
 
-def clock_step(uow: UnitOfWork, target: date, *, batch: int) -> Step:
-    """Run what is left of the move to `target`, at most `batch` taxpayers' worth of it."""
+def clock_step(uow: UnitOfWork, target: date, *, batch: int, everyone: bool = False) -> Step:
+    """Run what is left of the move to `target`, at most `batch` taxpayers' worth of it.
+
+    The 2B drafts of a day other than the 14th look only at the taxpayers that can have one
+    (`_draft_candidates`); `everyone` looks at every taxpayer every day (the plain path, which
+    a test holds equal)."""
     uow.lock([CLOCK_LOCK])
     today = uow.today()
     if target < today:
@@ -141,8 +154,9 @@ def clock_step(uow: UnitOfWork, target: date, *, batch: int) -> Step:
             counts.update(_WHOLE.get(event, _nothing)(uow, day))
             done, budget = True, budget - 1
         else:
-            tps = taxpayers_after(uow, cursor, budget)
-            got, results = batched(uow, day, tps)
+            pager, handler = batched
+            tps = pager(uow, day, cursor, budget, everyone)
+            got, results = handler(uow, day, tps)
             uow.clock.add_results(day, event.value, results)
             counts.update(got)
             cursor = tps[-1].gstin if tps else cursor
@@ -354,7 +368,29 @@ _WHOLE: dict[Event, Callable[[UnitOfWork, date], Counts]] = {
     Event.PENDING_EXPIRY: expire_pending,
     Event.TIME_BAR: time_bar,
 }
-_BATCHED: dict[Event, Callable[[UnitOfWork, date, Sequence[Taxpayer]], tuple[Counts, Results]]] = {
-    Event.RULE_37A: rule_37a,
-    Event.GSTR2B_DRAFTS: draft_2bs,
+
+
+def _taxpayers(
+    uow: UnitOfWork, day: date, after: str | None, limit: int, everyone: bool
+) -> list[Taxpayer]:
+    return taxpayers_after(uow, after, limit)
+
+
+def _draft_candidates(
+    uow: UnitOfWork, day: date, after: str | None, limit: int, everyone: bool
+) -> list[Taxpayer]:
+    """Who may have a 2B to draft on `day`: on the 14th (R-CAL-2) everyone; on another day
+    only a taxpayer whose draft waited for a GSTR-3B filed since the last day's events
+    (filed on or after the day before; R-2B-1), or that has no 2B yet (registered late, or a
+    sandbox started after a 14th). Anyone else's next 2B was drafted, or refused, on a day
+    whose events already ran: nothing changed for it since."""
+    since = None if everyone or day.day == GSTR2B_DAY else day - timedelta(days=1)
+    return taxpayers_of(uow.clock.draft_candidates(after, limit, since))
+
+
+Pager = Callable[[UnitOfWork, date, str | None, int, bool], list[Taxpayer]]
+Handler = Callable[[UnitOfWork, date, Sequence[Taxpayer]], tuple[Counts, Results]]
+_BATCHED: dict[Event, tuple[Pager, Handler]] = {
+    Event.RULE_37A: (_taxpayers, rule_37a),
+    Event.GSTR2B_DRAFTS: (_draft_candidates, draft_2bs),
 }

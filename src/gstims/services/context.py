@@ -39,7 +39,11 @@ def taxpayers_by_gstin(uow: UnitOfWork, gstins: Iterable[str]) -> dict[str, Taxp
 
 def taxpayers_after(uow: UnitOfWork, after: str | None, limit: int) -> list[Taxpayer]:
     """The next `limit` taxpayers in GSTIN order after `after`: a batch, by keyset."""
-    return [_taxpayer(row) for row in uow.taxpayers.page(after, limit)]
+    return taxpayers_of(uow.taxpayers.page(after, limit))
+
+
+def taxpayers_of(rows: Iterable[Mapping[Any, Any]]) -> list[Taxpayer]:
+    return [_taxpayer(row) for row in rows]
 
 
 def _taxpayer(row: Mapping[Any, Any]) -> Taxpayer:

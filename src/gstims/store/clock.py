@@ -9,6 +9,9 @@ add_results(day, event, rows)           what the event did to each taxpayer of a
 tally(day, event, outcome, where)       one row per recipient of the records `where` selects,
                                         with their count, by one INSERT ... SELECT
 results(...)                            the results, filtered and paged by keyset
+draft_candidates(after, limit, since)   the next taxpayers (keyset) that may have a 2B to
+                                        draft: every one, or (`since`) only those with a
+                                        GSTR-3B filed on or after `since` or with no 2B yet
 drafted_periods(gstins)                 YYYYMM of the 2Bs each of these taxpayers has
 filed_3b(gstins)                        YYYYMM of the GSTR-3Bs each has filed
 reversals_of(suppliers)                 (recipient, supplier, period) already reversed
@@ -47,6 +50,7 @@ from gstims.store.tables import (
     itc_adjustments,
     records,
     returns,
+    taxpayers,
 )
 
 MAX_PAGE = 1000
@@ -152,6 +156,23 @@ class ClockRuns:
         return self.conn.execute(query).mappings().all()
 
     # -- what the events read, a batch of taxpayers at a time -----------------------------------
+
+    def draft_candidates(
+        self, after: str | None, limit: int, since: date | None
+    ) -> Sequence[RowMapping]:
+        query = select(taxpayers).order_by(taxpayers.c.gstin).limit(limit)
+        if after is not None:
+            query = query.where(taxpayers.c.gstin > after)
+        if since is not None:
+            filed_since = select(returns.c.gstin).where(
+                returns.c.gstin == taxpayers.c.gstin,
+                returns.c.form == "GSTR3B",
+                returns.c.status == "filed",
+                returns.c.filed_on >= since,
+            )
+            drafted = select(gstr2b.c.recipient).where(gstr2b.c.recipient == taxpayers.c.gstin)
+            query = query.where(or_(filed_since.exists(), ~drafted.exists()))
+        return self.conn.execute(query).mappings().all()
 
     def drafted_periods(self, gstins: Sequence[str]) -> dict[str, set[int]]:
         have: dict[str, set[int]] = {g: set() for g in gstins}
