@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from tests.conftest import postgres_database, sqlite_database
 from tests.integration.clock_checks import (
     PERIOD,
@@ -27,7 +28,9 @@ from gstims.domain.clock import Event
 from gstims.domain.gstin import make_gstin
 from gstims.domain.records import Kind
 from gstims.services import clock
+from gstims.services import gstr2b as gstr2b_service
 from gstims.store.records.mapping import period_int
+from gstims.store.tables import gstr2b, requests
 
 DRAFTS = Event.GSTR2B_DRAFTS
 
@@ -175,7 +178,7 @@ def test_r_2b_8_rule_37a_over_fifty_unfiled_suppliers_in_batches(db):
     ]
 
 
-def drafts_over_a_season(db, *, everyone: bool) -> list[tuple]:
+def drafts_over_a_season(db, *, plain: bool) -> list[tuple]:
     """Drafts on the 14th, drafts that waited for a late GSTR-3B, a taxpayer registered late."""
     r2, r3 = party(1), party(2)
     box = Sandbox(db, today="01-10-2025")
@@ -184,7 +187,7 @@ def drafts_over_a_season(db, *, everyone: bool) -> list[tuple]:
 
     def move(day: str) -> None:
         with db.transaction() as uow:
-            clock.advance_clock(uow, box_day(day), batch=2, everyone=everyone)
+            clock.advance_clock(uow, box_day(day), batch=2, plain=plain)
 
     move("31-10-2025")
     box.save(S1, "102025", doc("INV-1", "15-10-2025", to=R_), doc("INV-2", "16-10-2025", to=r2))
@@ -213,10 +216,10 @@ R_ = party(0)
 
 def test_the_14th_or_a_filed_3b_finds_every_draft_the_daily_scan_of_everyone_finds(db, tmp_path):
     """Rule: R-2B-1, R-CLK — the candidates' fast path drafts what scanning everyone drafts."""
-    fast = drafts_over_a_season(db, everyone=False)
+    fast = drafts_over_a_season(db, plain=False)
     twin, drop = twin_database(db, tmp_path)
     try:
-        plain = drafts_over_a_season(twin, everyone=True)
+        plain = drafts_over_a_season(twin, plain=True)
     finally:
         drop()
     assert fast == plain
@@ -237,3 +240,35 @@ def twin_database(db, tmp_path):
         schema.drop()
 
     return twin, drop
+
+
+def kept_2bs(db) -> list[tuple]:
+    columns = ("recipient", "period", "version", "generated_on", "ims_version", "content")
+    columns += ("table4", "members", "declarations")
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.select(gstr2b).order_by(gstr2b.c.recipient)).mappings().all()
+        asked = conn.execute(
+            sa.select(
+                requests.c.gstin, requests.c.kind, requests.c.status, requests.c.proc_cnt
+            ).order_by(requests.c.gstin)
+        ).all()
+    return [tuple(r[c] for c in columns) for r in rows] + [tuple(a) for a in asked]
+
+
+def test_the_batchs_2bs_generated_together_equal_each_generated_alone(db, tmp_path, monkeypatch):
+    """Rule: R-2B-1, R-2B-2 — `generate_many` (groups of at most 100 records here, a larger
+    recipient alone) keeps exactly the 2Bs and requests `generate` keeps one by one."""
+    monkeypatch.setattr(gstr2b_service, "GROUP_RECORDS", 100)
+    network(db)
+    with db.transaction() as uow:
+        clock.advance_clock(uow, THE_14TH, batch=25)
+    twin, drop = twin_database(db, tmp_path)
+    try:
+        network(twin)
+        with twin.transaction() as uow:
+            clock.advance_clock(uow, THE_14TH, batch=25, plain=True)
+        plain = kept_2bs(twin)
+    finally:
+        drop()
+    fast = kept_2bs(db)
+    assert len(fast) == 120 and fast == plain

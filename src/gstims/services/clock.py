@@ -53,7 +53,7 @@ from gstims.services.context import (
     taxpayers_of,
 )
 from gstims.services.errors import Conflict
-from gstims.services.gstr2b import generate
+from gstims.services.gstr2b import generate, generate_many
 from gstims.settings import environment
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import period_int, period_of
@@ -119,23 +119,24 @@ def move_clock(
 
 
 def advance_clock(
-    uow: UnitOfWork, target: date, *, batch: int = 500, everyone: bool = False
+    uow: UnitOfWork, target: date, *, batch: int = 500, plain: bool = False
 ) -> list[EventRun]:
     """Move the clock to `target` in the caller's one transaction (tests, demos)."""
     runs: list[EventRun] = []
     while True:
-        step = clock_step(uow, target, batch=batch, everyone=everyone)
+        step = clock_step(uow, target, batch=batch, plain=plain)
         runs += step.runs
         if step.finished:
             return runs
 
 
-def clock_step(uow: UnitOfWork, target: date, *, batch: int, everyone: bool = False) -> Step:
+def clock_step(uow: UnitOfWork, target: date, *, batch: int, plain: bool = False) -> Step:
     """Run what is left of the move to `target`, at most `batch` taxpayers' worth of it.
 
-    The 2B drafts of a day other than the 14th look only at the taxpayers that can have one
-    (`_draft_candidates`); `everyone` looks at every taxpayer every day (the plain path, which
-    a test holds equal)."""
+    The plain path (`plain`) looks at every taxpayer every day and generates each 2B by
+    itself; the fast one, on a day other than the 14th, only at the taxpayers that can have a
+    2B to draft (`_draft_candidates`), and generates a batch's 2Bs together
+    (`gstr2b.generate_many`). A test holds the two equal."""
     uow.lock([CLOCK_LOCK])
     today = uow.today()
     if target < today:
@@ -155,8 +156,8 @@ def clock_step(uow: UnitOfWork, target: date, *, batch: int, everyone: bool = Fa
             done, budget = True, budget - 1
         else:
             pager, handler = batched
-            tps = pager(uow, day, cursor, budget, everyone)
-            got, results = handler(uow, day, tps)
+            tps = pager(uow, day, cursor, budget, plain)
+            got, results = handler(uow, day, tps, plain)
             uow.clock.add_results(day, event.value, results)
             counts.update(got)
             cursor = tps[-1].gstin if tps else cursor
@@ -248,7 +249,9 @@ def _nothing(uow: UnitOfWork, day: date) -> Counts:
 # -- the events done a batch of taxpayers at a time --------------------------------------------
 
 
-def rule_37a(uow: UnitOfWork, day: date, suppliers: Sequence[Taxpayer]) -> tuple[Counts, Results]:
+def rule_37a(
+    uow: UnitOfWork, day: date, suppliers: Sequence[Taxpayer], plain: bool = False
+) -> tuple[Counts, Results]:
     """R-2B-8: reverse ITC from suppliers whose 3B of last FY is unfiled by 30 September.
 
     The check runs on 1 October (`rule_37a_deadline`): a supplier that files ON 30 September
@@ -334,30 +337,40 @@ def _return_periods(tp: Taxpayer, months: list[Period]) -> list[Period]:
     return [p for p in periods if p >= first]
 
 
-def draft_2bs(uow: UnitOfWork, day: date, tps: Sequence[Taxpayer]) -> tuple[Counts, Results]:
+def draft_2bs(
+    uow: UnitOfWork, day: date, tps: Sequence[Taxpayer], *, plain: bool = False
+) -> tuple[Counts, Results]:
     """R-2B-1: on the 14th, and for drafts that waited for a previous 3B, generate each 2B of
-    this batch of taxpayers; a result per 2B drafted (which marks it done)."""
+    this batch of taxpayers; a result per 2B drafted (which marks it done).
+
+    The batch's 2Bs are generated together (`gstr2b.generate_many`, a few queries for the
+    lot); `plain` generates them one by one (`generate`), which a test holds equal."""
     have = uow.clock.drafted_periods([tp.gstin for tp in tps])
     facts_of = filing_facts_of(uow, {tp.gstin: tp for tp in tps})
-    made: Results = []
+    wanted: list[tuple[str, Period]] = []
     for tp in tps:
         facts = facts_of[tp.gstin]
         period = return_period(tp.first_month, tp.frequency)
         while gstr2b_date(period) <= day:
             if period_int(period) not in have[tp.gstin] and period not in facts.gstr3b_filed:
                 if gen2b_refusal(facts, period, day) is None:
-                    generated = generate(uow, tp.gstin, period)
-                    made.append(
-                        {
-                            "gstin": tp.gstin,
-                            "outcome": "drafted",
-                            "period": period_int(period),
-                            "count": generated.records,
-                        }
-                    )
+                    wanted.append((tp.gstin, period))
                 break  # later periods wait for this one's 3B
             period = next_return_period(period, tp.frequency)
-    return {"drafted": len(made)}, made
+    if plain:
+        made = [generate(uow, gstin, period) for gstin, period in wanted]
+    else:
+        made = generate_many(uow, wanted)
+    results = [
+        {
+            "gstin": g.statement.recipient,
+            "outcome": "drafted",
+            "period": period_int(g.statement.period),
+            "count": g.records,
+        }
+        for g in made
+    ]
+    return {"drafted": len(made)}, results
 
 
 def _due(event: Event, day: date) -> bool:
@@ -371,26 +384,26 @@ _WHOLE: dict[Event, Callable[[UnitOfWork, date], Counts]] = {
 
 
 def _taxpayers(
-    uow: UnitOfWork, day: date, after: str | None, limit: int, everyone: bool
+    uow: UnitOfWork, day: date, after: str | None, limit: int, plain: bool
 ) -> list[Taxpayer]:
     return taxpayers_after(uow, after, limit)
 
 
 def _draft_candidates(
-    uow: UnitOfWork, day: date, after: str | None, limit: int, everyone: bool
+    uow: UnitOfWork, day: date, after: str | None, limit: int, plain: bool
 ) -> list[Taxpayer]:
     """Who may have a 2B to draft on `day`: on the 14th (R-CAL-2) everyone; on another day
     only a taxpayer whose draft waited for a GSTR-3B filed since the last day's events
     (filed on or after the day before; R-2B-1), or that has no 2B yet (registered late, or a
     sandbox started after a 14th). Anyone else's next 2B was drafted, or refused, on a day
     whose events already ran: nothing changed for it since."""
-    since = None if everyone or day.day == GSTR2B_DAY else day - timedelta(days=1)
+    since = None if plain or day.day == GSTR2B_DAY else day - timedelta(days=1)
     return taxpayers_of(uow.clock.draft_candidates(after, limit, since))
 
 
 Pager = Callable[[UnitOfWork, date, str | None, int, bool], list[Taxpayer]]
-Handler = Callable[[UnitOfWork, date, Sequence[Taxpayer]], tuple[Counts, Results]]
+Handler = Callable[[UnitOfWork, date, Sequence[Taxpayer], bool], tuple[Counts, Results]]
 _BATCHED: dict[Event, tuple[Pager, Handler]] = {
     Event.RULE_37A: (_taxpayers, rule_37a),
-    Event.GSTR2B_DRAFTS: (_draft_candidates, draft_2bs),
+    Event.GSTR2B_DRAFTS: (_draft_candidates, lambda u, d, t, p: draft_2bs(u, d, t, plain=p)),
 }

@@ -8,6 +8,8 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     count_in_ims(recipient)       GETCNT: (kind, amends consumed, SEZ, action, count)
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
     for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
+    for_2bs(recipients, period)   the same for several recipients at once (recipient column added)
+    count_for_2bs(recipients, p)  how many records each of their 2Bs of period `p` reads
     find(recipient, id)           one of the recipient's records, or None
     facts(ids, columns)           more columns of a few records, by id
     of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
@@ -113,6 +115,27 @@ class Records:
         """The records a GSTR-2B of `period` reads (R-2B-2), each as (its DENSE columns then
         the `extra` ones, its SPARSE columns): see `mapping.select_record_rows`."""
         return select_record_rows(self.conn, selections.for_2b(recipient, period), extra)
+
+    def for_2bs(
+        self, recipients: Sequence[str], period: Period, extra: Sequence[str] = ()
+    ) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+        """`for_2b` of several recipients in one selection; put "recipient" in `extra` to
+        tell them apart."""
+        where = and_(
+            selections.for_2b(None, period), in_values(self.conn, records.c.recipient, recipients)
+        )
+        return select_record_rows(self.conn, where, extra)
+
+    def count_for_2bs(self, recipients: Sequence[str], period: Period) -> dict[str, int]:
+        query = (
+            select(records.c.recipient, func.count())
+            .where(
+                selections.for_2b(None, period),
+                in_values(self.conn, records.c.recipient, recipients),
+            )
+            .group_by(records.c.recipient)
+        )
+        return {r: int(n) for r, n in self.conn.execute(query)}
 
     def find(self, recipient: str, record_id: int) -> RowMapping | None:
         query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)
