@@ -287,6 +287,9 @@ def run(url: str, args: argparse.Namespace) -> None:
     print(f"  {'  per taxpayer':<44} {took / t * 1000:9.2f} ms", flush=True)
     forked("check: every 2B drafted once", lambda: check(url))
     forked("largest recipient's GEN2B alone", lambda: regenerate_largest(url))
+    if args.until_14th:
+        print(f"  uptime: {os.popen('uptime').read().strip()}", flush=True)
+        return
     start = time.perf_counter()
     forked("SAVE wave (one SAVE per recipient)", lambda: save_wave(url, 10_000))
     print(
@@ -310,6 +313,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=3)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--until-14th", action="store_true", help="stop after the 14th")
     parser.add_argument(
         "--sample-20th", type=int, default=0, help="on the 20th only the 5 largest and N others"
     )
