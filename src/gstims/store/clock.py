@@ -108,9 +108,10 @@ class ClockRuns:
                 insert(clock_results), [{"day": day, "event": event, **r} for r in rows]
             )
 
-    def tally(self, day: date, event: str, outcome: str, where: Any) -> None:
-        """One result per recipient of the records `where` selects, with how many it has."""
-        self.conn.execute(
+    def tally(self, day: date, event: str, outcome: str, where: Any) -> int:
+        """One result per recipient of the records `where` selects, with how many it has;
+        answers how many recipients."""
+        return self.conn.execute(
             insert(clock_results).from_select(
                 ["day", "event", "gstin", "outcome", "count"],
                 select(
@@ -123,7 +124,7 @@ class ClockRuns:
                 .where(where)
                 .group_by(records.c.recipient),
             )
-        )
+        ).rowcount
 
     def results(
         self,

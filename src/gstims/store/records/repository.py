@@ -41,8 +41,9 @@ from gstims.store.records.mapping import period_int, select_record_rows
 from gstims.store.records.staging import SignedLoad
 from gstims.store.tables import records, taxpayers
 
-Tally = Callable[[Any], None]
-"""Told a selection of records before a set-based change (the clock counts it by recipient)."""
+Tally = Callable[[Any], int]
+"""Told a selection of records before a set-based change (the clock counts it by recipient);
+answers how many recipients it holds."""
 
 
 class Records:
@@ -214,8 +215,8 @@ class Records:
         its per-recipient counts by one INSERT ... SELECT), their IMS versions are bumped by one
         UPDATE over it, then the records change."""
         expired = selections.pending_expired(day)
-        if tally is not None:
-            tally(expired)
+        if not self._any(expired, tally):
+            return 0
         self._bump_ims_version_where(expired)
         Audit(self.conn).copy_where(
             expired, Action.NO_ACTION.value, actor=actor, day=day, at=at, note=note
@@ -236,8 +237,8 @@ class Records:
         """R-ACT-5, R-IN-5f: past the 16(4) limit, the records leave IMS as time-barred (set-based
         as `expire_pending` is)."""
         barred = selections.time_barred(day)
-        if tally is not None:
-            tally(barred)
+        if not self._any(barred, tally):
+            return 0
         self._bump_ims_version_where(barred)
         count = self.conn.execute(
             update(records).where(barred).values(route=Route.TIME_BARRED.value, time_barred=True)
@@ -256,6 +257,13 @@ class Records:
                 .where(taxpayers.c.gstin.in_(wanted[start : start + 1000]))
                 .values(ims_version=taxpayers.c.ims_version + 1)
             )
+
+    def _any(self, where: Any, tally: Tally | None) -> bool:
+        """Whether `where` selects any record (told to `tally` first, when there is one): a
+        day with nothing to expire or bar costs one read, not three."""
+        if tally is not None:
+            return tally(where) > 0
+        return self.conn.execute(select(records.c.id).where(where).limit(1)).first() is not None
 
     def _bump_ims_version_where(self, where: Any) -> None:
         """Bump the IMS version of every recipient with a record `where` selects, in one UPDATE
