@@ -80,6 +80,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     if refusal:
         raise Conflict(refusal.code, refusal.message)
     rows = uow.records.for_2b(recipient, period, ("route", "id"))
+    rows.sort(key=_by_id)  # the statement's order is the records' (not the database plan's)
     names = uow.taxpayers.names({r[0] for r, _ in rows})  # supplier: the first column
     entries = [
         _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
@@ -166,6 +167,7 @@ def _generate_group(uow: UnitOfWork, recipients: list[str], period: Period) -> l
     out, kept, asked = [], [], []
     for recipient in recipients:
         rows = rows_of.pop(recipient)
+        rows.sort(key=_by_id)
         entries = [
             _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
             for r, sparse in rows
@@ -199,6 +201,10 @@ def _generate_group(uow: UnitOfWork, recipients: list[str], period: Period) -> l
     uow.gstr2b.add_many(kept)
     uow.requests.record_many(asked)
     return out
+
+
+def _by_id(row: tuple[Sequence[Any], Sequence[Any]]) -> Any:
+    return row[0][-1]  # the record id, the last extra column
 
 
 _entry = partial(tuple.__new__, Entry)  # Entry(record, state, route, trade name), a lakh times

@@ -110,8 +110,9 @@ class ClockRuns:
 
     def tally(self, day: date, event: str, outcome: str, where: Any) -> int:
         """One result per recipient of the records `where` selects, with how many it has;
-        answers how many recipients."""
-        return self.conn.execute(
+        answers how many recipients (counted after: an INSERT ... SELECT's rowcount is -1
+        through SQLAlchemy on PostgreSQL)."""
+        self.conn.execute(
             insert(clock_results).from_select(
                 ["day", "event", "gstin", "outcome", "count"],
                 select(
@@ -124,7 +125,10 @@ class ClockRuns:
                 .where(where)
                 .group_by(records.c.recipient),
             )
-        ).rowcount
+        )
+        c = clock_results.c
+        counted = select(func.count()).where(c.day == day, c.event == event, c.outcome == outcome)
+        return int(self.conn.execute(counted).scalar_one())
 
     def results(
         self,
