@@ -188,8 +188,8 @@ def test_a_rule_set_scheduled_on_the_13th_runs_once_when_the_clock_passes_that_d
     box.today("12-11-2024")
     assert actions(box)["INV-1"] == "N"
     runs = box.today("13-11-2024")
-    assert [r.summary for r in runs if r.event == "auto_rules"] == [
-        f"auto-action rules: {R} 6 changed, 1 refused"
+    assert [dict(r.counts) for r in runs if r.event == "auto_rules"] == [
+        {"rule_runs": 1, "rule_changed": 6, "rule_refused": 1}
     ]
     assert actions(box)["INV-1"] == "A"
     box.act("INV-1", "N", user="asha")  # a person resets it: the rules do not come back
@@ -201,9 +201,12 @@ def test_a_rule_set_scheduled_on_the_13th_runs_once_when_the_clock_passes_that_d
     assert "rule:trusted supplier by asha" in actors
 
     december = box.today("13-12-2024")  # the next month's 13th: once more, for December
-    assert [r.summary for r in december if r.event == "auto_rules"] == [
-        f"auto-action rules: {R} 0 changed, 1 refused"  # the person's reset of INV-1 stays
+    assert [dict(r.counts) for r in december if r.event == "auto_rules"] == [
+        {"rule_runs": 1, "rule_changed": 0, "rule_refused": 1}  # the person's reset stays
     ]
+    with db.engine.connect() as conn:
+        kept = conn.execute(sa.select(auto_rule_runs.c.gstin, auto_rule_runs.c.summary))
+        assert sorted(kept) == [(R, "0 changed, 1 refused"), (R, "6 changed, 1 refused")]
     assert actions(box)["INV-1"] == "N"
 
 

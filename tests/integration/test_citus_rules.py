@@ -64,6 +64,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "recon_manual": ("distributed", "gstin", RECIPIENT),
     "gstn_downloads": ("distributed", "gstin", RECIPIENT),
     "gstn_return_saves": ("distributed", "gstin", RECIPIENT),
+    "clock_results": ("distributed", "gstin", RECIPIENT),  # what a clock event did to each
+    "auto_rule_runs": ("distributed", "gstin", RECIPIENT),  # a rule set's run per GSTIN and month
     # the supplier side: what must be unique or read per supplier across recipients
     "record_keys": ("distributed", "supplier", SUPPLIER),
     "addbacks": ("distributed", "supplier", SUPPLIER),
@@ -74,6 +76,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "api_tokens": ("reference",),
     "clock": ("reference",),
     "clock_runs": ("reference",),
+    "auto_rule_sets": ("reference",),  # small: one per GSTIN or CA user that keeps rules
     "gstn_clients": ("reference",),
     # the coordinator's own: sign-in and protocol state, never joined with tenant data
     "sessions": ("local",),

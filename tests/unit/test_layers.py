@@ -17,7 +17,6 @@ STORE_FACADE = {"gstims.store.db"}
 NOT_YET_MOVED = {
     "sessions.py",
     "tokens.py",
-    "clock.py",
     "taxpayers.py",
 }
 

@@ -15,14 +15,15 @@ from gstims.services.auto_actions import Applied, Plan, apply, dry_run, read_rul
 from gstims.store.db import UnitOfWork
 
 
-def run_scheduled(uow: UnitOfWork, day: date) -> str:
+def run_scheduled(uow: UnitOfWork, day: date) -> dict[str, int]:
     """The clock's event: each rule set scheduled on this day of the month is applied, for
-    each of its GSTINs, at most once a month (`auto_rule_runs`), as the user who saved it."""
+    each of its GSTINs, at most once a month (`auto_rule_runs`, which keeps what each run did
+    per GSTIN), as the user who saved it. Answers counts, bounded whatever the GSTINs (issue 13)."""
+    counts = {"rule_runs": 0, "rule_changed": 0, "rule_refused": 0}
     kept = uow.auto_rules.scheduled(day.day)
     if not kept:
-        return ""
+        return counts
     done = uow.auto_rules.ran(day.year * 100 + day.month)
-    ran = []
     for scope, definition, owner in kept:
         rules = read_rule_set(definition)
         for gstin in _gstins_of(uow, scope):
@@ -31,8 +32,10 @@ def run_scheduled(uow: UnitOfWork, day: date) -> str:
             result = apply(uow, gstin, rules, owner)
             summary = f"{result.applied} changed, {result.refused} refused"
             uow.auto_rules.mark_ran(scope, gstin, day, summary)
-            ran.append(f"{gstin} {summary}")
-    return f"auto-action rules: {'; '.join(ran)}" if ran else ""
+            counts["rule_runs"] += 1
+            counts["rule_changed"] += result.applied
+            counts["rule_refused"] += result.refused
+    return counts
 
 
 def _gstins_of(uow: UnitOfWork, scope: str) -> list[str]:
