@@ -603,22 +603,89 @@ def clock_show(database_url: DatabaseUrl = None) -> None:
 @clock_app.command("set")
 def clock_set(
     day: Annotated[str, typer.Argument(help="The new today, dd-mm-yyyy (forward only)")],
+    batch: Annotated[
+        int | None,
+        typer.Option(
+            help="Taxpayers per transaction (default $GSTIMS_CLOCK_BATCH, else 500)",
+            min=1,
+            max=100_000,
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Move the clock forward, running every day's events on the way (2B drafts, expiries...)."""
-    from gstims.services.clock import advance_clock
+    """Move the clock forward, running every day's events on the way (2B drafts, expiries...).
+
+    The events go through the taxpayers a batch at a time, each batch committed: stopped half
+    way, the same command (or a later day) finishes the rest, each 2B drafted once."""
+    from gstims.services.clock import move_clock
 
     target = _date(day, hint="DAY")
     db = _open(database_url)
     console = _console()
-    with console.status(f"moving the clock to {target:%d-%m-%Y}..."), db.transaction() as uow:
-        runs = advance_clock(uow, target)
+    with console.status(f"moving the clock to {target:%d-%m-%Y}..."):
+        runs = move_clock(db.transaction, target, batch=batch)
     table = Table(title=f"Events up to {target:%d-%m-%Y}", title_justify="left")
     for column in ("day", "event", "what happened"):
         table.add_column(column)
     for run in runs:
         table.add_row(f"{run.day:%d-%m-%Y}", run.event.value, run.summary)
     console.print(table if runs else f"today is {target:%d-%m-%Y}; no event had anything to do")
+
+
+@clock_app.command("results")
+def clock_results(
+    on: Annotated[str | None, typer.Option("--day", help="Only this day, dd-mm-yyyy")] = None,
+    event: Annotated[
+        str | None,
+        typer.Option(help="Only this event: pending_expiry, time_bar, rule_37a, gstr2b_drafts"),
+    ] = None,
+    gstin: Annotated[str | None, typer.Option(help="Only this taxpayer")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows", min=1, max=1000)] = 100,
+    after: Annotated[
+        str | None, typer.Option(help="Continue after this dd-mm-yyyy/event/GSTIN (a `next`)")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """What the clock's events did to each taxpayer (a 2B drafted, records expired...), paged."""
+    from gstims.domain.clock import Event
+    from gstims.services.clock import results
+
+    events = [e.value for e in Event]
+    if event is not None and event not in events:
+        raise typer.BadParameter(f"expected one of {', '.join(events)}", param_hint="--event")
+    key = None
+    if after is not None:
+        parts = after.split("/")
+        if len(parts) != 3 or parts[1] not in events:
+            raise typer.BadParameter("write it dd-mm-yyyy/event/GSTIN", param_hint="--after")
+        key = (_date(parts[0], hint="--after"), parts[1], parts[2].upper())
+    db = _open(database_url)
+    with db.uow(write=False) as uow:
+        rows = results(
+            uow,
+            day=_day(on, hint="--day"),
+            event=Event(event) if event else None,
+            gstin=gstin.strip().upper() if gstin else None,
+            after=key,
+            limit=limit,
+        )
+    table = Table(title="What the clock's events did", title_justify="left")
+    for column in ("day", "event", "gstin", "outcome", "period", "count"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            f"{r['day']:%d-%m-%Y}",
+            r["event"],
+            r["gstin"],
+            r["outcome"],
+            r["period"] or "",
+            str(r["count"]),
+        )
+    console = _console()
+    console.print(table if rows else "no results")
+    if len(rows) == limit:
+        last = rows[-1]
+        console.print(f"next: --after {last['day']:%d-%m-%Y}/{last['event']}/{last['gstin']}")
 
 
 # -- files (gstims.cli_files) -------------------------------------------------------------------

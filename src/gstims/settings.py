@@ -61,6 +61,9 @@ class Environment:
     gstn_numeric_status: bool = False  # GSTIMS_GSTN_NUMERIC_STATUS: status_cd as 1 / 0
     # issue 13: PostgreSQL hash partitions of `records` made by migration 0012 (docs/SCALE.md)
     records_partitions: int = 8  # GSTIMS_RECORDS_PARTITIONS: read by that migration only
+    # issue 13: the clock moves in batches of taxpayers, each its own transaction
+    clock_batch: int = 500  # GSTIMS_CLOCK_BATCH: taxpayers per step of a clock move
+    clock_pause_ms: int = 0  # GSTIMS_CLOCK_PAUSE_MS: tests only, a pause between the steps
 
     @classmethod
     def read(cls, environ: Mapping[str, str]) -> Environment:
@@ -91,6 +94,8 @@ class Environment:
                 ("session_idle_minutes", "GSTIMS_SESSION_IDLE_MINUTES"),
                 ("session_hours", "GSTIMS_SESSION_HOURS"),
                 ("records_partitions", "GSTIMS_RECORDS_PARTITIONS"),
+                ("clock_batch", "GSTIMS_CLOCK_BATCH"),
+                ("clock_pause_ms", "GSTIMS_CLOCK_PAUSE_MS"),
             )
         }
         new_password = value("GSTIMS_NEW_PASSWORD", lambda _: None)

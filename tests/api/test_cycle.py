@@ -380,7 +380,10 @@ def test_before_the_14th_there_is_no_2b_and_gen2b_is_refused(story):
 
 def test_the_2b_of_october_places_every_document_where_example_month_says(story):
     """Rule: R-2B-3, R-IN-5a, R-IN-5e — example-month.md "GSTR-2B for 102024" documents."""
-    assert any("102024" in str(e) for e in story.events["14-11-2024"])
+    assert any(e["event"] == "gstr2b_drafts" for e in story.events["14-11-2024"])
+    query = f"/clock/results?gstin={R}&event=gstr2b_drafts&day=14-11-2024"
+    drafted = ok(story.sandbox.admin("GET", query))
+    assert [(r["day"], r["period"]) for r in drafted["results"]] == [("14-11-2024", "102024")]
     two_b = data(story, "get2b r october")
     assert (two_b["gstin"], two_b["rtnprd"], two_b["gendt"]) == (R, "102024", "14-11-2024")
     assert docs_2b(two_b, "docdata", "b2b") == {S1: ["INV-101", "RCM-1"], S2: ["INV-201"]}

@@ -350,6 +350,7 @@ SANDBOX_CALLS = {
     "create a user": ("POST", "/users", {"name": "intruder", "gstins": [B]}),
     "read the clock": ("GET", "/clock", None),
     "move the clock": ("PUT", "/clock", {"today": "01-12-2024"}),
+    "read the clock's results": ("GET", "/clock/results", None),
     "feed GSTR-5": (
         "PUT",
         "/feeds/gstr5",

@@ -231,8 +231,8 @@ def test_a_rule_set_scheduled_on_the_13th_runs_once_when_the_clock_passes_that_d
     box.today("12-11-2024")
     assert actions(box)["INV-1"] == "N"
     runs = box.today("13-11-2024")
-    assert [r.summary for r in runs if r.event == "auto_rules"] == [
-        f"auto-action rules: {R} 6 changed, 1 refused"
+    assert [dict(r.counts) for r in runs if r.event == "auto_rules"] == [
+        {"rule_runs": 1, "rule_changed": 6, "rule_refused": 1}
     ]
     assert actions(box)["INV-1"] == "A"
     box.act("INV-1", "N", user="asha")  # a person resets it: the rules do not come back
@@ -244,9 +244,12 @@ def test_a_rule_set_scheduled_on_the_13th_runs_once_when_the_clock_passes_that_d
     assert "rule:trusted supplier by asha" in actors
 
     december = box.today("13-12-2024")  # the next month's 13th: once more, for December
-    assert [r.summary for r in december if r.event == "auto_rules"] == [
-        f"auto-action rules: {R} 0 changed, 1 refused"  # the person's reset of INV-1 stays
+    assert [dict(r.counts) for r in december if r.event == "auto_rules"] == [
+        {"rule_runs": 1, "rule_refused": 1}  # the person's reset of INV-1 stays; zeros are left out
     ]
+    with db.engine.connect() as conn:
+        kept = conn.execute(sa.select(auto_rule_runs.c.gstin, auto_rule_runs.c.summary))
+        assert sorted(kept) == [(R, "0 changed, 1 refused"), (R, "6 changed, 1 refused")]
     assert actions(box)["INV-1"] == "N"
 
 
@@ -272,6 +275,11 @@ def test_a_ca_users_rule_set_acts_on_every_granted_gstin_once_a_month(box, db):
     plans = box.run(auto_schedule.dry_run_for_user, "ca-firm", rules(data), write=False)
     assert {p.gstin: p.changes for p in plans} == {R: 3, S1_CLIENT: 1}  # INV-2 is asha's
     runs = box.today("13-11-2024")
-    (summary,) = [r.summary for r in runs if r.event == "auto_rules"]
-    assert f"{R} 3 changed, 1 refused" in summary and f"{S1_CLIENT} 1 changed" in summary
+    (counts,) = [dict(r.counts) for r in runs if r.event == "auto_rules"]
+    assert counts == {"rule_runs": 2, "rule_changed": 4, "rule_refused": 1}  # bounded: counts
+    with db.engine.connect() as conn:
+        kept = conn.execute(sa.select(auto_rule_runs.c.gstin, auto_rule_runs.c.summary))
+        assert sorted(kept) == sorted(
+            [(R, "3 changed, 1 refused"), (S1_CLIENT, "1 changed, 0 refused")]
+        )
     assert box.find("INV-8", recipient=S1_CLIENT).state.action.value == "P"

@@ -64,11 +64,11 @@ ROLES: dict[str, tuple[str, ...]] = {
     "recon_manual": ("distributed", "gstin", RECIPIENT),
     "gstn_downloads": ("distributed", "gstin", RECIPIENT),
     "gstn_return_saves": ("distributed", "gstin", RECIPIENT),
+    "clock_results": ("distributed", "gstin", RECIPIENT),  # what a clock event did to each
+    "auto_rule_runs": ("distributed", "gstin", RECIPIENT),  # a rule set's run per GSTIN and month
     # maker-checker (migration 0013): a GSTIN's proposals; an item carries its proposal's GSTIN
     "proposals": ("distributed", "gstin", RECIPIENT),
     "proposal_items": ("distributed", "gstin", RECIPIENT),
-    # when the clock last ran a rule set on a GSTIN (migration 0014; its key holds the GSTIN)
-    "auto_rule_runs": ("distributed", "gstin", RECIPIENT),
     # the supplier side: what must be unique or read per supplier across recipients
     "record_keys": ("distributed", "supplier", SUPPLIER),
     "addbacks": ("distributed", "supplier", SUPPLIER),
@@ -79,10 +79,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "api_tokens": ("reference",),
     "clock": ("reference",),
     "clock_runs": ("reference",),
+    "auto_rule_sets": ("reference",),  # small: one per GSTIN or CA user that keeps rules
     "gstn_clients": ("reference",),
-    # rule sets, one per GSTIN or CA user, keyed by scope (`gstin:G` / `user:U`): no GSTIN
-    # column to distribute by; the clock reads every set due on a day
-    "auto_rule_sets": ("reference",),
     # the coordinator's own: sign-in and protocol state, never joined with tenant data
     "sessions": ("local",),
     "login_failures": ("local",),

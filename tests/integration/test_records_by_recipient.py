@@ -71,6 +71,9 @@ def filled(db: Database) -> Sandbox:
     return box
 
 
+BEFORE_0012 = "0011"  # the revision 0012 follows
+
+
 # -- the migration ----------------------------------------------------------------------------
 
 
@@ -78,10 +81,10 @@ def test_0012_converts_a_filled_table_keeping_every_row_and_the_id_sequence(db):
     """Rule: R-IN-4 — rows, ids and the sequence survive the conversion and its undoing
     (PostgreSQL: into the default 8 partitions and back; SQLite: the new keys)."""
     postgres = not db.is_sqlite
-    box = filled(db)  # at head: today's code needs the later migrations' columns to write
+    box = filled(db)  # filled by today's code, then taken back to the schema before 0012
     before = rows(db)
     assert len(before) == 8
-    db.downgrade("0010")  # a filled table as it was before 0012
+    db.downgrade(BEFORE_0012)
     assert rows(db) == before
     if postgres:
         assert partitions(db) == []
@@ -95,7 +98,7 @@ def test_0012_converts_a_filled_table_keeping_every_row_and_the_id_sequence(db):
     after = rows(db)
     assert after[:-1] == before and after[-1][0] == before[-1][0] + 1  # the sequence went on
 
-    db.downgrade("0010")
+    db.downgrade(BEFORE_0012)
     assert rows(db) == after
     if postgres:
         assert partitions(db) == []

@@ -6,6 +6,7 @@ Enabled by `gstims serve --sandbox`; every call needs the `admin-token` header.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -18,11 +19,12 @@ from gstims.api.auth import require_admin
 from gstims.api.body import read_json
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.domain.calendar import Frequency, Period
+from gstims.domain.clock import Event
 from gstims.domain.documents import Problem
 from gstims.domain.money import Tax
 from gstims.formats.encoding import day
 from gstims.formats.gstr1 import parse_gstr1
-from gstims.formats.reading import Fields
+from gstims.formats.reading import Fields, date_of
 from gstims.services import clock, feeds, taxpayers
 
 router = APIRouter(prefix="/sandbox/v1", responses=RESPONSES)
@@ -33,11 +35,13 @@ async def _admin_body(request: Request, *, body: bool = True) -> Mapping[str, An
     return await read_json(request, request.app.state.settings) if body else {}
 
 
-async def _run(request: Request, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+async def _run(
+    request: Request, fn: Callable[..., Any], *args: Any, write: bool = True, **kw: Any
+) -> Any:
     db = request.app.state.db
 
     def work() -> Any:
-        with db.transaction() as uow:
+        with db.transaction(write=write) as uow:
             return fn(uow, *args, **kw)
 
     return await run_in_threadpool(work)
@@ -143,15 +147,90 @@ async def put_clock(request: Request) -> JsonResponse:
     target = f.date("today")
     if problems or target is None:
         raise BadRequest("the clock request is malformed", problems)
-    runs = await _run(request, clock.advance_clock, target)
+    db = request.app.state.db
+    # each batch of taxpayers in its own transaction, committed as it goes (services/clock.py)
+    runs = await run_in_threadpool(clock.move_clock, db.transaction, target)
     return ok(
         {
             "today": day(target),
             "events": [
-                {"day": day(r.day), "event": r.event.value, "summary": r.summary} for r in runs
+                {
+                    "day": day(r.day),
+                    "event": r.event.value,
+                    "summary": r.summary,
+                    "counts": dict(r.counts),
+                }
+                for r in runs
             ],
         }
     )
+
+
+MAX_RESULTS_PAGE = 1000
+_EVENTS = tuple(e.value for e in Event)
+
+
+@router.get(
+    "/clock/results",
+    summary="What the clock's events did to each taxpayer, a page at a time",
+)
+async def get_clock_results(request: Request) -> JsonResponse:
+    await _admin_body(request, body=False)
+    f, problems = _fields(dict(request.query_params), "clock results")
+    on = f.date("day", required=False)
+    event = f.choice("event", _EVENTS, required=False)
+    gstin = f.text("gstin", required=False, blank=False)
+    if gstin is not None and not (len(gstin) == 15 and gstin.isalnum()):
+        f.report("gstin", "expected a 15-character GSTIN")
+    after = _results_key(f, f.text("after", required=False, blank=False))
+    limit = _page_size(f, f.text("limit", required=False, blank=False))
+    if problems:
+        raise BadRequest("the clock results query is malformed", problems)
+    rows = await _run(
+        request,
+        clock.results,
+        day=on,
+        event=Event(event) if event else None,
+        gstin=gstin.upper() if gstin else None,
+        after=after,
+        limit=limit,
+        write=False,
+    )
+    out = [
+        {
+            "day": day(r["day"]),
+            "event": r["event"],
+            "gstin": r["gstin"],
+            "outcome": r["outcome"],
+            "period": r["period"],
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+    last = out[-1] if len(out) == limit else None
+    following = f"{last['day']}/{last['event']}/{last['gstin']}" if last else None
+    return ok({"results": out, "next": following})
+
+
+def _results_key(f: Fields, text: str | None) -> tuple[date, str, str] | None:
+    """The `next` of the previous page, `dd-mm-yyyy/event/GSTIN`."""
+    if text is None:
+        return None
+    parts = text.split("/")
+    when = date_of(parts[0]) if len(parts) == 3 else None
+    if len(parts) != 3 or not isinstance(when, date) or parts[1] not in _EVENTS:
+        f.report("after", "expected the `next` of the previous page, dd-mm-yyyy/event/GSTIN")
+        return None
+    return when, parts[1], parts[2].upper()[:15]
+
+
+def _page_size(f: Fields, text: str | None) -> int:
+    if text is None:
+        return 100
+    if not text.isdigit() or not 1 <= int(text) <= MAX_RESULTS_PAGE:
+        f.report("limit", f"expected a whole number from 1 to {MAX_RESULTS_PAGE}")
+        return 100
+    return int(text)
 
 
 @router.put(

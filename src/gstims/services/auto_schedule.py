@@ -25,34 +25,44 @@ from gstims.store.db import UnitOfWork
 OPERATOR = "cli"  # the CLI operator's name (`gstims rules import` without --user)
 
 
-def run_scheduled(uow: UnitOfWork, day: date) -> str:
+def run_scheduled(uow: UnitOfWork, day: date) -> dict[str, int]:
     """The clock's event: each rule set scheduled on this day of the month is applied, for
-    each of its GSTINs, at most once a month (`auto_rule_runs`), as the user who saved it."""
+    each of its GSTINs, at most once a month (`auto_rule_runs`, which keeps what each run did
+    per GSTIN), as the user who saved it. Answers counts, bounded whatever the GSTINs (issue 13)."""
+    counts = {"rule_runs": 0, "rule_changed": 0, "rule_refused": 0}
     kept = uow.auto_rules.scheduled(day.day)
     if not kept:
-        return ""
+        return counts
     done = uow.auto_rules.ran(day.year * 100 + day.month)
-    ran = []
     for scope, definition, owner in kept:
         rules = read_rule_set(definition)
         who = principal_named(uow, owner)
         for gstin in _gstins_of(uow, scope):
             if (scope, gstin) in done:
                 continue
-            summary = _run_one(uow, gstin, rules, owner, who)
+            result, summary = _run_one(uow, gstin, rules, owner, who)
             uow.auto_rules.mark_ran(scope, gstin, day, summary)
-            ran.append(f"{gstin} {summary}")
-    return f"auto-action rules: {'; '.join(ran)}" if ran else ""
+            counts["rule_runs"] += 1
+            if result is None:
+                continue
+            counts["rule_changed"] += result.applied
+            counts["rule_refused"] += result.refused
+            if result.proposals:  # maker-checker: a preparer's rules await an approver
+                counts["rule_proposed"] = counts.get("rule_proposed", 0) + len(result.proposals)
+    return counts
 
 
-def _run_one(uow: UnitOfWork, gstin: str, rules: RuleSet, owner: str, who: Principal | None) -> str:
+def _run_one(
+    uow: UnitOfWork, gstin: str, rules: RuleSet, owner: str, who: Principal | None
+) -> tuple[Applied | None, str]:
+    """The rule set on one GSTIN as its owner (None: skipped) and what the run keeps of it."""
     if who is None and owner != OPERATOR:
-        return f"skipped: no user {owner}"[:200]
+        return None, f"skipped: no user {owner}"[:200]
     if who is not None and not who.may(gstin, Capability.PREPARE):
-        return f"skipped: {owner} may not change this IMS"[:200]
+        return None, f"skipped: {owner} may not change this IMS"[:200]
     result = apply(uow, gstin, rules, owner, who)
     proposed = f", {len(result.proposals)} proposed" if result.proposals else ""
-    return f"{result.applied} changed, {result.refused} refused{proposed}"
+    return result, f"{result.applied} changed, {result.refused} refused{proposed}"
 
 
 def _gstins_of(uow: UnitOfWork, scope: str) -> list[str]:

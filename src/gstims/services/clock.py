@@ -1,257 +1,325 @@
-"""The sandbox clock and its scheduled events (R-CAL-5, R-CLK).
+"""The sandbox clock and its scheduled events (R-CAL-5, R-CLK), in bounded steps.
 
-`advance_clock` moves today forward and runs, for each day reached, the day's events in the
-rules' order, each exactly once (a `clock_runs` row per day and event). Each event is a
-set-based statement over the whole database: expiry is one UPDATE with its audit entries
-written by one INSERT ... SELECT, and so on.
+Moving the clock runs, for each day reached, the day's events in the rules' order, each
+exactly once. Nothing grows with the number of taxpayers in one value, one list held in
+memory or one transaction ([ADR 18](../../../docs/adr/0018-clock-in-batches.md)):
+
+- An event's summary is counts (`{"drafted": 812}`); what it did to each taxpayer is a row of
+  `clock_results` (`uow.clock.results`, the sandbox API and `gstims clock results`).
+- Pending expiry and the 16(4) time-bar are one set-based statement each (an UPDATE, an
+  INSERT ... SELECT of the audit entries, one of the per-recipient results).
+- Rule 37A and the GSTR-2B drafts go through the taxpayers in GSTIN order, a batch at a time
+  (keyset: `clock_runs.cursor` is the last GSTIN done). `clock_step` does at most `batch`
+  taxpayers' worth of work in the caller's transaction and says whether the move is finished;
+  `move_clock` is the edges' driver: each step in its own transaction, committed as it goes,
+  so a crash loses at most the batch in hand, and a re-run (to the same day or a later one)
+  finishes the interrupted event from its cursor — each 2B drafted exactly once. The
+  `clock_runs` row of an event is `finished` only when it is done for every taxpayer.
+- `advance_clock` runs the same steps in one transaction (tests, demos, small sandboxes).
+
+Example: with 1,200 taxpayers and a batch of 500, moving from 13-11-2024 to 14-11-2024 is
+steps of 500, 500 and 200 taxpayers' 2B drafts (the three other events of the 14th ride in the
+first step); the answer is one run, 14-11-2024 gstr2b_drafts {"drafted": 1200}.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from sqlalchemy import insert, select, update
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from gstims.domain.calendar import (
+    GSTR2B_DAY,
     Period,
     gstr2b_date,
-    months_of,
     next_return_period,
     return_period,
 )
-from gstims.domain.clock import Event, rule_37a_deadline, schedule
-from gstims.domain.records import Kind, Route
+from gstims.domain.clock import DAILY_ORDER, Event, rule_37a_deadline, schedule
 from gstims.domain.sequence import gen2b_refusal
 from gstims.domain.taxpayer import Taxpayer
 from gstims.services import auto_schedule
-from gstims.services.context import SYSTEM, filing_facts_of, taxpayers_by_gstin
-from gstims.services.errors import Conflict
-from gstims.services.gstr2b import generate
-from gstims.store.bulk import in_values
-from gstims.store.db import UnitOfWork
-from gstims.store.records.mapping import period_int
-from gstims.store.tables import (
-    clock,
-    clock_runs,
-    gstr2b,
-    itc_adjustments,
-    records,
-    returns,
-    taxpayers,
+from gstims.services.clock_37a import rule_37a
+from gstims.services.context import (
+    SYSTEM,
+    filing_facts_of,
+    taxpayers_after,
+    taxpayers_of,
 )
+from gstims.services.errors import Conflict
+from gstims.services.gstr2b import generate, generate_many
+from gstims.settings import environment
+from gstims.store.db import UnitOfWork
+from gstims.store.records.mapping import period_int, period_of
 
-SUMMARY_LENGTH: int = getattr(clock_runs.c.summary.type, "length", None) or 200
-"""What `clock_runs.summary` holds: a longer summary (2Bs drafted for many recipients) is cut
-(PostgreSQL refused it with a 500, found by bench/soak.py); the API answer keeps it whole."""
+CLOCK_LOCK = "sandbox-clock"  # serialises two moves of the clock (an advisory lock's key)
+
+Counts = Mapping[str, int]
+Results = list[dict[str, Any]]
+
+WORDS = {
+    "expired": "pending record(s) expired",
+    "time_barred": "record(s) time-barred by section 16(4)",
+    "reversals": "Rule 37A reversal(s)",
+    "drafted": "GSTR-2B drafted",
+    "rule_runs": "auto-action rule set run(s)",
+    "rule_changed": "record(s) changed by rules",
+    "rule_refused": "record(s) a rule asked for refused by the rule table",
+    "rule_proposed": "rule proposal(s) awaiting an approver (maker-checker)",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class EventRun:
+    """A day's event that did something, as counts (bounded: a handful of numbers)."""
+
     day: date
     event: Event
-    summary: str
+    counts: Counts
+
+    @property
+    def summary(self) -> str:
+        return summary_of(self.counts)
 
 
-def advance_clock(uow: UnitOfWork, target: date) -> list[EventRun]:
-    """Move the clock to `target`, running every day's events in (today, target]."""
+@dataclass(frozen=True, slots=True)
+class Step:
+    runs: list[EventRun]  # the events this step finished that did something
+    finished: bool  # the clock is at the target and every event on the way is done
+
+
+def summary_of(counts: Counts) -> str:
+    """The counts in words: "812 GSTR-2B drafted" (what `clock_runs.summary` keeps)."""
+    return "; ".join(f"{n:,} {WORDS.get(k, k)}" for k, n in sorted(counts.items()) if n)
+
+
+# -- the interface: one step in the caller's transaction, the edges' driver, all in one -------
+
+Transactions = Callable[[], AbstractContextManager[UnitOfWork]]
+
+
+def move_clock(
+    transaction: Transactions, target: date, *, batch: int | None = None
+) -> list[EventRun]:
+    """The edges' way to move the clock: `clock_step` after `clock_step`, each in a transaction
+    of its own that `transaction` (the edge's `db.transaction`) opens and commits."""
+    settings = environment()
+    batch = batch or settings.clock_batch
+    runs: list[EventRun] = []
+    while True:
+        with transaction() as uow:
+            step = clock_step(uow, target, batch=batch)
+        runs += step.runs
+        if step.finished:
+            return runs
+        if settings.clock_pause_ms:  # tests only: time to kill the process between batches
+            time.sleep(settings.clock_pause_ms / 1000)
+
+
+def advance_clock(
+    uow: UnitOfWork, target: date, *, batch: int = 500, plain: bool = False
+) -> list[EventRun]:
+    """Move the clock to `target` in the caller's one transaction (tests, demos)."""
+    runs: list[EventRun] = []
+    while True:
+        step = clock_step(uow, target, batch=batch, plain=plain)
+        runs += step.runs
+        if step.finished:
+            return runs
+
+
+def clock_step(uow: UnitOfWork, target: date, *, batch: int, plain: bool = False) -> Step:
+    """Run what is left of the move to `target`, at most `batch` taxpayers' worth of it.
+
+    The plain path (`plain`) looks at every taxpayer every day and generates each 2B by
+    itself; the fast one, on a day other than the 14th, only at the taxpayers that can have a
+    2B to draft (`_draft_candidates`), and generates a batch's 2Bs together
+    (`gstr2b.generate_many`). A test holds the two equal."""
+    uow.lock([CLOCK_LOCK])
     today = uow.today()
     if target < today:
         raise Conflict("GSTIMS409", f"the clock moves forward only: today is {today:%d-%m-%Y}")
-    done = {(d, e) for d, e in uow.conn.execute(select(clock_runs.c.day, clock_runs.c.event))}
     runs: list[EventRun] = []
-    for day, event in schedule(today, target):
-        if (day, event.value) in done:
-            continue
-        _set_today(uow, day)
-        summary = _HANDLERS[event](uow, day)
-        kept = summary if len(summary) <= SUMMARY_LENGTH else summary[: SUMMARY_LENGTH - 1] + "…"
-        uow.conn.execute(insert(clock_runs).values(day=day, event=event.value, summary=kept))
-        if summary:
-            runs.append(EventRun(day, event, summary))
-    _set_today(uow, target)
-    return runs
+    budget = batch
+    for day, event in _remaining(uow, today, target):
+        if budget <= 0:
+            return Step(runs, finished=False)
+        uow.clock.set_today(day)
+        kept = uow.clock.progress(day, event.value)
+        counts: Counter[str] = Counter(kept["counts"] or {}) if kept else Counter()
+        cursor: str | None = kept["cursor"] if kept else None
+        batched = _BATCHED.get(event)
+        if batched is None or not _due(event, day):
+            counts.update(_WHOLE.get(event, _nothing)(uow, day))
+            done, budget = True, budget - 1
+        else:
+            pager, handler = batched
+            tps = pager(uow, day, cursor, budget, plain)
+            got, results = handler(uow, day, tps, plain)
+            uow.clock.add_results(day, event.value, results)
+            counts.update(got)
+            cursor = tps[-1].gstin if tps else cursor
+            done, budget = len(tps) < budget, budget - max(1, len(tps))
+        uow.clock.save_progress(
+            day,
+            event.value,
+            cursor=cursor,
+            counts=+counts,
+            finished=done,
+            summary=summary_of(counts),
+        )
+        if not done:
+            return Step(runs, finished=False)
+        if +counts:
+            runs.append(EventRun(day, event, dict(+counts)))
+    uow.clock.set_today(target)
+    return Step(runs, finished=True)
+
+
+def _remaining(uow: UnitOfWork, today: date, target: date) -> list[tuple[date, Event]]:
+    """The (day, event)s still to run: an interrupted day's unfinished events first (a move
+    that stopped half-way left the clock on that day), then every day's after today."""
+    if target < today:
+        raise Conflict("GSTIMS409", f"the clock moves forward only: today is {today:%d-%m-%Y}")
+    finished = uow.clock.finished_since(today)
+    interrupted = [(today, e) for e in DAILY_ORDER] if uow.clock.started(today) else []
+    return [
+        (d, e) for d, e in interrupted + schedule(today, target) if (d, e.value) not in finished
+    ]
+
+
+def results(
+    uow: UnitOfWork,
+    *,
+    day: date | None = None,
+    event: Event | None = None,
+    gstin: str | None = None,
+    after: tuple[date, str, str] | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """What the events did to each taxpayer, filtered, in (day, event, GSTIN) order, a page
+    at a time (`after`: the last row's key of the previous page)."""
+    rows = uow.clock.results(
+        day=day, event=event.value if event else None, gstin=gstin, after=after, limit=limit
+    )
+    return [{**r, "period": str(period_of(r["period"])) if r["period"] else None} for r in rows]
 
 
 def set_today_without_events(uow: UnitOfWork, day: date) -> None:
     """Benchmarks only: place the clock without running the days' events."""
-    _set_today(uow, day)
+    uow.clock.set_today(day)
 
 
-def _set_today(uow: UnitOfWork, day: date) -> None:
-    if uow.conn.execute(update(clock).where(clock.c.id == 1).values(today=day)).rowcount == 0:
-        uow.conn.execute(insert(clock).values(id=1, today=day))
+# -- the events done in one set-based statement ------------------------------------------------
 
 
-def expire_pending(uow: UnitOfWork, day: date) -> str:
+def expire_pending(uow: UnitOfWork, day: date) -> Counts:
     """R-ACT-4: specified E2 records still Pending after their deadline return to No action.
 
     Their remarks stay **(decision)**: they still explain the record to the supplier and in 2B.
     """
+    event = Event.PENDING_EXPIRY.value
     count = uow.records.expire_pending(
-        day, actor=SYSTEM, at=datetime.now(), note="pending period expired"
+        day,
+        actor=SYSTEM,
+        at=datetime.now(),
+        note="pending period expired",
+        tally=partial(uow.clock.tally, day, event, "expired"),
     )
-    return f"{count} pending record(s) expired" if count else ""
+    return {"expired": count}
 
 
-def time_bar(uow: UnitOfWork, day: date) -> str:
+def time_bar(uow: UnitOfWork, day: date) -> Counts:
     """R-ACT-5, R-IN-5f: past the 16(4) limit, pending and unfiled records leave IMS.
 
     A downward amendment of a consumed original stays (`gives_credit_back`): 16(4) bars
     taking credit, never giving it back, whether it is filed before or after the limit.
     """
-    count = uow.records.time_bar(day)
-    return f"{count} record(s) time-barred by section 16(4)" if count else ""
+    event = Event.TIME_BAR.value
+    count = uow.records.time_bar(day, tally=partial(uow.clock.tally, day, event, "time_barred"))
+    return {"time_barred": count}
 
 
-def rule_37a(uow: UnitOfWork, day: date) -> str:
-    """R-2B-8: reverse ITC from suppliers whose 3B of last FY is unfiled by 30 September.
-
-    The check runs on 1 October (`rule_37a_deadline`): a supplier that files ON 30 September
-    files in time. The reversal lands in each recipient's 2B for the September period.
-
-    The ITC a recipient got from a supplier's records of a period is what the records the
-    recipient consumed actually gave — for an amended document, its latest consumed version's
-    effect (cumulative), counted once in the period of the original. Reverse-charge credit is
-    left alone **(decision)**: the recipient paid that tax itself, whatever the supplier files.
-    """
-    deadline = rule_37a_deadline(day)
-    if deadline is None:
-        return ""
-    fy = deadline.year - 1
-    fy_months = Period(fy, 4).months_through(Period(fy + 1, 3))
-    tps = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
-    filed: defaultdict[str, set[int]] = defaultdict(set)
-    for g, p in uow.conn.execute(
-        select(returns.c.gstin, returns.c.period).where(
-            returns.c.form == "GSTR3B", returns.c.status == "filed"
-        )
-    ):
-        filed[g].add(p)
-    unfiled = {
-        tp.gstin: {
-            month: period
-            for period in _return_periods(tp, fy_months)
-            if period_int(period) not in filed[tp.gstin]
-            for month in (period_int(m) for m in months_of(period, tp.frequency))
-        }
-        for tp in tps.values()
-    }
-    unfiled = {g: months for g, months in unfiled.items() if months}
-    if not unfiled:
-        return ""
-    reversed_already = {
-        tuple(r)
-        for r in uow.conn.execute(
-            select(
-                itc_adjustments.c.recipient,
-                itc_adjustments.c.supplier,
-                itc_adjustments.c.supplier_period,
-            ).where(
-                itc_adjustments.c.kind == "reversal",
-                in_values(uow.conn, itc_adjustments.c.supplier, sorted(unfiled)),
-            )
-        )
-    }
-    entries = []
-    for (supplier, period, recipient), amounts in _itc_given(uow, unfiled).items():
-        tp = tps.get(recipient)
-        if sum(amounts) <= 0 or tp is None:
-            continue
-        if (recipient, supplier, period_int(period)) in reversed_already:
-            continue
-        entries.append(
-            {
-                "recipient": recipient,
-                "supplier": supplier,
-                "supplier_period": period_int(period),
-                "kind": "reversal",
-                "period_2b": period_int(return_period(Period.of(deadline), tp.frequency)),
-                **dict(zip(("igst", "cgst", "sgst", "cess"), amounts, strict=True)),
-            }
-        )
-    if not entries:
-        return ""
-    uow.conn.execute(insert(itc_adjustments), entries)
-    uow.records.bump_ims_version({str(e["recipient"]) for e in entries})
-    return f"{len(entries)} Rule 37A reversal(s)"
+def _nothing(uow: UnitOfWork, day: date) -> Counts:
+    return {}
 
 
-def _itc_given(
-    uow: UnitOfWork, unfiled: dict[str, dict[int, Period]]
-) -> dict[tuple[str, Period, str], list[int]]:
-    """ITC (paise by head) each recipient got from each supplier's records of its unfiled
-    periods, by (supplier, period, recipient): one query over the suppliers."""
-    rows = uow.conn.execute(
-        select(
-            records.c.supplier,
-            records.c.recipient,
-            records.c.kind,
-            records.c.number,
-            records.c.fy,
-            records.c.source_period,
-            records.c.eff_igst,
-            records.c.eff_cgst,
-            records.c.eff_sgst,
-            records.c.eff_cess,
-        )
-        .where(
-            in_values(uow.conn, records.c.supplier, sorted(unfiled)),
-            records.c.consumed_in.is_not(None),
-            records.c.route == Route.IMS.value,
-        )
-        .order_by(records.c.amend_no)
-    ).all()
-    first_period: dict[tuple[str, str, str, int], int] = {}
-    latest: dict[tuple[str, str, str, int], tuple[str, str, list[int]]] = {}
-    for supplier, recipient, kind, number, fy, source, *effect in rows:
-        chain = (supplier, kind, number, fy)
-        first_period.setdefault(chain, source)
-        latest[chain] = (recipient, kind, [int(e or 0) for e in effect])
-    given: dict[tuple[str, Period, str], list[int]] = {}
-    for chain, (recipient, kind, effect) in latest.items():
-        period = unfiled[chain[0]].get(first_period[chain])
-        if period is None:
-            continue
-        sign = -1 if kind == Kind.CN.value else 1
-        total = given.setdefault((chain[0], period, recipient), [0, 0, 0, 0])
-        for head, amount in enumerate(effect):
-            total[head] += sign * amount
-    return given
+# -- the events done a batch of taxpayers at a time --------------------------------------------
 
 
-def _return_periods(tp: Taxpayer, months: list[Period]) -> list[Period]:
-    first = return_period(tp.first_month, tp.frequency)
-    periods = sorted({return_period(m, tp.frequency) for m in months})
-    return [p for p in periods if p >= first]
+def draft_2bs(
+    uow: UnitOfWork, day: date, tps: Sequence[Taxpayer], *, plain: bool = False
+) -> tuple[Counts, Results]:
+    """R-2B-1: on the 14th, and for drafts that waited for a previous 3B, generate each 2B of
+    this batch of taxpayers; a result per 2B drafted (which marks it done).
 
-
-def draft_2bs(uow: UnitOfWork, day: date) -> str:
-    """R-2B-1: on the 14th, and for drafts that waited for a previous 3B, generate each 2B."""
-    tps = taxpayers_by_gstin(uow, [g for (g,) in uow.conn.execute(select(taxpayers.c.gstin))])
-    have = defaultdict(set)
-    for g, p in uow.conn.execute(select(gstr2b.c.recipient, gstr2b.c.period).distinct()):
-        have[g].add(p)
-    made = []
-    facts_of = filing_facts_of(uow, tps)
-    for tp in tps.values():
+    The batch's 2Bs are generated together (`gstr2b.generate_many`, a few queries for the
+    lot); `plain` generates them one by one (`generate`), which a test holds equal."""
+    have = uow.clock.drafted_periods([tp.gstin for tp in tps])
+    facts_of = filing_facts_of(uow, {tp.gstin: tp for tp in tps})
+    wanted: list[tuple[str, Period]] = []
+    for tp in tps:
         facts = facts_of[tp.gstin]
         period = return_period(tp.first_month, tp.frequency)
         while gstr2b_date(period) <= day:
             if period_int(period) not in have[tp.gstin] and period not in facts.gstr3b_filed:
                 if gen2b_refusal(facts, period, day) is None:
-                    generate(uow, tp.gstin, period)
-                    made.append(f"{tp.gstin}:{period}")
+                    wanted.append((tp.gstin, period))
                 break  # later periods wait for this one's 3B
             period = next_return_period(period, tp.frequency)
-    return f"GSTR-2B drafted: {', '.join(made)}" if made else ""
+    if plain:
+        made = [generate(uow, gstin, period) for gstin, period in wanted]
+    else:
+        made = generate_many(uow, wanted)
+    results = [
+        {
+            "gstin": g.statement.recipient,
+            "outcome": "drafted",
+            "period": period_int(g.statement.period),
+            "count": g.records,
+        }
+        for g in made
+    ]
+    return {"drafted": len(made)}, results
 
 
-_HANDLERS = {
+def _due(event: Event, day: date) -> bool:
+    return event is not Event.RULE_37A or rule_37a_deadline(day) is not None
+
+
+_WHOLE: dict[Event, Callable[[UnitOfWork, date], Counts]] = {
     Event.PENDING_EXPIRY: expire_pending,
     Event.TIME_BAR: time_bar,
-    Event.RULE_37A: rule_37a,
-    Event.GSTR2B_DRAFTS: draft_2bs,
     Event.AUTO_RULES: auto_schedule.run_scheduled,
+}
+
+
+def _taxpayers(
+    uow: UnitOfWork, day: date, after: str | None, limit: int, plain: bool
+) -> list[Taxpayer]:
+    return taxpayers_after(uow, after, limit)
+
+
+def _draft_candidates(
+    uow: UnitOfWork, day: date, after: str | None, limit: int, plain: bool
+) -> list[Taxpayer]:
+    """Who may have a 2B to draft on `day`: on the 14th (R-CAL-2) everyone; on another day
+    only a taxpayer whose draft waited for a GSTR-3B filed since the last day's events
+    (filed on or after the day before; R-2B-1), or that has no 2B yet (registered late, or a
+    sandbox started after a 14th). Anyone else's next 2B was drafted, or refused, on a day
+    whose events already ran: nothing changed for it since."""
+    since = None if plain or day.day == GSTR2B_DAY else day - timedelta(days=1)
+    return taxpayers_of(uow.clock.draft_candidates(after, limit, since))
+
+
+Pager = Callable[[UnitOfWork, date, str | None, int, bool], list[Taxpayer]]
+Handler = Callable[[UnitOfWork, date, Sequence[Taxpayer], bool], tuple[Counts, Results]]
+_BATCHED: dict[Event, tuple[Pager, Handler]] = {
+    Event.RULE_37A: (_taxpayers, rule_37a),
+    Event.GSTR2B_DRAFTS: (_draft_candidates, lambda u, d, t, p: draft_2bs(u, d, t, plain=p)),
 }

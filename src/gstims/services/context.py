@@ -37,6 +37,15 @@ def taxpayers_by_gstin(uow: UnitOfWork, gstins: Iterable[str]) -> dict[str, Taxp
     return {row["gstin"]: _taxpayer(row) for row in uow.taxpayers.by_gstin(gstins)}
 
 
+def taxpayers_after(uow: UnitOfWork, after: str | None, limit: int) -> list[Taxpayer]:
+    """The next `limit` taxpayers in GSTIN order after `after`: a batch, by keyset."""
+    return taxpayers_of(uow.taxpayers.page(after, limit))
+
+
+def taxpayers_of(rows: Iterable[Mapping[Any, Any]]) -> list[Taxpayer]:
+    return [_taxpayer(row) for row in rows]
+
+
 def _taxpayer(row: Mapping[Any, Any]) -> Taxpayer:
     return Taxpayer(
         row["gstin"],

@@ -8,7 +8,7 @@ GSTR-3B consumes exactly what that 2B held (R-3B-3). Nothing is written to the r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,7 +27,14 @@ from gstims.domain.money import Tax
 from gstims.domain.records import Route
 from gstims.domain.sequence import NOT_GENERATED, gen2b_refusal
 from gstims.formats.gstr2b import gstr2b_json
-from gstims.services.context import cyclic_gc_paused, filing_facts, new_reference, taxpayer
+from gstims.services.context import (
+    cyclic_gc_paused,
+    filing_facts,
+    filing_facts_of,
+    new_reference,
+    taxpayer,
+    taxpayers_by_gstin,
+)
 from gstims.services.errors import Conflict, NotFound
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import (
@@ -49,6 +56,7 @@ HEADS = ("igst", "cgst", "sgst", "cess")
 class Generated:
     reference_id: str
     statement: Gstr2B
+    records: int = 0  # how many records the generation selected
 
 
 def generate_2b(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
@@ -72,6 +80,7 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     if refusal:
         raise Conflict(refusal.code, refusal.message)
     rows = uow.records.for_2b(recipient, period, ("route", "id"))
+    rows.sort(key=_by_id)  # the statement's order is the records' (not the database plan's)
     names = uow.taxpayers.names({r[0] for r, _ in rows})  # supplier: the first column
     entries = [
         _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
@@ -100,7 +109,102 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
         declarations=_declarations(rows),
     )
     uow.requests.record(reference, recipient, "GEN2B", processed=len(rows), errors=[], day=today)
-    return Generated(reference, statement)
+    return Generated(reference, statement, len(rows))
+
+
+GROUP_RECORDS = 20_000
+"""`generate_many` reads the records of several recipients together up to this many; a
+recipient with more is generated alone, by `generate`: memory is bounded by the largest
+recipient (or this), never by how many recipients there are."""
+
+
+def generate_many(uow: UnitOfWork, wanted: Sequence[tuple[str, Period]]) -> list[Generated]:
+    """`generate` of each (recipient, period), with a few queries for the lot instead of ten
+    each: their facts, records (recipients of a period together, `GROUP_RECORDS` at a time),
+    suppliers' names, versions, IMS versions and adjustments; then one INSERT of the
+    generations and one of their requests. A test holds it equal to `generate` one by one."""
+    with cyclic_gc_paused():
+        out: list[Generated] = []
+        by_period: dict[Period, list[str]] = {}
+        for recipient, period in wanted:
+            by_period.setdefault(period, []).append(recipient)
+        for period, recipients in by_period.items():
+            sizes = uow.records.count_for_2bs(recipients, period)
+            group: list[str] = []
+            held = 0
+            for recipient in recipients:
+                size = sizes.get(recipient, 0)
+                if size > GROUP_RECORDS:
+                    out.append(_generate(uow, recipient, period))
+                    continue
+                if held + size > GROUP_RECORDS:
+                    out += _generate_group(uow, group, period)
+                    group, held = [], 0
+                group.append(recipient)
+                held += size
+            out += _generate_group(uow, group, period)
+        return out
+
+
+def _generate_group(uow: UnitOfWork, recipients: list[str], period: Period) -> list[Generated]:
+    if not recipients:
+        return []
+    today = uow.today()
+    tps = taxpayers_by_gstin(uow, recipients)
+    facts = filing_facts_of(uow, tps)
+    for recipient in recipients:
+        if recipient not in tps:
+            raise NotFound("GSTIMS404", f"GSTIN {recipient} is not registered")
+        if refusal := gen2b_refusal(facts[recipient], period, today):
+            raise Conflict(refusal.code, refusal.message)
+    rows_of: dict[str, list[tuple[Sequence[Any], Sequence[Any]]]] = {r: [] for r in recipients}
+    for row, sparse in uow.records.for_2bs(recipients, period, ("recipient", "route", "id")):
+        rows_of[row[-3]].append((row, sparse))
+    names = uow.taxpayers.names({r[0] for rows in rows_of.values() for r, _ in rows})
+    versions = uow.gstr2b.latest_versions(recipients, period)
+    ims_versions = uow.taxpayers.ims_versions(recipients)
+    adjustments = uow.gstr2b.open_adjustments_of(recipients, period)
+    out, kept, asked = [], [], []
+    for recipient in recipients:
+        rows = rows_of.pop(recipient)
+        rows.sort(key=_by_id)
+        entries = [
+            _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
+            for r, sparse in rows
+        ]
+        version = 1 + versions.get(recipient, 0)
+        statement = build_gstr2b(
+            recipient,
+            period,
+            entries,
+            _rule_37a(adjustments.get(recipient, []), names),
+            generated_on=today,
+            version=version,
+        )
+        reference = new_reference()
+        kept.append(
+            {
+                "recipient": recipient,
+                "period": period,
+                "version": version,
+                "generated_on": today,
+                "ims_version": ims_versions[recipient],
+                "reference_id": reference,
+                "content": gstr2b_json(statement),
+                "table4": table4_json(table4(statement)),
+                "members": _members(rows),
+                "declarations": _declarations(rows),
+            }
+        )
+        asked.append((reference, recipient, "GEN2B", len(rows), today))
+        out.append(Generated(reference, statement, len(rows)))
+    uow.gstr2b.add_many(kept)
+    uow.requests.record_many(asked)
+    return out
+
+
+def _by_id(row: tuple[Sequence[Any], Sequence[Any]]) -> Any:
+    return row[0][-1]  # the record id, the last extra column
 
 
 _entry = partial(tuple.__new__, Entry)  # Entry(record, state, route, trade name), a lakh times
@@ -138,6 +242,10 @@ def _declarations(rows: Sequence[tuple[Sequence[Any], Sequence[Any]]]) -> dict[s
 def _adjustments(
     uow: UnitOfWork, recipient: str, period: Period, names: dict[str, str]
 ) -> list[Rule37A]:
+    return _rule_37a(uow.gstr2b.open_adjustments(recipient, period), names)
+
+
+def _rule_37a(rows: Sequence[Mapping[Any, Any]], names: dict[str, str]) -> list[Rule37A]:
     return [
         Rule37A(
             r["supplier"],
@@ -146,7 +254,7 @@ def _adjustments(
             r["kind"] == "reclaim",
             names.get(r["supplier"], ""),
         )
-        for r in uow.gstr2b.open_adjustments(recipient, period)
+        for r in rows
     ]
 
 

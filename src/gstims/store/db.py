@@ -13,7 +13,7 @@ A unit of work reaches the repositories on its connection, where every query liv
 write), `consumption` (what filing a GSTR-3B does to the records its 2B held), `adjustments`
 (add-backs and Rule 37A lines), `gstr2b` (the kept generations), `dashboard` (the dashboard's
 read model), `auto_rules` (auto-action rule sets and their selections), `books` (the purchase
-register) and `recon` (reconciliation runs).
+register), `recon` (reconciliation runs) and `clock` (the sandbox clock's events and results).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from gstims.settings import environment
 from gstims.store.adjustments import Adjustments
 from gstims.store.auto_rules import AutoRules
 from gstims.store.books import Books
+from gstims.store.clock import ClockRuns
 from gstims.store.dashboard import DashboardQueries
 from gstims.store.gstr2b import Generations
 from gstims.store.proposals import Proposals
@@ -244,6 +245,10 @@ class UnitOfWork:
     @property
     def recon(self) -> Reconciliations:
         return Reconciliations(self.conn)
+
+    @property
+    def clock(self) -> ClockRuns:
+        return ClockRuns(self.conn)
 
     def lock(self, gstins: Iterable[str]) -> None:
         """Serialise writers of these taxpayers until the transaction ends."""

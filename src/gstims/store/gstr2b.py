@@ -9,6 +9,9 @@ reached as `uow.gstr2b`.
                                          the last `last` periods, oldest first
     periods(recipient)                   YYYYMM of the periods with a generation, newest first
     open_adjustments(recipient, period)  the unconsumed reversals and reclaims up to `period`
+    latest_versions(recipients, period)  `latest_version` of several recipients, one query
+    open_adjustments_of(recipients, p)   `open_adjustments` of several, by recipient
+    add_many(rows)                       keep several generations, one INSERT
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, LargeBinary, RowMapping, and_, func, insert, select, type_coerce
 
 from gstims.domain.calendar import Period
+from gstims.store.bulk import in_values
 from gstims.store.records.mapping import period_int
 from gstims.store.tables import gstr2b, itc_adjustments, json_text
 
@@ -31,6 +35,37 @@ class Generations:
     def latest_version(self, recipient: str, period: Period) -> int:
         query = select(func.max(gstr2b.c.version)).where(_of(recipient, period))
         return self.conn.execute(query).scalar() or 0
+
+    def latest_versions(self, recipients: Sequence[str], period: Period) -> dict[str, int]:
+        query = (
+            select(gstr2b.c.recipient, func.max(gstr2b.c.version))
+            .where(
+                in_values(self.conn, gstr2b.c.recipient, recipients),
+                gstr2b.c.period == period_int(period),
+            )
+            .group_by(gstr2b.c.recipient)
+        )
+        return {r: int(v) for r, v in self.conn.execute(query)}
+
+    def open_adjustments_of(
+        self, recipients: Sequence[str], period: Period
+    ) -> dict[str, list[RowMapping]]:
+        query = select(itc_adjustments).where(
+            in_values(self.conn, itc_adjustments.c.recipient, recipients),
+            itc_adjustments.c.period_2b <= period_int(period),
+            itc_adjustments.c.consumed_in.is_(None),
+        )
+        found: dict[str, list[RowMapping]] = {}
+        for row in self.conn.execute(query).mappings():
+            found.setdefault(row["recipient"], []).append(row)
+        return found
+
+    def add_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Several generations, each with the columns `add` takes (`period` a `Period`)."""
+        if rows:
+            self.conn.execute(
+                insert(gstr2b), [{**r, "period": period_int(r["period"])} for r in rows]
+            )
 
     def add(
         self,

@@ -18,6 +18,26 @@ class Requests:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    def record_many(self, rows: Sequence[tuple[str, str, str, int, date]]) -> None:
+        """(reference, gstin, kind, processed, day) of several requests without errors."""
+        if rows:
+            self.conn.execute(
+                insert(requests),
+                [
+                    {
+                        "reference_id": ref,
+                        "gstin": gstin,
+                        "kind": kind,
+                        "status": "P",
+                        "proc_cnt": processed,
+                        "err_cnt": 0,
+                        "error_report": [],
+                        "created_on": day,
+                    }
+                    for ref, gstin, kind, processed, day in rows
+                ],
+            )
+
     def record(
         self,
         reference: str,

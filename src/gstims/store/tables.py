@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 
 from gstims.codec import document_bytes, loads
@@ -339,7 +340,26 @@ clock_runs = Table(
     metadata,
     Column("day", Date, primary_key=True),
     Column("event", String(20), primary_key=True),
-    Column("summary", String(200), nullable=True),
+    Column("summary", String(200), nullable=True),  # the counts in words: always short
+    # migration 0011: an event runs in batches of taxpayers, each its own transaction
+    Column("counts", JSON, nullable=True),  # {"drafted": 812, "waiting": 3}: bounded
+    Column("cursor", GSTIN, nullable=True),  # the last taxpayer done (keyset) while running
+    Column("finished", Boolean, nullable=False, server_default=true()),
+)
+
+# What a day's event did to each taxpayer (migration 0011): a 2B drafted (with its period), so
+# many records expired or time-barred, so many Rule 37A reversals. One row per taxpayer and
+# event and day, never a list in one value; a drafted row marks that taxpayer's draft done.
+clock_results = Table(
+    "clock_results",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("event", String(20), primary_key=True),
+    Column("gstin", GSTIN, primary_key=True),
+    Column("outcome", String(20), nullable=False),
+    Column("period", Integer, nullable=True),  # YYYYMM, when the outcome is of one period
+    Column("count", Integer, nullable=False),  # records (or reversals) it concerned
+    Index("ix_clock_results_gstin", "gstin", "day"),
 )
 
 # Dashboard sessions, kept on the server (migration 0008): the cookie carries a random id whose

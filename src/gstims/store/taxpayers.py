@@ -3,6 +3,8 @@
 find(gstin)          the taxpayer's row, or None
 by_gstin(gstins)     the rows of those registered, in chunks of a thousand
 names(gstins)        trade name (else legal name) of each registered GSTIN
+ims_versions(gstins) `ims_version` of each of these taxpayers
+page(after, limit)   the next `limit` rows in GSTIN order after `after` (keyset: a batch)
 ims_version(gstin)   how many times the taxpayer's IMS has changed (R-3B-2 staleness)
 add(**row)           register one
 maker_checker(gstin) / set_maker_checker(gstin, on)   the GSTIN's maker-checker setting
@@ -54,6 +56,21 @@ class Taxpayers:
     def set_maker_checker(self, gstin: str, on: bool) -> None:
         where = taxpayers.c.gstin == gstin
         self.conn.execute(update(taxpayers).where(where).values(maker_checker=on))
+
+    def page(self, after: str | None, limit: int) -> list[RowMapping]:
+        query = select(taxpayers).order_by(taxpayers.c.gstin).limit(limit)
+        if after is not None:
+            query = query.where(taxpayers.c.gstin > after)
+        return list(self.conn.execute(query).mappings())
+
+    def ims_versions(self, gstins: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(gstins):
+            query = select(taxpayers.c.gstin, taxpayers.c.ims_version).where(
+                taxpayers.c.gstin.in_(chunk)
+            )
+            found.update((g, int(v)) for g, v in self.conn.execute(query))
+        return found
 
     def ims_version(self, gstin: str) -> int:
         query = select(taxpayers.c.ims_version).where(taxpayers.c.gstin == gstin)

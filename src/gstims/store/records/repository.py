@@ -8,6 +8,8 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
     count_in_ims(recipient)       GETCNT: (kind, amends consumed, SEZ, action, count)
     candidates(recipient, ...)    the live records a SAVE/RESET's items may name
     for_2b(recipient, period)     the records a GSTR-2B reads, as `record_and_state_of` reads them
+    for_2bs(recipients, period)   the same for several recipients at once (recipient column added)
+    count_for_2bs(recipients, p)  how many records each of their 2Bs of period `p` reads
     find(recipient, id)           one of the recipient's records, or None
     facts(ids, columns, recip.)   more columns of a few records, by id
     of_return(supplier, ...)      the records of a supplier's return (SUPVIEW), in id order
@@ -27,7 +29,7 @@ recipient's `ims_version` itself (a computed GSTR-2B compares it to know it is s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -41,6 +43,10 @@ from gstims.store.records.audit import Audit
 from gstims.store.records.mapping import period_int, record_of, select_record_rows
 from gstims.store.records.staging import SignedLoad
 from gstims.store.tables import records, taxpayers
+
+Tally = Callable[[Any], int]
+"""Told a selection of records before a set-based change (the clock counts it by recipient);
+answers how many recipients it holds."""
 
 
 class Records:
@@ -127,6 +133,27 @@ class Records:
         )
         return {r: (int(n), first) for r, n, first in self.conn.execute(query)}
 
+    def for_2bs(
+        self, recipients: Sequence[str], period: Period, extra: Sequence[str] = ()
+    ) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+        """`for_2b` of several recipients in one selection; put "recipient" in `extra` to
+        tell them apart."""
+        where = and_(
+            selections.for_2b(None, period), in_values(self.conn, records.c.recipient, recipients)
+        )
+        return select_record_rows(self.conn, where, extra)
+
+    def count_for_2bs(self, recipients: Sequence[str], period: Period) -> dict[str, int]:
+        query = (
+            select(records.c.recipient, func.count())
+            .where(
+                selections.for_2b(None, period),
+                in_values(self.conn, records.c.recipient, recipients),
+            )
+            .group_by(records.c.recipient)
+        )
+        return {r: int(n) for r, n in self.conn.execute(query)}
+
     def find(self, recipient: str, record_id: int) -> RowMapping | None:
         query = select(records).where(records.c.id == record_id, records.c.recipient == recipient)
         return self.conn.execute(query).mappings().first()
@@ -209,12 +236,18 @@ class Records:
         update_grouped(self.conn, records, groups, increment=increment, scope=scope)
         self.bump_ims_version([recipient])
 
-    def expire_pending(self, day: date, *, actor: str, at: datetime, note: str) -> int:
-        """R-ACT-4: the expired Pending records back to No action, each with its entry."""
+    def expire_pending(
+        self, day: date, *, actor: str, at: datetime, note: str, tally: Tally | None = None
+    ) -> int:
+        """R-ACT-4: the expired Pending records back to No action, each with its entry.
+
+        Set-based however many recipients: `tally` sees the selection first (the clock writes
+        its per-recipient counts by one INSERT ... SELECT), their IMS versions are bumped by one
+        UPDATE over it, then the records change."""
         expired = selections.pending_expired(day)
-        recipients = self._recipients(expired)
-        if not recipients:
+        if not self._any(expired, tally):
             return 0
+        self._bump_ims_version_where(expired)
         Audit(self.conn).copy_where(
             expired, Action.NO_ACTION.value, actor=actor, day=day, at=at, note=note
         )
@@ -228,19 +261,18 @@ class Records:
                 version=records.c.version + 1,
             )
         ).rowcount
-        self.bump_ims_version(recipients)
         return count
 
-    def time_bar(self, day: date) -> int:
-        """R-ACT-5, R-IN-5f: past the 16(4) limit, the records leave IMS as time-barred."""
+    def time_bar(self, day: date, *, tally: Tally | None = None) -> int:
+        """R-ACT-5, R-IN-5f: past the 16(4) limit, the records leave IMS as time-barred (set-based
+        as `expire_pending` is)."""
         barred = selections.time_barred(day)
-        recipients = self._recipients(barred)
-        if not recipients:
+        if not self._any(barred, tally):
             return 0
+        self._bump_ims_version_where(barred)
         count = self.conn.execute(
             update(records).where(barred).values(route=Route.TIME_BARRED.value, time_barred=True)
         ).rowcount
-        self.bump_ims_version(recipients)
         return count
 
     def signed_load(self) -> SignedLoad:
@@ -256,10 +288,21 @@ class Records:
                 .values(ims_version=taxpayers.c.ims_version + 1)
             )
 
-    def _recipients(self, where: Any) -> list[str]:
-        return [
-            r for (r,) in self.conn.execute(select(records.c.recipient).where(where).distinct())
-        ]
+    def _any(self, where: Any, tally: Tally | None) -> bool:
+        """Whether `where` selects any record (told to `tally` first, when there is one): a
+        day with nothing to expire or bar costs one read, not three."""
+        if tally is not None:
+            return tally(where) > 0
+        return self.conn.execute(select(records.c.id).where(where).limit(1)).first() is not None
+
+    def _bump_ims_version_where(self, where: Any) -> None:
+        """Bump the IMS version of every recipient with a record `where` selects, in one UPDATE
+        (no list of recipients in memory)."""
+        self.conn.execute(
+            update(taxpayers)
+            .where(taxpayers.c.gstin.in_(select(records.c.recipient).where(where)))
+            .values(ims_version=taxpayers.c.ims_version + 1)
+        )
 
 
 def _of_return(supplier: str, origin: Origin, period: Period) -> Any:

@@ -19,7 +19,7 @@ primary keys stay as they are (an autoincrement id is a single-column key there)
 
 The conversion works on a filled table: the rows are copied into the partitioned table, the
 id sequence is kept (same sequence, same next value), indexes are built after the copy.
-ADR 13 and docs/SCALE.md say why.
+ADR 17 and docs/SCALE.md say why.
 
 Revision ID: 0012
 Revises: 0010
@@ -31,7 +31,7 @@ from alembic import op
 from gstims.settings import environment
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
