@@ -7,7 +7,7 @@ terminal, as here) the progress bar is off and the commands print their results 
 import json
 
 from tests.conftest import sqlite_database
-from tests.integration.harness import S1, R, Sandbox, doc
+from tests.integration.harness import S1, R, doc, supplier_and_recipient
 from typer.testing import CliRunner
 
 from gstims.cli import app
@@ -17,10 +17,7 @@ runner = CliRunner()
 
 def test_r_rec_22_import_reconcile_dry_run_and_apply_from_the_command_line(tmp_path):
     db = sqlite_database(tmp_path)
-    box = Sandbox(db)
-    box.register(S1)
-    box.register(R)
-    box.today("05-11-2024")
+    box = supplier_and_recipient(db)
     box.save(S1, "102024", doc("INV-1", "10-10-2024"), doc("INV-2", "11-10-2024"))
     box.file(S1, "102024")
     url = ["--database-url", db.url]

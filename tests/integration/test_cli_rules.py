@@ -4,7 +4,7 @@ import json
 
 from openpyxl import load_workbook
 from tests.conftest import sqlite_database
-from tests.integration.harness import S1, R, Sandbox, doc
+from tests.integration.harness import S1, R, doc, supplier_and_recipient
 from typer.testing import CliRunner
 
 from gstims.cli import app
@@ -16,10 +16,7 @@ RULES = {"rules": [{"name": "hold s1", "when": {"suppliers": [S1]}, "action": "P
 
 def test_rules_import_export_dry_run_apply_and_follow_up_from_the_command_line(tmp_path):
     db = sqlite_database(tmp_path)
-    box = Sandbox(db)
-    box.register(S1)
-    box.register(R)
-    box.today("05-11-2024")
+    box = supplier_and_recipient(db)
     box.save(S1, "102024", doc("INV-1", "10-10-2024"), doc("INV-2", "11-10-2024"))
     box.file(S1, "102024")
     url = ["--database-url", db.url]
