@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -82,6 +83,23 @@ def test_serve_sandbox_keeps_a_generated_admin_token_in_a_private_file_not_on_th
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_the_kept_admin_token_is_never_committed():
+    """Issue 14 item 16: `gstims serve --sandbox` keeps its token in the working directory, so
+    the repository ignores that file and does not track it (a merge once committed one)."""
+    root = Path(__file__).resolve().parents[2]
+    ignored = (root / ".gitignore").read_text(encoding="utf-8").split()
+    assert f"/{ADMIN_TOKEN_FILE}" in ignored or ADMIN_TOKEN_FILE in ignored
+    if (root / ".git").exists():
+        tracked = subprocess.run(
+            ["git", "ls-files", "--", ADMIN_TOKEN_FILE, "gstn-keys"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert tracked.stdout == ""
 
 
 def test_gstims_users_issues_lists_rotates_and_revokes_tokens(db):
