@@ -11,28 +11,19 @@ rule set is refused naming the rule and the field. `/reconcile` lists the grante
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import socket
-import threading
-import time
 
-import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from tests.integration.harness import S1, S2, R, doc, supplier_and_recipient
+from tests.integration.served import PASSWORD, served, shown
 
-from gstims.api.app import create_app
-from gstims.api.settings import Settings
 from gstims.domain.roles import Role
 from gstims.services import auto_actions, taxpayers
 from gstims.store.tables import audit_log, proposal_items, proposals
 
 R2 = "29AAACE1234F1Z2"
-PASSWORD = "correct horse battery"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 RULES = json.dumps(
     {
         "rules": [
@@ -69,37 +60,8 @@ def world(db):
         uow.taxpayers.set_maker_checker(R2, True)
     with db.transaction() as uow:
         taxpayers.create_user(uow, "reader", [R, R2], PASSWORD, role=Role.VIEWER)
-    app = create_app(Settings(database_url=db.url, session_secret="user-rules-page"), db)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    clients: list[httpx.Client] = []
-    yield box, (f"http://127.0.0.1:{port}", clients)
-    for http in clients:
-        http.close()
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def signed_in(app, user: str) -> tuple[httpx.Client, str]:
-    url, clients = app
-    http = httpx.Client(base_url=url, follow_redirects=False, timeout=60)
-    clients.append(http)
-    token = TOKEN.search(http.get("/login").text).group(1)
-    form = {"username": user, "password": PASSWORD, "csrf_token": token}
-    assert http.post("/login", data=form).status_code == 303
-    return http, TOKEN.search(http.get("/home").text).group(1)
-
-
-def shown(answer) -> str:
-    return html.unescape(re.sub(r"\s+", " ", answer.text))
+    with served(db) as server:
+        yield box, server
 
 
 def actions(box, recipient: str) -> dict[str, str]:
@@ -107,8 +69,8 @@ def actions(box, recipient: str) -> dict[str, str]:
 
 
 def test_a_users_rules_dry_run_on_every_gstin_and_apply_as_the_role_held_on_each(world, db):
-    box, app = world
-    http, token = signed_in(app, "ca-firm")
+    box, server = world
+    http, token = server.signed_in("ca-firm")
     saved = http.post("/rules", data={"rules": RULES, "csrf_token": token})
     assert saved.status_code == 303
     assert "Saved 1 rule(s) for all your GSTINs." in shown(http.get("/rules"))
@@ -149,10 +111,10 @@ def test_a_users_rules_dry_run_on_every_gstin_and_apply_as_the_role_held_on_each
 
 
 def test_a_viewer_everywhere_reads_but_may_not_save_nor_apply_and_nothing_changes(world, db):
-    box, app = world
-    firm, firm_token = signed_in(app, "ca-firm")
+    box, server = world
+    firm, firm_token = server.signed_in("ca-firm")
     assert firm.post("/rules", data={"rules": RULES, "csrf_token": firm_token}).status_code == 303
-    http, token = signed_in(app, "reader")
+    http, token = server.signed_in("reader")
     page = http.get("/rules")
     assert page.status_code == 200
     assert "s1 invoices" not in page.text  # the firm's rule set is the firm's
@@ -168,8 +130,8 @@ def test_a_viewer_everywhere_reads_but_may_not_save_nor_apply_and_nothing_change
 
 
 def test_a_bad_rule_set_is_refused_naming_the_rule_and_field_and_nothing_is_kept(world, db):
-    _, app = world
-    http, token = signed_in(app, "ca-firm")
+    _, server = world
+    http, token = server.signed_in("ca-firm")
     bad = '{"rules": [{"name": "odd", "when": {"kinds": ["XX"]}, "action": "A"}]}'
     assert http.post("/rules", data={"rules": bad, "csrf_token": token}).status_code == 303
     page = shown(http.get("/rules"))
@@ -184,16 +146,16 @@ def test_a_bad_rule_set_is_refused_naming_the_rule_and_field_and_nothing_is_kept
 
 
 def test_a_form_without_the_csrf_token_is_refused(world, db):
-    _, app = world
-    http, _ = signed_in(app, "ca-firm")
+    _, server = world
+    http, _ = server.signed_in("ca-firm")
     assert http.post("/rules", data={"rules": RULES}).status_code == 403
     with db.uow(write=False) as uow:
         assert uow.auto_rules.load(auto_actions.user_scope("ca-firm")) is None
 
 
 def test_the_reconciliation_overview_lists_the_granted_gstins_only(world):
-    _, app = world
-    http, _ = signed_in(app, "reader")
+    _, server = world
+    http, _ = server.signed_in("reader")
     page = http.get("/reconcile")
     assert page.status_code == 200
     listed = set(re.findall(r'id="gstin-(\w{15})"', page.text))
