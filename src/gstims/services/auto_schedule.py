@@ -116,3 +116,8 @@ def apply_for_user(uow: UnitOfWork, principal: Principal, rules: RuleSet) -> lis
         for gstin in clients_of(uow, principal.name)
         if principal.may(gstin, Capability.PREPARE)
     ]
+
+
+def skipped_for(uow: UnitOfWork, principal: Principal) -> list[str]:
+    """The user's GSTINs `apply_for_user` leaves alone: their role there may not change IMS."""
+    return [g for g in clients_of(uow, principal.name) if not principal.may(g, Capability.PREPARE)]

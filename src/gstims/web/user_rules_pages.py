@@ -23,10 +23,8 @@ from starlette.responses import Response
 
 from gstims.codec import to_json_bytes
 from gstims.domain.auto_rules import RuleSet, rule_set_json
-from gstims.domain.roles import Capability
 from gstims.services import auto_actions, auto_schedule
 from gstims.services.errors import NotFound, ServiceError
-from gstims.services.taxpayers import Principal
 from gstims.web.auto_pages import SHOWN_REFUSED, in_one_transaction, read_rules_text, refused
 from gstims.web.render import flash, page, redirect, shell
 from gstims.web.security import granted_all, posted_all, signed_in
@@ -90,7 +88,7 @@ async def apply_user_rules(request: Request) -> Response:
     def work(uow: Any) -> tuple[list[auto_actions.Applied], list[str]]:
         kept = auto_actions.rule_set(uow, auto_actions.user_scope(user.name))
         done = auto_schedule.apply_for_user(uow, user, kept)
-        return done, _skipped(uow, user)
+        return done, auto_schedule.skipped_for(uow, user)
 
     try:
         done, skipped = await run_in_threadpool(in_one_transaction, request, work)
@@ -105,9 +103,3 @@ async def apply_user_rules(request: Request) -> Response:
     for gstin in skipped:
         flash(request, f"{gstin}: skipped: your role there may not change IMS.", "warn")
     return redirect(f"{HERE}?dry=1")
-
-
-def _skipped(uow: Any, user: Principal) -> list[str]:
-    """The user's GSTINs their rule set does not act on: their role there is viewer."""
-    clients = auto_schedule.clients_of(uow, user.name)
-    return [g for g in clients if not user.may(g, Capability.PREPARE)]
