@@ -13,16 +13,20 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.integration.clock_checks import PERIOD, gstins, network
-from tests.integration.harness import Sandbox
+from tests.integration.harness import S1, R, Sandbox, doc
 
 from gstims.domain.calendar import Period
-from gstims.services import taxpayers
+from gstims.domain.ims import ActionItem
+from gstims.domain.records import Action, Kind
+from gstims.domain.roles import Role
+from gstims.services import approvals, taxpayers
 from gstims.services.context import taxpayers_by_gstin
 from gstims.services.dashboard import working_period
 from gstims.services.notifications import Notice, notices
@@ -144,3 +148,44 @@ def test_the_notices_ask_as_many_statements_for_sixty_gstins_as_for_six(world, d
             found = notices(uow, many)
     assert any(n.kind == "stale-2b" for n in found)
     assert len(for_many) == len(for_few), (for_few, for_many)
+
+
+def test_each_kind_of_notice_for_the_people_it_concerns(db):
+    """R's 2B changed since it was computed and its 3B due; later a Pending credit note near
+    its deadline, and a proposal awaiting approval (shown to the approver only)."""
+    box = Sandbox(db, today="01-10-2025")
+    for gstin in (S1, R):
+        box.register(gstin, on="01-09-2025")
+    for name, role in (("ravi", Role.APPROVER), ("asha", Role.PREPARER)):
+        with db.transaction() as uow:
+            taxpayers.create_user(uow, name, [R], PASSWORD, role=role)
+    box.save(S1, "092025", doc("INV-1", "10-09-2025"), doc("INV-2", "11-09-2025"))
+    box.file(S1, "092025")
+    box.today("15-10-2025")  # R's 2B of 092025 drafted on the 14th
+    assert seen(db, "asha") == [("gstr3b-due", "GSTR-3B 092025 due 20-10-2025", False)]
+    box.save(S1, "102025", doc("CN-951", "05-10-2025", kind=Kind.CN, taxable=1000))
+    box.act("CN-951", "P", remarks="checking")  # the IMS changes after the 2B
+    assert [kind for kind, _, _ in seen(db, "asha")] == ["gstr3b-due", "stale-2b"]
+
+    box.today("05-11-2025")
+    box.file3b("092025", gstin=S1)
+    box.file(S1, "102025")  # filed: its Pending now has a fixed deadline (R-ACT-4)
+    assert box.find("CN-951").view.pending_until == date(2025, 12, 20)
+    box.today("14-12-2025")  # six days before it
+    with db.transaction() as uow:
+        uow.taxpayers.set_maker_checker(R, True)
+        asha = taxpayers.principal_named(uow, "asha")
+        rec = box.find("INV-1")
+        item = ActionItem(rec.section, S1, "INV-1", rec.record.doc_date, Action.REJECT)
+        approvals.submit_actions(uow, asha, R, [item])
+    pending = ("pending", "1 Pending record(s) turn back to No action after 20-12-2025", False)
+    due = ("gstr3b-due", "GSTR-3B 112025 due 20-12-2025", False)
+    assert seen(db, "ravi") == [("proposals", "1 proposal(s) await approval", True), due, pending]
+    assert seen(db, "asha") == [due, pending]  # a preparer decides no proposal
+    box.today("19-12-2025")  # a day before: urgent
+    assert [urgent for kind, _, urgent in seen(db, "asha") if kind == "pending"] == [True]
+
+
+def seen(db, name: str) -> list[tuple[str, str, bool]]:
+    with db.uow(write=False) as uow:
+        return [(n.kind, n.text, n.urgent) for n in notices(uow, principal(db, name))]
