@@ -115,7 +115,7 @@ C1, C2 = str(make_gstin("29", "AAACC0001K")), str(make_gstin("29", "AAACC0002K")
 def test_a_users_rule_set_acts_on_each_gstin_as_the_role_held_there(parties):
     """Approver of C1: applied; preparer of C2 under maker-checker: a proposal; viewer of R:
     dry-run only, skipped by apply, its records untouched."""
-    sandbox, r = parties
+    sandbox, _ = parties
     s = sandbox.taxpayer(S, sandbox.user("s-clerk", S))
     for gstin in (C1, C2):
         sandbox.register(gstin)
