@@ -2,13 +2,16 @@
 
 Import a rule set, export it back, dry-run it, apply it (REQSTS of each rule's SAVE), a bad
 rule set is 422 naming the rule and field, a foreign GSTIN is 403, and the follow-up lists
-what to ask each supplier with the e-mail text.
+what to ask each supplier with the e-mail text. A user's own rule set (`"scope": "user"`)
+dry-runs on every GSTIN granted to them with the role held on each, and applies as that role.
 """
 
 from __future__ import annotations
 
 import pytest
 from tests.api.wire import b2b, invoice, ok, refused
+
+from gstims.domain.gstin import make_gstin
 
 S, R, OTHER = "27AAPFU0939F1ZV", "29AABCR1718E1ZL", "24AANFA2641L1ZF"
 BASE = "/gstims/v1"
@@ -104,3 +107,60 @@ def test_the_follow_up_lists_what_to_ask_each_supplier(parties):
     ]
     assert supplier["itc_at_risk"] == found["itc_at_risk"] == 21600
     assert "Kept pending by us:" in supplier["message"]
+
+
+C1, C2 = str(make_gstin("29", "AAACC0001K")), str(make_gstin("29", "AAACC0002K"))
+
+
+def test_a_users_rule_set_acts_on_each_gstin_as_the_role_held_there(parties):
+    """Approver of C1: applied; preparer of C2 under maker-checker: a proposal; viewer of R:
+    dry-run only, skipped by apply, its records untouched."""
+    sandbox, _ = parties
+    s = sandbox.taxpayer(S, sandbox.user("s-clerk", S))
+    for gstin in (C1, C2):
+        sandbox.register(gstin)
+    small = dict(pos="29", rate=18, taxable=1000, iamt=180)
+    ok(
+        s.retsave(  # saved, not filed: in each recipient's IMS
+            "112024",
+            b2b=[
+                b2b(
+                    C1, invoice("N-1", "02-11-2024", **small), invoice("N-2", "03-11-2024", **small)
+                ),
+                b2b(C2, invoice("N-3", "04-11-2024", **small)),
+            ],
+        )
+    )
+    firm = sandbox.user("firm", C1, role="approver")
+    ok(sandbox.admin("POST", "/users/firm/grants", {"gstin": C2, "role": "preparer"}))
+    ok(sandbox.admin("POST", "/users/firm/grants", {"gstin": R, "role": "viewer"}))
+    c2_admin = sandbox.taxpayer(C2, sandbox.user("c2-admin", C2, role="admin"))
+    body = {"gstin": C2, "maker_checker": True}
+    ok(sandbox.request("PUT", "/gstims/v1/settings", headers=c2_admin.headers, body=body))
+    c1 = sandbox.taxpayer(C1, firm)
+    r_before = ok(sandbox.taxpayer(R, firm).getinv())
+
+    rules = {"rules": [{"name": "hold s", "when": {"suppliers": [S]}, "action": "P"}]}
+    saved = ok(call(sandbox, c1, "PUT", "/rules", {"gstin": C1, "scope": "user", "rules": rules}))
+    assert saved == {"scope": "user:firm", "rules": 1, "on_day": None}
+    dry = ok(call(sandbox, c1, "POST", "/rules/dry-run", {"gstin": C1, "scope": "user"}))
+    by_gstin = {p["gstin"]: p for p in dry["gstins"]}
+    assert sorted(by_gstin) == sorted([C1, C2, R])
+    assert [(by_gstin[g]["role"], by_gstin[g]["handling"]) for g in (C1, C2, R)] == [
+        ("approver", "apply"),
+        ("preparer", "propose"),
+        ("viewer", "refuse"),
+    ]
+    assert (by_gstin[C1]["changes"], by_gstin[C2]["changes"]) == (2, 1)
+    assert by_gstin[C2]["maker_checker"] is True
+
+    done = ok(call(sandbox, c1, "POST", "/rules/apply", {"gstin": C1, "scope": "user"}))
+    applied = {d["gstin"]: d for d in done["gstins"]}
+    assert sorted(applied) == sorted([C1, C2]) and done["skipped"] == [R]
+    assert (applied[C1]["applied"], applied[C1]["proposals"]) == (2, [])
+    assert applied[C2]["applied"] == 0
+    assert [p["name"] for p in applied[C2]["proposals"]] == ["hold s"]
+    assert {x["inum"]: x["action"] for x in ok(c1.getinv())["b2b"]} == {"N-1": "P", "N-2": "P"}
+    c2 = sandbox.taxpayer(C2, firm)
+    assert {x["inum"]: x["action"] for x in ok(c2.getinv())["b2b"]} == {"N-3": "N"}
+    assert ok(sandbox.taxpayer(R, firm).getinv()) == r_before

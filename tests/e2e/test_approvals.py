@@ -16,11 +16,11 @@ from playwright.sync_api import Page, expect
 from tests.e2e.steps import sign_in
 from tests.integration.harness import R
 
-from gstims.api.access import NEEDS
+from gstims.api.access import NEEDS, dashboard
 from gstims.domain.roles import Role
 from gstims.store.tables import audit_log, proposals, records, taxpayers
 
-WEB_ROUTES = sorted(k for k in NEEDS if k[1].startswith("/g/") or k[1] == "/switch")
+WEB_ROUTES = sorted(k for k in NEEDS if dashboard(k[1]))
 
 
 def _snapshot(db) -> tuple:

@@ -16,10 +16,12 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from tests.e2e.steps import sign_in
+from tests.e2e.world import R2
 from tests.integration.harness import S1, S2, R
 
 from gstims.domain.calendar import Period
-from gstims.services import books, reconcile
+from gstims.domain.roles import Role
+from gstims.services import books, reconcile, tokens
 
 RULES = {
     "rules": [
@@ -80,6 +82,77 @@ def test_rules_page_saves_dry_runs_and_applies_in_the_browser(live, page: Page, 
     page.get_by_label("Document number").fill("INV-0100")
     page.get_by_role("button", name="Apply filter").click()
     expect(page.get_by_role("row", name=re.compile("INV-0100"))).to_contain_text("Accepted")
+
+
+USER_RULES = {
+    "rules": [
+        {
+            "name": "small Sharma invoices",
+            "when": {"suppliers": [S1], "kinds": ["INV"], "taxable": {"max": "1010"}},
+            "action": "A",
+        },
+        {"name": "acme waits", "when": {"suppliers": [S2]}, "action": "P", "remarks": "ask"},
+    ]
+}
+
+
+def test_a_users_rules_dry_run_and_apply_on_every_gstin_as_the_role_held_there(live, page, shots):
+    """The CA firm approves for R, prepares for R2 (under maker-checker) and views S2: its own
+    rule set dry-runs on all three, then applies on R, files a proposal for R2, skips S2."""
+    with live.db.transaction() as uow:
+        tokens.grant(uow, "ca-firm", R2, actor="admin", role=Role.PREPARER)
+        tokens.grant(uow, "ca-firm", S2, actor="admin", role=Role.VIEWER)
+        uow.taxpayers.set_maker_checker(R2, True)
+    sign_in(page, live.url, "ca-firm")
+    page.goto(f"{live.url}/g/{R}/rules")
+    page.get_by_role("link", name="your own rules act on all your GSTINs").click()
+    expect(page.get_by_role("heading", name=re.compile("for all your GSTINs"))).to_be_visible()
+    page.get_by_label("Rules for all your GSTINs").fill(json.dumps(USER_RULES))
+    page.get_by_role("button", name="Save rules").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved 2 rule(s) for all your GSTINs")
+
+    page.get_by_role("link", name="Dry run on every GSTIN").click()
+    dry = page.locator("#rules-all-dry-run")
+    expect(dry.get_by_role("heading").first).to_contain_text(
+        "52 record(s) would change on 3 GSTIN(s)"
+    )
+    expect(page.locator(f"#client-{R} .handling")).to_contain_text("approver")
+    expect(page.locator(f"#rule-{R}-1 .changes")).to_have_text("10")
+    expect(page.locator(f"#rule-{R}-2 .changes")).to_have_text("30")
+    expect(page.locator(f"#client-{R2} .handling")).to_contain_text(
+        "preparer · maker-checker on · applying files a proposal"
+    )
+    expect(page.locator(f"#rule-{R2}-2 .changes")).to_have_text("12")
+    expect(page.locator(f"#client-{S2} .handling")).to_contain_text("viewer · skipped")
+    shots(page, "user-rules-dry-run")
+
+    page.get_by_role("button", name="Apply rules on every GSTIN").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Applied on 2 GSTIN(s): 40 changed, 0 refused."
+    )
+    expect(page.get_by_role("status").filter(has_text=R2)).to_have_text(
+        re.compile(f"{R2}: 0 changed, 0 refused; acme waits: proposal \\d+ awaits an approver")
+    )
+    expect(page.get_by_role("status").filter(has_text=R)).to_have_text(
+        f"{R}: 40 changed, 0 refused."
+    )
+    expect(page.locator(".flash.warn")).to_have_text(
+        f"{S2}: skipped: your role there may not change IMS."
+    )
+    expect(page.locator(f"#rules-dry-run-{R} caption")).to_contain_text("0 record(s) would change")
+    expect(page.locator(f"#rules-dry-run-{R2} caption")).to_contain_text(
+        "12 record(s) would change"
+    )
+    shots(page, "user-rules-applied")
+
+    page.locator(f"#client-heading-{R2}").get_by_role("link").click()
+    page.get_by_role("link", name="Approvals").click()
+    expect(page.locator("#awaiting")).to_contain_text("ca-firm")
+    expect(page.locator("#awaiting")).to_contain_text("12")
+    assert live.world.sandbox.find("W-1", recipient=R2).state.action.value == "N"
+    assert live.world.sandbox.find("B-1").state.action.value == "P"
+    assert live.world.sandbox.find("INV-0010").state.action.value == "A"
+    assert live.world.sandbox.find("INV-0011").state.action.value == "N"
 
 
 def test_follow_up_page_and_its_workbook_agree_in_the_browser(live, page: Page, shots, tmp_path):

@@ -9,6 +9,8 @@ the apply alike. Rule: R-ACT-11 — the audit trail names the rule and the perso
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 from tests.integration.harness import S1, S2, R, doc, supplier_and_recipient
@@ -23,6 +25,7 @@ from gstims.services import (
     auto_actions,
     auto_schedule,
     books,
+    clock,
     ims,
     reconcile,
     taxpayers,
@@ -283,3 +286,32 @@ def test_a_ca_users_rule_set_acts_on_every_granted_gstin_once_a_month(box, db):
             [(R, "3 changed, 1 refused"), (S1_CLIENT, "1 changed, 0 refused")]
         )
     assert box.find("INV-8", recipient=S1_CLIENT).state.action.value == "P"
+
+
+def test_a_scheduled_rule_set_runs_once_when_one_move_jumps_past_its_day_and_never_twice(box, db):
+    """One move of the clock from the 5th to the 25th, in steps of one taxpayer each, passes
+    the 13th: the rule set runs once; the 13th's event run again (a re-run after a crash)
+    finds it done and changes nothing."""
+    with db.transaction() as uow:
+        taxpayers.create_user(uow, "asha", [R], "correct horse battery")
+    box.run(
+        auto_actions.save_rule_set,
+        auto_actions.gstin_scope(R),
+        {**FIVE_RULES, "on_day": 13},
+        "asha",
+    )
+    runs = clock.move_clock(db.transaction, date(2024, 11, 25), batch=1)
+    assert [(r.day, dict(r.counts)) for r in runs if r.event == "auto_rules"] == [
+        (date(2024, 11, 13), {"rule_runs": 1, "rule_changed": 6, "rule_refused": 1})
+    ]
+    after = actions(box)
+    assert after["INV-1"] == "A" and after["INV-2"] == "R"  # the person's Reject stays
+    again = box.run(auto_schedule.run_scheduled, date(2024, 11, 13))
+    assert again == {"rule_runs": 0, "rule_changed": 0, "rule_refused": 0}
+    assert actions(box) == after
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(auto_rule_runs)).scalar() == 1
+        by_rules = conn.execute(
+            sa.select(sa.func.count()).where(audit_log.c.actor.like("rule:%"))
+        ).scalar()
+    assert by_rules == 6

@@ -46,8 +46,13 @@ NEEDS: dict[tuple[str, str], Capability] = {
     ("GET", f"{_G}/settings"): READ,
     ("PUT", f"{_G}/settings"): ADMINISTER,
     ("GET", f"{_G}/notifications"): READ,
-    # the dashboard
+    # the dashboard: pages over all the user's GSTINs act on those whose role holds the
+    # capability (`web.security.granted_all`); the others, on the GSTIN of the path
     ("GET", "/switch"): READ,
+    ("GET", "/reconcile"): READ,  # every granted GSTIN by PAN (any role reads)
+    ("GET", "/rules"): READ,  # the user's own rule set, its dry run on every granted GSTIN
+    ("POST", "/rules"): PREPARE,  # saving changes no record
+    ("POST", "/rules/apply"): PREPARE,  # per GSTIN as its role: preparer or more, proposals
     ("GET", f"{_W}/ims"): READ,
     ("POST", f"{_W}/ims/actions"): PREPARE,
     ("GET", f"{_W}/ims/records/{{record_id}}"): READ,
@@ -82,7 +87,16 @@ DIRECT_IMS = {
     ("POST", f"{_W}/reconcile/apply"),
     ("POST", f"{_G}/rules/apply"),
     ("POST", f"{_W}/rules/apply"),
+    ("POST", "/rules/apply"),
 }
+
+# the dashboard's routes that act on all the user's GSTINs, not on one of the path
+ALL_GSTINS = frozenset({"/reconcile", "/rules", "/rules/apply"})
+
+
+def dashboard(path: str) -> bool:
+    """Whether a classified route is a dashboard page (not an API call)."""
+    return path.startswith(f"{_W}/") or path == "/switch" or path in ALL_GSTINS
 
 
 def route_key(request: Request) -> tuple[str, str]:

@@ -27,6 +27,8 @@ from gstims.domain.auto_rules import RuleSet
 from gstims.domain.follow_up import message
 from gstims.services import auto_actions, auto_schedule
 from gstims.services.follow_up import supplier_follow_up
+from gstims.services.taxpayers import Principal
+from gstims.store.db import UnitOfWork
 
 router = APIRouter(
     prefix="/gstims/v1",
@@ -72,6 +74,23 @@ def plan_json(plan: auto_actions.Plan) -> dict[str, Any]:
             for r in plan.rules
         ],
     }
+
+
+def client_plan_json(found: auto_schedule.ClientPlan) -> dict[str, Any]:
+    """A user's rule set on one of their GSTINs: the dry run, the role held there and what
+    applying does there (apply / propose under maker-checker / refuse: skipped)."""
+    return {
+        **plan_json(found.plan),
+        "role": found.role.value if found.role else None,
+        "maker_checker": found.maker_checker,
+        "handling": found.handling.value,
+    }
+
+
+def _apply_for_user(
+    uow: UnitOfWork, who: Principal, rules: RuleSet
+) -> tuple[list[auto_actions.Applied], list[str]]:
+    return auto_schedule.apply_for_user(uow, who, rules), auto_schedule.skipped_for(uow, who)
 
 
 def applied_json(done: auto_actions.Applied) -> dict[str, Any]:
@@ -125,8 +144,8 @@ async def dry_run(request: Request) -> JsonResponse:
     caller.require(body.get("gstin"))
     scope, rules = await _rules(request, caller, body)
     if scope.startswith("user:"):
-        plans = await _work(request, auto_schedule.dry_run_for_user, caller.principal.name, rules)
-        return ok({"gstins": [plan_json(p) for p in plans]})
+        plans = await _work(request, auto_schedule.dry_run_as, caller.principal, rules)
+        return ok({"gstins": [client_plan_json(p) for p in plans]})
     plan = await _work(request, auto_actions.dry_run, caller.gstin, rules)
     return ok(plan_json(plan))
 
@@ -140,8 +159,8 @@ async def apply(request: Request) -> JsonResponse:
     rules = await _work(request, auto_actions.rule_set, scope)
     who = caller.principal
     if scope.startswith("user:"):
-        done = await _work(request, auto_schedule.apply_for_user, who, rules)
-        return ok({"gstins": [applied_json(d) for d in done]})
+        done, skipped = await _work(request, _apply_for_user, who, rules)
+        return ok({"gstins": [applied_json(d) for d in done], "skipped": skipped})
     applied = await _work(request, auto_actions.apply, caller.gstin, rules, who.name, who)
     return ok(applied_json(applied))
 

@@ -14,10 +14,11 @@ the CLI operator saved (`cli`, no such user) acts with the operator's every powe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from gstims.domain.auto_rules import RuleSet
-from gstims.domain.roles import Capability
+from gstims.domain.roles import Capability, Handling, Role, route_of_change
 from gstims.services.auto_actions import Applied, Plan, apply, dry_run, read_rule_set
 from gstims.services.taxpayers import Principal, principal_named
 from gstims.store.db import UnitOfWork
@@ -82,6 +83,31 @@ def dry_run_for_user(uow: UnitOfWork, user: str, rules: RuleSet) -> list[Plan]:
     return [dry_run(uow, gstin, rules) for gstin in clients_of(uow, user)]
 
 
+@dataclass(frozen=True, slots=True)
+class ClientPlan:
+    """A user's rule set on one of their GSTINs: the dry run, and what applying it would do
+    there with the role the user holds (apply, propose under maker-checker, or skip)."""
+
+    gstin: str
+    role: Role | None
+    maker_checker: bool
+    handling: Handling
+    plan: Plan
+
+
+def dry_run_as(uow: UnitOfWork, principal: Principal, rules: RuleSet) -> list[ClientPlan]:
+    """The user's rule set over each client, each with what `apply_for_user` would do there:
+    one query per rule per GSTIN, and one for every GSTIN's maker-checker setting."""
+    clients = clients_of(uow, principal.name)
+    checked = {row["gstin"]: bool(row["maker_checker"]) for row in uow.taxpayers.by_gstin(clients)}
+    out = []
+    for gstin in clients:
+        role = principal.role(gstin)
+        handling = route_of_change(role, checked[gstin])
+        out.append(ClientPlan(gstin, role, checked[gstin], handling, dry_run(uow, gstin, rules)))
+    return out
+
+
 def apply_for_user(uow: UnitOfWork, principal: Principal, rules: RuleSet) -> list[Applied]:
     """The user's rule set on each client where their role may change IMS (through the
     maker-checker seam: a preparer's rules become proposals where a GSTIN asks for them)."""
@@ -90,3 +116,8 @@ def apply_for_user(uow: UnitOfWork, principal: Principal, rules: RuleSet) -> lis
         for gstin in clients_of(uow, principal.name)
         if principal.may(gstin, Capability.PREPARE)
     ]
+
+
+def skipped_for(uow: UnitOfWork, principal: Principal) -> list[str]:
+    """The user's GSTINs `apply_for_user` leaves alone: their role there may not change IMS."""
+    return [g for g in clients_of(uow, principal.name) if not principal.may(g, Capability.PREPARE)]

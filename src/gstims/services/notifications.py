@@ -10,8 +10,10 @@
 Example: on 15-11-2024 an approver of R with 2 proposals waiting, and R's October 3B due on
 20-11-2024 and unfiled, sees "2 proposals await approval" and "GSTR-3B 102024 due 20-11-2024".
 
-The counts come from one aggregate query each over all the user's GSTINs (proposals, pending
-records, filed returns); the 2B check reads each GSTIN's latest generation without content.
+Every figure comes from one set-based query over all the user's GSTINs, however many they
+are: proposals, pending records, filed returns, and for the 2B check the IMS version each
+GSTIN's newest 2B of its working period was computed at (`uow.gstr2b.latest_ims_versions`)
+beside each GSTIN's IMS version now (`uow.taxpayers.ims_versions`).
 """
 
 from __future__ import annotations
@@ -84,15 +86,21 @@ def _filed_3b(uow: UnitOfWork, tps: Mapping[str, Taxpayer]) -> set[tuple[str, in
 def _stale_2b(
     uow: UnitOfWork, periods: Mapping[str, Period], filed: set[tuple[str, int]]
 ) -> list[Notice]:
-    out = []
-    for g, period in sorted(periods.items()):
-        if (g, period_int(period)) in filed:
-            continue
-        kept = uow.gstr2b.latest(g, period, content=False)
-        if kept is not None and kept["ims_version"] != uow.taxpayers.ims_version(g):
-            text = f"GSTR-2B {period.code} changed since it was computed: recompute it"
-            out.append(Notice(g, "stale-2b", text, f"/g/{g}/gstr2b"))
-    return out
+    """The GSTINs whose newest 2B of the working period (3B unfiled) was computed before the
+    IMS last changed: two queries for all of them."""
+    unfiled = {g: p for g, p in periods.items() if (g, period_int(p)) not in filed}
+    computed_at = uow.gstr2b.latest_ims_versions(unfiled)
+    now = uow.taxpayers.ims_versions(list(computed_at)) if computed_at else {}
+    return [
+        Notice(
+            g,
+            "stale-2b",
+            f"GSTR-2B {unfiled[g].code} changed since it was computed: recompute it",
+            f"/g/{g}/gstr2b",
+        )
+        for g, version in sorted(computed_at.items())
+        if version != now[g]
+    ]
 
 
 def _due_3b(

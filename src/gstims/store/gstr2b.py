@@ -10,6 +10,8 @@ reached as `uow.gstr2b`.
     periods(recipient)                   YYYYMM of the periods with a generation, newest first
     open_adjustments(recipient, period)  the unconsumed reversals and reclaims up to `period`
     latest_versions(recipients, period)  `latest_version` of several recipients, one query
+    latest_ims_versions(periods)         the IMS version the newest generation of each
+                                         recipient's own period was computed at, one query
     open_adjustments_of(recipients, p)   `open_adjustments` of several, by recipient
     add_many(rows)                       keep several generations, one INSERT
 """
@@ -46,6 +48,32 @@ class Generations:
             .group_by(gstr2b.c.recipient)
         )
         return {r: int(v) for r, v in self.conn.execute(query)}
+
+    def latest_ims_versions(self, periods: Mapping[str, Period]) -> dict[str, int]:
+        """{recipient: `ims_version` of `latest(recipient, periods[recipient])`} for every
+        recipient with a generation of its period, in one query whatever the recipients (each
+        may ask its own period; a recipient without a generation is left out)."""
+        if not periods:
+            return {}
+        wanted = {r: period_int(p) for r, p in periods.items()}
+        newest = (
+            select(gstr2b.c.recipient, gstr2b.c.period, func.max(gstr2b.c.version).label("v"))
+            .where(
+                in_values(self.conn, gstr2b.c.recipient, sorted(wanted)),
+                gstr2b.c.period.in_(sorted(set(wanted.values()))),  # a few: the working periods
+            )
+            .group_by(gstr2b.c.recipient, gstr2b.c.period)
+            .subquery()
+        )
+        query = select(gstr2b.c.recipient, gstr2b.c.period, gstr2b.c.ims_version).join(
+            newest,
+            and_(
+                gstr2b.c.recipient == newest.c.recipient,
+                gstr2b.c.period == newest.c.period,
+                gstr2b.c.version == newest.c.v,
+            ),
+        )
+        return {r: int(v) for r, p, v in self.conn.execute(query) if wanted[r] == p}
 
     def open_adjustments_of(
         self, recipients: Sequence[str], period: Period

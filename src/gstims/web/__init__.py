@@ -25,6 +25,7 @@ from gstims.web import (
     ims_pages,
     reconcile_pages,
     return_pages,
+    user_rules_pages,
 )
 from gstims.web.cookies import SecureCookiesOnHttps
 from gstims.web.hashing import HashingPool
@@ -48,6 +49,14 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     install_handlers(app)
     compile_templates()
-    pages = (auth_pages, ims_pages, return_pages, reconcile_pages, auto_pages, approval_pages)
+    pages = (
+        auth_pages,
+        ims_pages,
+        return_pages,
+        reconcile_pages,
+        auto_pages,
+        user_rules_pages,
+        approval_pages,
+    )
     for module in pages:
         app.include_router(module.router, include_in_schema=False)

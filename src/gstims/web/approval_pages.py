@@ -19,10 +19,11 @@ from starlette.responses import Response
 
 from gstims.domain.roles import Capability
 from gstims.services import approvals
+from gstims.services.access import RoleRefused
 from gstims.services.errors import NotFound, ServiceError
 from gstims.web.forms import MAX_ID
 from gstims.web.render import flash, page, redirect, shell
-from gstims.web.security import PageNotFound, check_csrf, granted, signed_in
+from gstims.web.security import PageForbidden, PageNotFound, check_csrf, granted, signed_in
 
 router = APIRouter()
 
@@ -126,6 +127,8 @@ def _decided(
             else:
                 approvals.send_back(uow, user, gstin, proposal_id, str(form.get("comment") or ""))
                 text = f"Proposal {proposal_id} sent back."
+    except RoleRefused as exc:  # their own proposal: refused as the route's roles are (403)
+        raise PageForbidden(f"Your role does not allow this: {exc.message}.") from exc
     except ServiceError as exc:
         flash(request, f"Not done ({exc.code}): {exc.message}", "error")
         return redirect(here)

@@ -6,6 +6,8 @@
     GET  /g/{gstin}/follow-up              per supplier: what to ask, ITC at risk, a message
     GET  /g/{gstin}/follow-up.xlsx         the same as a workbook, one sheet per supplier
 
+The rule set of a user, for all their GSTINs, has its own page (`web/user_rules_pages.py`).
+
 Every POST carries the CSRF token and acts only on the signed-in user's own GSTIN; the use
 cases are the API's and the CLI's.
 """
@@ -62,25 +64,44 @@ def rules_page(request: Request, gstin: str) -> Response:
     )
 
 
-def _in_one_transaction(request: Request, fn: Any, *args: Any) -> Any:
+def in_one_transaction(request: Request, fn: Any, *args: Any) -> Any:
     with request.app.state.db.transaction() as uow:
         return fn(uow, *args)
+
+
+def read_rules_text(request: Request, form: Any) -> tuple[bool, Any]:
+    """(True, the rule set pasted into the form as JSON data), or (False, None) and a message
+    for the next page when it is not JSON."""
+    text = str(form.get("rules") or "")[: MAX_RULES_TEXT + 1]
+    try:
+        if len(text) > MAX_RULES_TEXT:
+            raise ValueError(f"the rule set is longer than {MAX_RULES_TEXT:,} characters")
+        return True, loads(text.encode())
+    except ValueError as exc:
+        flash(request, f"Not saved: the rules are not JSON ({str(exc)[:200]})", "error")
+        return False, None
+
+
+def refused(request: Request, exc: ServiceError) -> None:
+    """A rule set not saved: the code, then each problem (rule, field, reason)."""
+    flash(request, f"Not saved ({exc.code}):", "error")
+    for problem in getattr(exc, "problems", [])[:50]:
+        flash(
+            request,
+            f"{problem.section} {problem.number}: {problem.field}: {problem.message}",
+            "error",
+        )
 
 
 @router.post("/g/{gstin}/rules")
 async def save_rules(request: Request, gstin: str) -> Response:
     gstin, form, user = await posted(request, gstin)
-    text = str(form.get("rules") or "")[: MAX_RULES_TEXT + 1]
-    try:
-        if len(text) > MAX_RULES_TEXT:
-            raise ValueError(f"the rule set is longer than {MAX_RULES_TEXT:,} characters")
-        data = loads(text.encode())
-    except ValueError as exc:
-        flash(request, f"Not saved: the rules are not JSON ({str(exc)[:200]})", "error")
+    is_json, data = read_rules_text(request, form)
+    if not is_json:
         return redirect(f"/g/{gstin}/rules")
     try:
         saved = await run_in_threadpool(
-            _in_one_transaction,
+            in_one_transaction,
             request,
             auto_actions.save_rule_set,
             auto_actions.gstin_scope(gstin),
@@ -88,13 +109,7 @@ async def save_rules(request: Request, gstin: str) -> Response:
             user.name,
         )
     except ServiceError as exc:
-        flash(request, f"Not saved ({exc.code}):", "error")
-        for problem in getattr(exc, "problems", [])[:50]:
-            flash(
-                request,
-                f"{problem.section} {problem.number}: {problem.field}: {problem.message}",
-                "error",
-            )
+        refused(request, exc)
         return redirect(f"/g/{gstin}/rules")
     flash(request, f"Saved {len(saved.rules)} rule(s).")
     return redirect(f"/g/{gstin}/rules")
@@ -109,7 +124,7 @@ async def apply_rules(request: Request, gstin: str) -> Response:
         return auto_actions.apply(uow, gstin, kept, user.name, user)
 
     try:
-        done = await run_in_threadpool(_in_one_transaction, request, work)
+        done = await run_in_threadpool(in_one_transaction, request, work)
     except ServiceError as exc:
         flash(request, f"Not applied ({exc.code}): {exc.message}", "error")
         return redirect(f"/g/{gstin}/rules")

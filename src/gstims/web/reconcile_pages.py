@@ -28,7 +28,7 @@ from gstims.services import approvals, books, reconcile
 from gstims.services.errors import ServiceError
 from gstims.web.approval_pages import submitted_message
 from gstims.web.render import flash, page, redirect, shell, url
-from gstims.web.security import PageNotFound, granted, posted, signed_in
+from gstims.web.security import PageNotFound, granted, granted_all, posted, signed_in
 
 router = APIRouter()
 SHOWN = 200  # results listed on the page at once
@@ -44,7 +44,7 @@ def overview_page(request: Request) -> Response:
     with request.app.state.db.uow(write=False) as uow:
         user = signed_in(request, uow)
         frame = shell(uow, user, None, "reconcile-all")
-        groups = reconcile.overview(uow, sorted(user.gstins))
+        groups = reconcile.overview(uow, granted_all(user, request))
     return page(
         request,
         "reconcile_overview.html",

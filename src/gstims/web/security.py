@@ -11,6 +11,9 @@
   and no byte of its data, whatever the URL says; a role without the capability the route
   needs (`api/access.py`, asked through the one guard `services.access.require`) gets 403
   before anything is read or written.
+- A page over all of the user's GSTINs (`/reconcile`, `/rules`) calls `granted_all()`: it
+  works on exactly the GSTINs where the user's role holds what the route needs, and a route
+  that needs more than reading is refused (403) when that leaves none.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from fastapi import Request
 from starlette.datastructures import FormData
 
 from gstims.api.access import needed
-from gstims.services.access import RoleRefused, require
+from gstims.domain.roles import Capability
+from gstims.services.access import LEAST_ROLE, RoleRefused, require
 from gstims.services.dashboard import principal_of
 from gstims.services.sessions import live_session, touch_session, utc_now
 from gstims.services.taxpayers import Principal
@@ -119,6 +123,32 @@ def granted(principal: Principal, gstin: str, request: Request) -> str:
         return require(principal, wanted, capability)
     except RoleRefused as exc:
         raise PageForbidden(f"Your role does not allow this: {exc.message}.") from exc
+
+
+def granted_all(principal: Principal, request: Request) -> list[str]:
+    """The user's GSTINs (sorted) on which their role holds what this page needs; 403 when
+    the page needs more than reading and no GSTIN's role holds it."""
+    capability = needed(request)
+    if capability is None:  # a page classified nowhere is refused, never served
+        raise PageForbidden("This page is not open to anyone.")
+    found = sorted(g for g in principal.gstins if principal.may(g, capability))
+    if not found and capability > Capability.READ:
+        raise PageForbidden(
+            "Your role does not allow this: no GSTIN of yours gives you "
+            f"{LEAST_ROLE[capability].value} or more."
+        )
+    return found
+
+
+async def posted_all(request: Request) -> tuple[list[str], FormData, Principal]:
+    """A form POSTed to a page over all the user's GSTINs: the GSTINs whose role holds what
+    the route needs (`granted_all`), the form once its CSRF token holds, and the user."""
+    form = await request.form()
+    with request.app.state.db.uow(write=False) as uow:
+        user = signed_in(request, uow)
+        gstins = granted_all(user, request)
+    check_csrf(request, form)
+    return gstins, form, user
 
 
 async def posted(request: Request, gstin: str) -> tuple[str, FormData, Principal]:
