@@ -251,10 +251,9 @@ def _plan(
     """Each claimed record judged as SAVE judges it (`Judge`: the rule table asked once per
     distinct facts; the records judged from their view read in one query)."""
     plan = RulePlan(name, action.value, claimed=len(rows), remarks=remarks)
-    judge = Judge(uow, tp, today, "SAVE", rows)
+    judged = Judge(uow, tp, today, "SAVE", rows).uniform(rows, action, remarks)
     accepted = action.value in _GIVES_CREDIT
-    for row in rows:
-        outcome, changed = judge(row, (action, _ACTION[row[_AT["action"]]], remarks, None))
+    for row, (outcome, changed) in zip(rows, judged, strict=True):
         if isinstance(outcome, Refusal):
             plan.refused.append(
                 Refused(row[_ID], row[_SUPPLIER], row[_NUMBER], outcome.code.value, outcome.message)

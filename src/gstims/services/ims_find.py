@@ -49,6 +49,7 @@ from gstims.store.records.mapping import (
 
 Row = Sequence[Any]  # a found record's values, by `FOUND_NAMES`
 Ask = tuple[Action, Action | None, str | None, Declaration | None]  # action, prev, remarks, decl
+Answer = tuple[ImsState | Refusal, bool]  # the rule table's answer; whether it changes the record
 
 # What finding, judging and auditing an item read of each candidate: its identity, where it
 # is, its state, and its tax (a declaration is checked against it). The rest of the record is
@@ -85,6 +86,7 @@ _PERIOD_2B, _ROUTE = AT["period_2b"], AT["route"]
 _BOE = Kind.BOE.value
 _SECTION_OF_ROW = {(k.value, amends, sez): s for (k, amends, sez), s in SECTIONS.items()}
 _KIND_OF = {k.value: k for k in Kind}
+_ACTION_OF = {a.value: a for a in Action}
 
 
 def section_of(row: Row) -> Any:
@@ -172,7 +174,7 @@ class Judge:
         self, uow: UnitOfWork, tp: Taxpayer, today: date, kind: str, rows: Sequence[Row]
     ) -> None:
         self.tp, self.today, self.kind = tp, today, kind
-        self._memo: dict[tuple[Any, ...], tuple[ImsState | Refusal, bool]] = {}
+        self._memo: dict[tuple[Any, ...], Answer] = {}
         self._full: dict[int, tuple[ActionFacts, Any]] = {}  # id: (facts, tax) from its view
         wanted = sorted({row[0] for row in rows if not is_plain(row)})
         if wanted:
@@ -181,10 +183,10 @@ class Judge:
                 full = row_dict(by_id[record_id]) | dict(zip(_FULL_NAMES, values, strict=True))
                 self._full[record_id] = self._view_facts(full)
 
-    def __call__(self, row: Row, ask: Ask) -> tuple[ImsState | Refusal, bool]:
+    def __call__(self, row: Row, ask: Ask) -> Answer:
         """The outcome of `ask` of the record as `row` has it, and whether it changes it."""
         declared = ask[3] is not None
-        if is_plain(row):
+        if row[_ORIG] is None and row[_FILED] is not None:  # `is_plain`
             taxes = _TAXES(row) if declared else None
             args = (row[_KIND], row[_PERIOD_2B], _STATE(row), row[_CONSUMED], row[_ROUTE], taxes)
             key: tuple[Any, ...] = (args, ask)
@@ -192,6 +194,29 @@ class Judge:
             if answer is None:
                 answer = self._memo[key] = self._answer(self._plain(*args), ask)
             return answer
+        return self._alone(row, ask)
+
+    def uniform(self, rows: Sequence[Row], action: Action, remarks: str | None) -> list[Answer]:
+        """`self(row, ask)` of each row, every one asked for `action` with `remarks` and no
+        declaration, its prev_status its own action (a rule's records): the ask the same but
+        for the record's action, which its state holds, the memo keys on the facts' arguments
+        alone."""
+        memo: dict[tuple[Any, ...], Answer] = {}
+        answers = []
+        for row in rows:
+            if row[_ORIG] is None and row[_FILED] is not None:  # `is_plain`
+                args = (row[_KIND], row[_PERIOD_2B], _STATE(row), row[_CONSUMED], row[_ROUTE])
+                answer = memo.get(args)
+                if answer is None:
+                    ask = (action, _ACTION_OF[row[_ACTION]], remarks, None)
+                    answer = memo[args] = self._answer(self._plain(*args, None), ask)
+            else:
+                answer = self._alone(row, (action, _ACTION_OF[row[_ACTION]], remarks, None))
+            answers.append(answer)
+        return answers
+
+    def _alone(self, row: Row, ask: Ask) -> Answer:
+        declared = ask[3] is not None
         facts, tax = self._full[row[0]]
         state = state_of(dict(zip(STATE_COLUMNS, _STATE(row), strict=True)))
         facts = facts._replace(state=state, tax=tax if declared else None)
@@ -201,7 +226,7 @@ class Judge:
             answer = self._memo[key] = self._answer(facts, ask)
         return answer
 
-    def _answer(self, facts: ActionFacts, ask: Ask) -> tuple[ImsState | Refusal, bool]:
+    def _answer(self, facts: ActionFacts, ask: Ask) -> Answer:
         action, prev, remarks, declaration = ask
         if self.kind == "RESET":
             outcome = reset_on(facts, prev)

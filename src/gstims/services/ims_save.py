@@ -11,7 +11,7 @@ per group that made the same change. The refusals go to the request's error repo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -107,9 +107,25 @@ def save_found(
     holds the two equal): the fast path of a rule apply."""
     tp = taxpayer(uow, recipient)
     uow.lock([recipient])
-    action, remarks = found.action, found.remarks
-    asks = [(action, _ACTION_OF[row[_ACTION]], remarks, None) for row in found.rows]
-    return _decided(uow, tp, found.rows, asks, None, actor, "SAVE", proposed_by)
+    rows = found.rows
+    if len({row[0] for row in rows}) < len(rows):  # a record named again: item by item
+        asks = [(found.action, _ACTION_OF[row[_ACTION]], found.remarks, None) for row in rows]
+        return _decided(uow, tp, rows, None, actor, "SAVE", proposed_by, _asked(rows, asks))
+
+    def judging(judge: Judge) -> tuple[list[_Change], list[_Refused]]:
+        changes: list[_Change] = []
+        refusals: list[_Refused] = []
+        for at, (row, (outcome, changed)) in enumerate(
+            zip(rows, judge.uniform(rows, found.action, found.remarks), strict=True)
+        ):
+            if isinstance(outcome, ImsState):
+                if changed:
+                    changes.append((row, row[_ACTION], outcome))
+            else:
+                refusals.append((at, row, outcome.code.value, outcome.message))
+        return changes, refusals
+
+    return _decided(uow, tp, rows, None, actor, "SAVE", proposed_by, judging)
 
 
 def _act(
@@ -124,26 +140,25 @@ def _act(
     uow.lock([recipient])
     rows = find(uow, tp.gstin, items)
     asks = [(i.action, i.prev_status, i.remarks, i.declaration) for i in items]
-    return _decided(uow, tp, rows, asks, items, actor, kind, proposed_by)
+    return _decided(uow, tp, rows, items, actor, kind, proposed_by, _asked(rows, asks))
 
 
 def _decided(
     uow: UnitOfWork,
     tp: Taxpayer,
     rows: Sequence[Row | None],
-    asks: Sequence[Ask],
     items: Sequence[ActionItem] | None,
     actor: str,
     kind: str,
     proposed_by: str | None,
+    judging: _Judging,
 ) -> ActionResult:
-    """Judge each found record (None: an item naming no record) for its ask, write the
+    """Judge the found records (None: an item naming no record) by `judging`, write the
     changes set-based, record the request; refusals are named by the item (by the record
     when no items are given)."""
     today = uow.today()
     reference = new_reference()
-    judge = Judge(uow, tp, today, kind, [row for row in rows if row is not None])
-    changes, refusals = _judge_all(judge, rows, asks)
+    changes, refusals = judging(Judge(uow, tp, today, kind, [r for r in rows if r is not None]))
     if changes:
         now = datetime.now()
         steps = Counter(row[0] for row, _, _ in changes)  # each record's version steps
@@ -159,7 +174,13 @@ def _decided(
 # A change the request makes: the record, its action before, its new state (in item order).
 _Change = tuple[Row, str, ImsState]
 _Refused = tuple[int, Row | None, str, str]  # the item's place, its record, code, message
+_Judging = Callable[[Judge], tuple[list[_Change], list[_Refused]]]
 _UNKNOWN = (Code.UNKNOWN_RECORD.value, "no such record in this recipient's IMS")
+
+
+def _asked(rows: Sequence[Row | None], asks: Sequence[Ask]) -> _Judging:
+    """Judging each of `rows` for its ask, in order (`_judge_all`)."""
+    return lambda judge: _judge_all(judge, rows, asks)
 
 
 def _judge_all(
