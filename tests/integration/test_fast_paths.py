@@ -11,6 +11,13 @@
   consumption.Judge`); every record keeps exactly the effect, and every credit note adds back
   exactly the amount, that `domain.gstr3b.consumed` gives it alone (R-3B-3, R-2B-5, R-3B-4),
   on SQLite and PostgreSQL.
+- Judgement on facts: SAVE and RESET memoise the rule table's answer on the arguments of a
+  record's `ActionFacts` (ADR 0020); every item gets what `decide` / `reset` asked of its
+  record's view gives, for random records — filed or not, amendments, consumed, off the IMS
+  route, either era — on SQLite and PostgreSQL.
+- Found records: a rule apply's SAVE of the records its dry run found (`save_found`) leaves
+  the result, the records and the audit trail that `save_actions` of the items naming them
+  leaves, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,15 +30,21 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select, update
 from tests.integration.harness import S1, R, Sandbox, d, doc
 
-from gstims.domain.actions import Code, Refusal, decide, reset
+from gstims.domain.actions import Code, Refusal, decide, reset, view_of
 from gstims.domain.calendar import Period
 from gstims.domain.gstr3b import consumed
 from gstims.domain.ims import ActionItem
-from gstims.domain.records import Action, Kind, Route
-from gstims.domain.state import ImsState
-from gstims.services import ims
+from gstims.domain.money import Tax
+from gstims.domain.records import Action, Kind, Route, normalise_number
+from gstims.domain.state import Declaration, ImsState
+from gstims.services import ims, ims_save
+from gstims.services.context import taxpayer
+from gstims.services.ims_find import FOUND_NAMES
+from gstims.services.ims_read import current_period_2b
+from gstims.services.ims_save import Found
 from gstims.store.bulk import insert_rows
 from gstims.store.records.mapping import (
+    STATE_COLUMNS,
     period_int,
     record_and_state_of,
     record_of,
@@ -39,7 +52,9 @@ from gstims.store.records.mapping import (
     state_of,
     tax_paise,
 )
-from gstims.store.tables import records
+from gstims.store.tables import audit_log, records
+
+_STATE = [records.c[c] for c in STATE_COLUMNS]
 
 _SETTINGS = settings(
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
@@ -308,3 +323,144 @@ def test_consuming_by_class_gives_each_record_what_consumed_gives_it_alone(db, h
     assert {row.id: (row.action, tuple(row[3:])) for row in after} == expected
     assert {row.consumed_in for row in after} == {period_int(_PERIOD)}
     assert {row["id"]: amount for row, amount in add_backs} == expected_add_backs
+
+
+# -- SAVE's judgement on facts, and a rule apply's found records (ADR 0020) ------------------
+
+_TODAY = date(2025, 11, 10)
+_READY: set[int] = set()
+
+
+def _stored(db, rows: list[dict]) -> list[dict]:
+    """The rows as the recipient's records (findable by their key numbers), read back."""
+    if id(db) not in _READY:
+        box = Sandbox(db, today="10-11-2025")
+        box.register(R, on="01-04-2024")
+        _READY.add(id(db))
+    for row in rows:  # a record's key number: its own normalised number, or its original's
+        row["number"] = normalise_number(row.get("orig_number") or row["doc_number"])
+    with db.transaction() as uow:
+        uow.conn.execute(delete(audit_log))
+        uow.conn.execute(delete(records))
+        names = sorted({name for row in rows for name in row})
+        insert_rows(uow.conn, records, [{n: row.get(n) for n in names} for row in rows])
+        return [
+            dict(r) for r in uow.conn.execute(select(records).order_by(records.c.id)).mappings()
+        ]
+
+
+@st.composite
+def _standing(draw, i: int) -> dict:
+    """A record of `_rows` anywhere a SAVE may find it: filed or not, consumed or not, of a
+    2B period of either era, on or off the IMS route."""
+    row = draw(_rows(i))
+    row["period_2b"] = draw(st.sampled_from([202409, 202509, 202510]))
+    row["consumed_in"] = draw(st.sampled_from([None] * 5 + [202510]))
+    if draw(st.integers(0, 3)):  # most records plain: filed, amending nothing, in IMS
+        row = {k: v for k, v in row.items() if not k.startswith("orig_")}
+        row["filed_on"] = row["filed_on"] or DAY0
+        row["route"] = draw(st.sampled_from([Route.IMS.value] * 8 + [r.value for r in Route]))
+        row["kind"] = draw(st.sampled_from([Kind.CN.value, row["kind"]]))  # R-ACT-2..4
+    return row
+
+
+_asked = st.tuples(
+    st.sampled_from(list(Action)),
+    st.sampled_from(["held"] * 6 + [None, *Action]),  # most as a client reads the record
+    st.sampled_from([None, None, "", " checked ", "x" * 260]),
+    st.sampled_from([None, None, Declaration(True), Declaration(False), Declaration(True, Tax())]),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    st.integers(1, 25).flatmap(lambda n: st.tuples(*(_standing(i) for i in range(n)))),
+    st.lists(_asked, min_size=25, max_size=25),  # an item for each record,
+    st.lists(st.tuples(st.integers(0, 24), _asked), max_size=6),  # and a few for some again
+    st.sampled_from([False, False, False, True]),
+)
+def test_save_judges_each_record_as_decide_asked_of_its_view_would(
+    db, rows, once, again, resets
+) -> None:
+    """The memoised judgement (`ims_find.Judge`, on the facts' arguments) against `decide` /
+    `reset` asked item by item of each record's view as GETINV builds it (R-ACT-1..10)."""
+    stored = _stored(db, list(rows))
+    with db.uow(write=False) as uow:
+        tp = taxpayer(uow, R)
+        today = uow.today()
+    views, states, items = {}, {}, []
+    for row in stored:
+        record = record_of(row)
+        period = current_period_2b(row, record, tp, today)
+        consumed, route = row["consumed_in"] is not None, Route(row["route"])
+        views[row["id"]] = view_of(
+            record, state_of(row), period, tp.frequency, tp.state, consumed, route
+        )
+        states[row["id"]] = state_of(row)
+    asked = [*enumerate(once[: len(stored)]), *again]  # one request: a SAVE or a RESET
+    for at, (action, prev, remarks, declaration) in asked:
+        row = stored[at % len(stored)]
+        if not resets and action is Action.NO_ACTION:
+            continue
+        if prev == "held":
+            prev = states[row["id"]].action
+        section = views[row["id"]].record.section
+        items.append(
+            (row["id"], ActionItem(section, row["supplier"], row["doc_number"], row["doc_date"],
+                                   action, prev, remarks, declaration))
+        )  # fmt: skip
+    expected = []
+    for record_id, item in items:  # the plain path: each item asked of its record's view
+        view = dataclasses.replace(views[record_id], state=states[record_id])
+        if resets:
+            outcome = reset(view, item.prev_status)
+        else:
+            outcome = decide(
+                view, item.action, item.prev_status, item.remarks, item.declaration, today
+            )
+        if isinstance(outcome, Refusal):
+            expected.append(outcome.code.value)
+        else:
+            states[record_id] = outcome
+    with db.uow() as uow:  # the fast path, rolled back
+        use_case = ims.reset_actions if resets else ims.save_actions
+        result = use_case(uow, R, [item for _, item in items], "tester")
+        after = {row["id"]: state_of(row) for row in uow.conn.execute(select(records)).mappings()}
+    assert [e.code for e in result.errors] == expected
+    assert after == states
+
+
+@_SETTINGS
+@given(
+    st.integers(1, 25).flatmap(lambda n: st.tuples(*(_standing(i) for i in range(n)))),
+    st.lists(st.integers(0, 24), min_size=1, max_size=30),  # a record may come twice
+    st.sampled_from([Action.ACCEPT, Action.REJECT, Action.PENDING]),
+    st.sampled_from([None, "rule remarks", "x" * 260]),
+)
+def test_saving_found_records_equals_saving_the_items_naming_them(
+    db, rows, chosen, action, remarks
+) -> None:
+    """`save_found` (a rule apply's fast path: the records as the dry run found them) against
+    `save_actions` of `Found.items()`: the same result, records and audit trail."""
+    stored = _stored(db, list(rows))
+    ids = [stored[at % len(stored)]["id"] for at in chosen]
+    outcomes = []
+    for fast in (True, False):
+        with db.uow() as uow:  # rolled back
+            uow.lock([R])
+            by_id = {row[0]: row for row in uow.records.facts(sorted(set(ids)), FOUND_NAMES[1:], R)}
+            found = Found([by_id[i] for i in ids], action, remarks)
+            if fast:
+                result = ims_save.save_found(uow, R, found, "rule:x by tester")
+            else:
+                result = ims.save_actions(uow, R, found.items(), "rule:x by tester")
+            kept = uow.conn.execute(
+                select(records.c.id, records.c.version, records.c.acted_by, *_STATE)
+            ).all()
+            trail = uow.conn.execute(
+                select(
+                    *(c for c in audit_log.c if c.name not in ("id", "at", "request_id"))
+                ).order_by(audit_log.c.id)
+            ).all()
+        outcomes.append((result.applied, result.errors, sorted(kept), trail))
+    assert outcomes[0] == outcomes[1]

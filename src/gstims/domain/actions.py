@@ -21,6 +21,12 @@ Worked example (rules.md §9 ex. 5): CN-2 is in the Oct-2025 GSTR-1 filed on 10-
 
 **(decision)** A request that asks for exactly the state a record already has is a success
 that changes nothing, whatever its `prev_status`: retrying a SAVE is safe.
+
+The table reads a record only through its `ActionFacts` (kind, ITC-reducing or not, 2B period,
+era, Pending deadline, state, consumed, route, and its tax when a declaration is checked):
+`decide(view, ...)` is `decide_on(action_facts(view, ...), ...)`. Records with equal facts get
+the same answer to the same request, so a bulk SAVE memoises on the facts value (ADR 0013,
+ADR 0020).
 """
 
 from __future__ import annotations
@@ -28,10 +34,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from gstims.domain.calendar import Era, Frequency, Period, era_of, gstr3b_due, next_return_period
 from gstims.domain.money import Tax
-from gstims.domain.records import Action, Kind, Record, Route, is_specified_record
+from gstims.domain.records import Action, Kind, Record, Route, is_specified, is_specified_record
 from gstims.domain.state import NO_ACTION, Declaration, ImsState
 from gstims.domain.text import canonical_text, text_problem
 
@@ -93,15 +100,72 @@ def view_of(
 ) -> RecordView:
     era = era_of(period_2b)
     specified = is_specified_record(record)
-    until = (
-        pending_deadline(period_2b, recipient_frequency, recipient_state)
-        if specified and era is Era.E2
-        else None
-    )
+    until = _pending_until(specified, era, period_2b, recipient_frequency, recipient_state)
     return RecordView(record, state, period_2b, era, specified, until, consumed, route)
 
 
-def pending_blocked(view: RecordView, today: date) -> bool:
+def _pending_until(
+    specified: bool, era: Era, period_2b: Period, frequency: Frequency, state_code: str
+) -> date | None:
+    """R-ACT-4: a specified record of era E2 may be kept Pending until this day; else None."""
+    if specified and era is Era.E2:
+        return pending_deadline(period_2b, frequency, state_code)
+    return None
+
+
+class ActionFacts(NamedTuple):
+    """Everything the rule table reads of a record on a day: records with equal facts get the
+    same answer to the same request (`decide_on`, `reset_on`), so a bulk SAVE asks it once per
+    distinct value (ADR 0020)."""
+
+    kind: Kind
+    specified: bool  # R-ACT-2
+    period_2b: Period
+    era: Era
+    pending_until: date | None  # R-ACT-4
+    state: ImsState
+    consumed: bool
+    route: Route
+    tax: Tax | None  # the record's own tax when a declaration is checked against it, else None
+
+
+def action_facts(view: RecordView, declared: bool = False) -> ActionFacts:
+    """The facts of the record a view shows (its tax only when `declared`)."""
+    tax = view.record.tax if declared else None
+    kind = view.record.key.kind
+    return ActionFacts(
+        kind,
+        view.specified,
+        view.period_2b,
+        view.era,
+        view.pending_until,
+        view.state,
+        view.consumed,
+        view.route,
+        tax,
+    )
+
+
+def plain_facts(
+    kind: Kind,
+    period_2b: Period,
+    state: ImsState,
+    recipient_frequency: Frequency,
+    recipient_state: str,
+    consumed: bool,
+    route: Route,
+    tax: Tax | None = None,
+) -> ActionFacts:
+    """The facts of a record that amends nothing, from the few values they depend on: its
+    kind (R-ACT-2 of a record with no original reads nothing else) and its 2B period, as a
+    filed record stores it (`view_of` of such a record gives the same facts)."""
+    era = era_of(period_2b)
+    specified = is_specified(kind)
+    until = _pending_until(specified, era, period_2b, recipient_frequency, recipient_state)
+    return ActionFacts(kind, specified, period_2b, era, until, state, consumed, route, tax)
+
+
+def pending_blocked(view: RecordView | ActionFacts, today: date) -> bool:
     """`ispendactblocked`: R-ACT-3 (E1 specified) and R-ACT-4 (E2 specified, deadline past)."""
     if not view.specified:
         return False
@@ -110,12 +174,12 @@ def pending_blocked(view: RecordView, today: date) -> bool:
     return view.pending_until is not None and today > view.pending_until
 
 
-def declaration_blocked(view: RecordView) -> bool:
+def declaration_blocked(view: RecordView | ActionFacts) -> bool:
     """`isItcRedReqBlocked`: a declaration is possible only on E2 specified records (R-ACT-7)."""
     return not (view.specified and view.era is Era.E2)
 
 
-def pending_expired(view: RecordView, today: date) -> bool:
+def pending_expired(view: RecordView | ActionFacts, today: date) -> bool:
     """R-ACT-4: a specified E2 record still Pending after its deadline returns to No action."""
     return (
         view.state.action is Action.PENDING and view.era is Era.E2 and pending_blocked(view, today)
@@ -131,24 +195,42 @@ def decide(
     today: date,
 ) -> ImsState | Refusal:
     """The outcome of asking for `action` on one record (R-ACT-1..9)."""
+    facts = action_facts(view, declared=declaration is not None)
+    return decide_on(facts, action, prev_status, remarks, declaration, today)
+
+
+def decide_on(
+    facts: ActionFacts,
+    action: Action,
+    prev_status: Action | None,
+    remarks: str | None,
+    declaration: Declaration | None,
+    today: date,
+) -> ImsState | Refusal:
+    """`decide` of a record with these facts (which carry its tax when `declaration` is set)."""
     remarks = canonical_text(remarks or "") or None  # one form for every channel (item 13)
     wanted = ImsState(action, remarks, declaration)
     return (
-        _check_change(view, wanted, prev_status)
-        or _check_action(view, action, today)
+        _check_change(facts, wanted, prev_status)
+        or _check_action(facts, action, today)
         or _check_remarks(remarks)
-        or _check_declaration(view, action, remarks, declaration)
+        or _check_declaration(facts, action, remarks, declaration)
         or wanted
     )
 
 
 def reset(view: RecordView, prev_status: Action | None) -> ImsState | Refusal:
     """R-ACT-10: back to No action, remarks and declaration cleared."""
-    return _check_change(view, NO_ACTION, prev_status) or NO_ACTION
+    return reset_on(action_facts(view), prev_status)
+
+
+def reset_on(facts: ActionFacts, prev_status: Action | None) -> ImsState | Refusal:
+    """`reset` of a record with these facts."""
+    return _check_change(facts, NO_ACTION, prev_status) or NO_ACTION
 
 
 def _check_change(
-    view: RecordView, wanted: ImsState, prev_status: Action | None
+    view: ActionFacts, wanted: ImsState, prev_status: Action | None
 ) -> ImsState | Refusal | None:
     """Consumed and non-IMS records cannot change; asking for the state held is a no-op; else
     prev_status."""
@@ -186,8 +268,8 @@ def cannot_act(consumed: bool, route: Route) -> Refusal | None:
     return None
 
 
-def _check_action(view: RecordView, action: Action, today: date) -> Refusal | None:
-    kind = view.record.key.kind
+def _check_action(view: ActionFacts, action: Action, today: date) -> Refusal | None:
+    kind = view.kind
     if action is Action.NO_ACTION:
         return Refusal(Code.ACTION_INVALID, "SAVE takes A, R or P; use RESETIMS for No action")
     if action is Action.REJECT and kind is Kind.BOE:
@@ -219,7 +301,7 @@ def _check_remarks(remarks: str | None) -> Refusal | None:
 
 
 def _check_declaration(
-    view: RecordView, action: Action, remarks: str | None, declaration: Declaration | None
+    view: ActionFacts, action: Action, remarks: str | None, declaration: Declaration | None
 ) -> Refusal | None:
     if declaration is None:
         return None
@@ -231,7 +313,9 @@ def _check_declaration(
         )
     amounts = declaration.amounts
     if amounts is not None:
-        problem = _amount_problem(amounts, view.record.tax)
+        if view.tax is None:
+            raise ValueError("a declaration is checked against the record's tax: give its facts")
+        problem = _amount_problem(amounts, view.tax)
         if problem:
             return Refusal(Code.DECLARATION_INVALID, problem)
     if declaration.is_partial_or_nil and remarks is None:

@@ -213,13 +213,21 @@ class Record:
 
 def is_specified_record(record: Record) -> bool:
     """R-ACT-2: a record whose acceptance reduces the recipient's ITC."""
-    kind, original = record.key.kind, record.original
+    return is_specified(record.key.kind, record.original, record.direction)
+
+
+def is_specified(
+    kind: Kind, original: Original | None = None, direction: Direction | None = None
+) -> bool:
+    """`is_specified_record` of a record of this kind, amending `original` (None: nothing) in
+    this `direction`: what it reads of the record, so a record that amends nothing is told by
+    its kind alone."""
     if original is None or not original.consumed:
         return kind is Kind.CN
     if kind is Kind.CN:
-        return record.direction is Direction.UPWARD or original.action is Action.REJECT
+        return direction is Direction.UPWARD or original.action is Action.REJECT
     if kind in (Kind.INV, Kind.DN, Kind.ECO):
-        return record.direction is Direction.DOWNWARD and original.action in (
+        return direction is Direction.DOWNWARD and original.action in (
             Action.ACCEPT,
             Action.NO_ACTION,
         )

@@ -37,6 +37,7 @@ from gstims.services import ims
 from gstims.services.access import RoleRefused, require
 from gstims.services.context import new_reference, taxpayer
 from gstims.services.errors import Conflict, Invalid, NotFound
+from gstims.services.ims_save import Found, save_found
 from gstims.services.reconcile_apply import suggested_items
 from gstims.services.sessions import utc_now
 from gstims.services.taxpayers import Principal
@@ -74,7 +75,7 @@ def submit_actions(
     uow: UnitOfWork,
     principal: Principal,
     gstin: str,
-    items: Sequence[ActionItem],
+    items: Sequence[ActionItem] | Found,
     remarks: str | None = None,
     *,
     kind: str = "SAVE",
@@ -82,14 +83,18 @@ def submit_actions(
 ) -> Saved | Proposed:
     """THE seam of every IMS change (SAVE, RESET, bulk, auto-actions): applied through the
     SAVE use case, or under maker-checker for a preparer filed as a proposal. `label` is the
-    actor the audit trail shows (default: the user's name); `remarks` the batch's note."""
+    actor the audit trail shows (default: the user's name); `remarks` the batch's note.
+    `Found`: a SAVE of records the caller found under the lock (`save_found`, its items')."""
     tp = taxpayer(uow, gstin)
     handling = route_of_change(principal.role(tp.gstin), uow.taxpayers.maker_checker(tp.gstin))
     if handling is Handling.REFUSE:
         require(principal, tp.gstin, Capability.PREPARE)  # raises, naming the role
     actor = (label or principal.name)[:100]
     if handling is Handling.PROPOSE:  # the maker is the person (nobody decides their own)
-        return _propose(uow, principal.name[:100], tp.gstin, items, remarks, kind)
+        asked = items.items() if isinstance(items, Found) else items
+        return _propose(uow, principal.name[:100], tp.gstin, asked, remarks, kind)
+    if isinstance(items, Found):
+        return Saved(save_found(uow, tp.gstin, items, actor))
     use_case = ims.reset_actions if kind == "RESET" else ims.save_actions
     return Saved(use_case(uow, tp.gstin, items, actor))
 

@@ -30,24 +30,21 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from gstims.domain.actions import Refusal, decide
+from gstims.domain.actions import Refusal
 from gstims.domain.auto_rules import Calendar, RuleSet, RuleSetError, parse_rule_set, rule_set_json
 from gstims.domain.documents import Problem
 from gstims.domain.ims import ActionItem
 from gstims.domain.money import ZERO
-from gstims.domain.records import SECTIONS, Action, Kind
-from gstims.domain.state import ImsState
-from gstims.services import approvals, ims, reconcile
+from gstims.domain.records import Action, Kind
+from gstims.services import approvals, reconcile
 from gstims.services.context import gc_paused, taxpayer
 from gstims.services.errors import Invalid, NotFound
-from gstims.services.ims import ActionResult
+from gstims.services.ims_find import FOUND_NAMES, Judge
+from gstims.services.ims_save import ActionResult, Found
 from gstims.services.taxpayers import Principal, operator
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import (
-    RECORD_COLUMNS,
-    STATE_COLUMNS,
     from_paise,
-    state_columns,
 )
 
 RULES_INVALID = "RULES422"
@@ -135,11 +132,14 @@ class RulePlan:
     def changes(self) -> int:
         return len(self.changing)
 
-    def items(self) -> list[ActionItem]:
-        """The SAVE items: the records it changes, then those the rule table refuses (SAVE
+    def found(self) -> Found:
+        """The SAVE of the records it changes, then of those the rule table refuses (SAVE
         refuses them again, so the request's report lists them)."""
-        action = _ACTION[self.action]
-        return [_item(row, action, self.remarks) for row in (*self.changing, *self.refusing)]
+        return Found((*self.changing, *self.refusing), _ACTION[self.action], self.remarks)
+
+    def items(self) -> list[ActionItem]:
+        """That SAVE's items, as a client would send them."""
+        return self.found().items()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,18 +181,22 @@ def dry_run(uow: UnitOfWork, gstin: str, rules: RuleSet) -> Plan:
     return Plan(gstin, plans)
 
 
+@gc_paused
 def apply(
     uow: UnitOfWork, gstin: str, rules: RuleSet, user: str, principal: Principal | None = None
 ) -> Applied:
     """The dry run's changes, rule by rule, through `_submit` (the maker-checker seam), as
-    `principal` (None: the CLI operator `user`, who holds every power)."""
+    `principal` (None: the CLI operator `user`, who holds every power). The dry run reads the
+    records under the GSTIN's lock, so each rule's SAVE takes them as found (`Found`;
+    the rules claim records no other rule claims)."""
+    uow.lock([taxpayer(uow, gstin).gstin])
     plan = dry_run(uow, gstin, rules)
     who = operator(user, gstin) if principal is None else principal
     done: list[tuple[str, ActionResult | None]] = []
     proposed = []
     for rule, rule_plan in zip(rules.rules, plan.rules, strict=True):
-        items = rule_plan.items()
-        submitted = _submit(uow, who, rule.actor(user), gstin, items) if items else None
+        found = rule_plan.found()
+        submitted = _submit(uow, who, rule.actor(user), gstin, found) if found.rows else None
         if isinstance(submitted, approvals.Proposed):
             proposed.append((rule.name, submitted.proposal_id))
             submitted = None
@@ -201,11 +205,11 @@ def apply(
 
 
 def _submit(
-    uow: UnitOfWork, principal: Principal, actor: str, gstin: str, items: Sequence[ActionItem]
+    uow: UnitOfWork, principal: Principal, actor: str, gstin: str, found: Found
 ) -> approvals.Saved | approvals.Proposed:
     """THE one place an auto-action reaches IMS: `approvals.submit_actions`, the seam of every
     IMS change — SAVE now, or a proposal under maker-checker for a preparer."""
-    return approvals.submit_actions(uow, principal, gstin, items, actor, label=actor)
+    return approvals.submit_actions(uow, principal, gstin, found, actor, label=actor)
 
 
 def _outcome_ids(uow: UnitOfWork, gstin: str, rules: RuleSet) -> list[list[int] | None]:
@@ -228,43 +232,9 @@ def _outcome_ids(uow: UnitOfWork, gstin: str, rules: RuleSet) -> list[list[int] 
     ]
 
 
-_KEY_COLUMNS = (
-    "kind",
-    "period_2b",
-    "source_period",
-    "origin",
-    "supplier_frequency",
-    "route",
-    *STATE_COLUMNS,
-)
-# What a plan reads of each claimed record: what the rule table's memo key, the dry run's
-# figures and the SAVE item need. The rest of a record is read for the few judged in full.
-_COLUMNS = tuple(
-    dict.fromkeys(
-        (
-            "id",
-            "supplier",
-            "doc_number",
-            "doc_date",
-            "taxable",
-            "igst",
-            "cgst",
-            "sgst",
-            "cess",
-            "filed_on",
-            "consumed_in",
-            "orig_number",
-            "orig_consumed",
-            *_KEY_COLUMNS,
-        )
-    )
-)
+# What a plan reads of each claimed record: what SAVE finds of a record, then its taxable value.
+_COLUMNS = (*FOUND_NAMES, "taxable")
 _AT = {name: at for at, name in enumerate(_COLUMNS)}
-_KEY_VALUES = itemgetter(*(_AT[c] for c in _KEY_COLUMNS))
-_STATE_VALUES = itemgetter(*(_AT[c] for c in STATE_COLUMNS))
-_FULL = tuple(
-    dict.fromkeys((*RECORD_COLUMNS, *STATE_COLUMNS, "hash", "route", "period_2b", "consumed_in"))
-)
 _ID, _SUPPLIER, _NUMBER, _TAXABLE = _AT["id"], _AT["supplier"], _AT["doc_number"], _AT["taxable"]
 _TAXES = itemgetter(_AT["igst"], _AT["cgst"], _AT["sgst"], _AT["cess"])
 
@@ -278,32 +248,18 @@ def _plan(
     tp: Any,
     today: date,
 ) -> RulePlan:
-    """Each claimed record judged as SAVE would judge it, the rule table asked once per memo
-    key (an amendment alone); the records judged in full are read in one query."""
+    """Each claimed record judged as SAVE judges it (`Judge`: the rule table asked once per
+    distinct facts; the records judged from their view read in one query)."""
     plan = RulePlan(name, action.value, claimed=len(rows), remarks=remarks)
-    keys = [_judgment_key(row) for row in rows]
-    judged: dict[Any, ImsState | Refusal] = {}
-    wanted: dict[int, Any] = {}  # the records judged in full: the first of each key
-    seen: set[Any] = set()
-    for row, key in zip(rows, keys, strict=True):
-        if key is None or key not in seen:
-            seen.add(key)
-            wanted[row[_ID]] = key if key is not None else ("alone", row[_ID])
-    for record_id, *values in uow.records.facts(list(wanted), _FULL, tp.gstin):
-        full = dict(zip(("id", *_FULL), (record_id, *values), strict=True))
-        record = ims.ims_record(full, tp, today)
-        outcome = decide(record.view, action, record.state.action, remarks, None, today)
-        judged[wanted[record_id]] = outcome
-    as_wanted = _state_values(ImsState(action, remarks, None))
+    judged = Judge(uow, tp, today, "SAVE", rows).uniform(rows, action, remarks)
     accepted = action.value in _GIVES_CREDIT
-    for row, key in zip(rows, keys, strict=True):
-        outcome = judged[key if key is not None else ("alone", row[_ID])]
+    for row, (outcome, changed) in zip(rows, judged, strict=True):
         if isinstance(outcome, Refusal):
             plan.refused.append(
                 Refused(row[_ID], row[_SUPPLIER], row[_NUMBER], outcome.code.value, outcome.message)
             )
             plan.refusing.append(row)
-        elif _STATE_VALUES(row) == as_wanted:  # SAVE would change nothing
+        elif not changed:  # SAVE would change nothing
             plan.unchanged += 1
         else:
             plan.changing.append(row)
@@ -318,40 +274,4 @@ def _plan(
 
 _CN = Kind.CN.value
 _GIVES_CREDIT = frozenset({Action.ACCEPT.value, Action.NO_ACTION.value})
-
-
-def _state_values(state: ImsState) -> tuple[Any, ...]:
-    columns = state_columns(state)
-    return tuple(columns[c] for c in STATE_COLUMNS)
-
-
-def _judgment_key(row: Sequence[Any]) -> tuple[Any, ...] | None:
-    """What the rule table reads of a record, as a memo key (the key SAVE memoises on); None
-    for an amendment, judged alone."""
-    if row[_AT["orig_number"]] is not None:
-        return None
-    return (
-        *_KEY_VALUES(row),
-        row[_SUPPLIER] == "",
-        row[_AT["filed_on"]] is None,
-        row[_AT["consumed_in"]] is None,
-    )
-
-
 _ACTION = {a.value: a for a in Action}
-_KIND = {k.value: k for k in Kind}
-
-
-def _item(row: Sequence[Any], action: Action, remarks: str) -> ActionItem:
-    kind = _KIND[row[_AT["kind"]]]
-    supplier = row[_SUPPLIER]
-    section = SECTIONS[(kind, bool(row[_AT["orig_consumed"]]), kind is Kind.BOE and supplier != "")]
-    return ActionItem(
-        section=section,
-        supplier=supplier,
-        number=row[_NUMBER],
-        doc_date=row[_AT["doc_date"]],
-        action=action,
-        prev_status=_ACTION[row[_AT["action"]]],
-        remarks=remarks,
-    )

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, insert, literal, select
 
-from gstims.store.bulk import in_values, insert_rows
+from gstims.store.bulk import also, in_values, insert_rows
 from gstims.store.tables import audit_log, records
 
 _IDENTITY = ("recipient", "supplier", "kind", "number", "fy")  # a record's, on its entry
@@ -84,7 +84,9 @@ class Audit:
         (PostgreSQL then reads its partition only)."""
         chosen = in_values(self.conn, records.c.id, record_ids)
         self._copy(
-            chosen if recipient is None else and_(chosen, records.c.recipient == recipient),
+            chosen
+            if recipient is None
+            else and_(chosen, also(self.conn, records.c.recipient == recipient)),
             old=literal(old_action, audit_log.c.old_action.type),
             remarks=literal(remarks, audit_log.c.remarks.type),
             new_action=new_action,

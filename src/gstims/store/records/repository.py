@@ -37,7 +37,7 @@ from sqlalchemy import Connection, Row, RowMapping, and_, func, or_, select, upd
 
 from gstims.domain.calendar import Period
 from gstims.domain.records import Action, Kind, Origin, Record, Route, Section
-from gstims.store.bulk import in_values, insert_rows, update_grouped
+from gstims.store.bulk import also, in_values, insert_rows, update_grouped
 from gstims.store.records import selections
 from gstims.store.records.audit import Audit
 from gstims.store.records.mapping import period_int, record_of, select_record_rows
@@ -167,7 +167,7 @@ class Records:
             in_values(self.conn, records.c.id, ids)
         )
         if recipient is not None:
-            query = query.where(records.c.recipient == recipient)
+            query = query.where(also(self.conn, records.c.recipient == recipient))
         return self.conn.execute(query).all()
 
     def of_return(
