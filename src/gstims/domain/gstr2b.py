@@ -640,6 +640,8 @@ def summary_of(totals: Sequence[Tax]) -> ItcSummary:
 
     def group(b: Bucket, g: Group) -> ItcGroup:
         sections = {s: cells[(b, g, s)] for s in GROUP_SECTIONS[g]}
+        if all(t is NO_TAX for t in sections.values()):  # most groups of a small 2B
+            return ItcGroup(sections, NO_TAX)
         return ItcGroup(sections, sum_tax(sections.values()))
 
     def bucket(b: Bucket) -> ItcBucket:

@@ -63,7 +63,7 @@ from gstims.domain.gstr2b import (
     Section2B,
     SupplierRow,
 )
-from gstims.domain.money import ZERO, Tax
+from gstims.domain.money import NO_TAX, ZERO, Tax
 from gstims.domain.records import Kind
 from gstims.formats.encoding import amount, boe_parts, day, yes_no
 from gstims.formats.gstr2b_reader import (
@@ -133,6 +133,8 @@ def gstr2b_json_of(b: Gstr2B, documents: Docdata, rejected: Docdata) -> dict[str
 
 
 def _tax(tax: Tax) -> dict[str, Decimal]:
+    if tax is NO_TAX:  # most cells of a small 2B (what `amount` of each head gives)
+        return {"igst": ZERO, "cgst": ZERO, "sgst": ZERO, "cess": ZERO}
     return {
         "igst": amount(tax.igst),
         "cgst": amount(tax.cgst),

@@ -50,7 +50,7 @@ from gstims.domain.gstr2b import (
     summary_of,
 )
 from gstims.domain.gstr3b import Table4, table4
-from gstims.domain.money import PAISA, ZERO, Tax
+from gstims.domain.money import NO_TAX, PAISA, ZERO, Tax
 from gstims.domain.records import Action, Kind, Route
 from gstims.formats.encoding import day
 from gstims.formats.gstr2b import Docdata, gstr2b_json, gstr2b_json_of, usual_document
@@ -318,9 +318,7 @@ def _quick(
         period=period,
         generated_on=generated_on,
         version=version,
-        itc=summary_of(
-            [Tax(*(_amount(p) for p in cells[i : i + 4])) for i in range(0, len(cells), 4)]
-        ),
+        itc=summary_of([_tax(cells, i) for i in range(0, len(cells), 4)]),
         documents=(),
         rejected_documents=(),
         suppliers=totals.supplier_rows(rejected=False),
@@ -329,6 +327,14 @@ def _quick(
         reverse_charge_taxable=PAISA * totals.rc_taxable,
     )
     return Built2B(gstr2b_json_of(statement, documents, rejected), table4(statement))
+
+
+def _tax(cells: list[int], i: int) -> Tax:
+    """The Tax of the paise at `cells[i : i + 4]`; `NO_TAX` for none (most cells)."""
+    igst, cgst, sgst, cess = cells[i : i + 4]
+    if not (igst or cgst or sgst or cess):
+        return NO_TAX
+    return Tax(_amount(igst), _amount(cgst), _amount(sgst), _amount(cess))
 
 
 def _paise(tax: Tax) -> tuple[int, int, int, int]:
