@@ -39,7 +39,7 @@ OTHER = S2  # a row of another recipient
 DAY0 = date(2025, 9, 1)
 _days = st.integers(0, 90).map(lambda n: DAY0 + timedelta(days=n))
 _small = st.integers(0, 10**7)
-_paise = st.one_of(_small, _small, st.just(0), st.integers(0, 10**15))
+_paise = st.one_of(_small, _small, st.just(0), st.integers(0, 10**15), st.integers(-999, -1))
 _heads = st.tuples(_paise, _paise, _paise, _paise)
 _text = st.text(st.characters(min_codepoint=32, exclude_categories=["Cs"]), min_size=1, max_size=12)
 NAMES = {S1: 'Alpha "Traders" \\ ₹', S2: ""}
