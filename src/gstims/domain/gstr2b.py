@@ -56,7 +56,7 @@ Decisions taken here (each also stated where it is coded):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -322,6 +322,12 @@ class DocLine(NamedTuple):
         return self.entry.record.diff_percent
 
     @property
+    def amended(self) -> bool:
+        """An amendment of a consumed original (R-2B-5): in an amended section."""
+        original = self.entry.record.original
+        return original is not None and original.consumed
+
+    @property
     def original_number(self) -> str | None:
         """`oinum` / `ontnum`: only in an amended section (R-2B-5)."""
         original = self.entry.record.original
@@ -547,37 +553,19 @@ def build_gstr2b(
     rows: dict[RowKey, _RowTotals] = {}
     rc_taxable = ZERO
     last = (period.year, period.month)
-    itcavl, rejected_bucket, revsup = Bucket.ITCAVL, Bucket.ITC_REJECTED, Group.REVSUP
-    cn, boe = Kind.CN, Kind.BOE
+    rejected_bucket = Bucket.ITC_REJECTED
 
     for entry in entries:
-        record = entry.record
-        key = record.key
-        kind = key.kind
-        if key.recipient != recipient:
+        line = doc_line(entry, recipient, last)
+        if line is None:
             continue
-        if kind is not boe:  # R-2B-2: filed, and never from a supplier period after T
-            sp = record.supplier_period
-            if record.filed_on is None or (sp.year, sp.month) > last:
-                continue
-        original = record.original
-        amended = original is not None and original.consumed
-        state = entry.state
-        place = placement(
-            kind, entry.route, state.action, amended, kind is boe and key.supplier != ""
-        )
-        if place is None:
-            continue  # Pending: stays in IMS (R-2B-3)
-        bucket, effect = place.bucket, record.tax
-        if bucket is itcavl:
-            if amended or kind is cn:
-                effect = itc_effect(record, state, entry.route)
-            if place.group is revsup and not amended:
-                rc_taxable += record.taxable
-        members[place.slot].append(effect)
-        is_rejected = bucket is rejected_bucket
-        (rejected if is_rejected else documents).append(DocLine(entry, place, effect))
-        row_key = (is_rejected, place.section, key.supplier, kind)
+        record, place = entry.record, line.placement
+        if counts_reverse_charge(line):
+            rc_taxable += record.taxable
+        members[place.slot].append(line.effect)
+        is_rejected = place.bucket is rejected_bucket
+        (rejected if is_rejected else documents).append(line)
+        row_key = (is_rejected, place.section, record.key.supplier, record.key.kind)
         row = rows.get(row_key)
         if row is None:
             rows[row_key] = _RowTotals(record, entry.trade_name)
@@ -586,7 +574,7 @@ def build_gstr2b(
 
     rule_37a = tuple(adjustments)
     for adjustment in rule_37a:
-        members[_SLOT_OF[(adjustment.bucket, Group.NONREVSUP, _S.B2B)]].append(adjustment.tax)
+        members[rule_37a_slot(adjustment)].append(adjustment.tax)
 
     return Gstr2B(
         recipient=recipient,
@@ -603,11 +591,57 @@ def build_gstr2b(
     )
 
 
+def doc_line(entry: Entry, recipient: str, last: tuple[int, int]) -> DocLine | None:
+    """The entry's document in the 2B of `recipient` whose period is `last` (year, month),
+    or None when the 2B leaves it out: another recipient's, not filed (bills of entry need no
+    filing date) or from a supplier period after T (R-2B-2), Pending in IMS (R-2B-3)."""
+    record = entry.record
+    key = record.key
+    kind = key.kind
+    if key.recipient != recipient:
+        return None
+    if kind is not Kind.BOE:  # R-2B-2: filed, and never from a supplier period after T
+        sp = record.supplier_period
+        if record.filed_on is None or (sp.year, sp.month) > last:
+            return None
+    original = record.original
+    amended = original is not None and original.consumed
+    state = entry.state
+    place = placement(
+        kind, entry.route, state.action, amended, kind is Kind.BOE and key.supplier != ""
+    )
+    if place is None:
+        return None  # Pending: stays in IMS (R-2B-3)
+    effect = record.tax
+    if place.bucket is Bucket.ITCAVL and (amended or kind is Kind.CN):
+        effect = itc_effect(record, state, entry.route)
+    return DocLine(entry, place, effect)
+
+
+def counts_reverse_charge(line: DocLine) -> bool:
+    """Whether the line's taxable value counts in `reverse_charge_taxable` (3.1(d)): an
+    `itcavl.revsup` document that is not an amendment."""
+    place = line.placement
+    return place.bucket is Bucket.ITCAVL and place.group is Group.REVSUP and not line.amended
+
+
+def rule_37a_slot(adjustment: Rule37A) -> int:
+    """The `SLOTS` cell a Rule 37A line counts in (R-2B-8): `nonrevsup.b2b` of its bucket."""
+    return _SLOT_OF[(adjustment.bucket, Group.NONREVSUP, _S.B2B)]
+
+
 def _summary(members: list[list[Tax]]) -> ItcSummary:
-    cells = {cell: sum_tax(members[i]) for i, cell in enumerate(SLOTS)}
+    return summary_of([sum_tax(m) for m in members])
+
+
+def summary_of(totals: Sequence[Tax]) -> ItcSummary:
+    """`itcsumm` from the total of each `SLOTS` cell, in their order (R-2B-6)."""
+    cells = {cell: totals[i] for i, cell in enumerate(SLOTS)}
 
     def group(b: Bucket, g: Group) -> ItcGroup:
         sections = {s: cells[(b, g, s)] for s in GROUP_SECTIONS[g]}
+        if all(t is NO_TAX for t in sections.values()):  # most groups of a small 2B
+            return ItcGroup(sections, NO_TAX)
         return ItcGroup(sections, sum_tax(sections.values()))
 
     def bucket(b: Bucket) -> ItcBucket:
@@ -617,6 +651,9 @@ def _summary(members: list[list[Tax]]) -> ItcSummary:
 
 
 def _supplier_rows(rows: dict[RowKey, _RowTotals], *, rejected: bool) -> tuple[SupplierRow, ...]:
-    """Rows ordered by section, supplier and kind."""
-    keys = sorted((k for k in rows if k[0] is rejected), key=lambda k: (k[1], k[2], k[3]))
-    return tuple(rows[k].row(k[1], k[2], k[3]) for k in keys)
+    return ordered_rows(rows[k].row(k[1], k[2], k[3]) for k in rows if k[0] is rejected)
+
+
+def ordered_rows(rows: Iterable[SupplierRow]) -> tuple[SupplierRow, ...]:
+    """Counterparty rows ordered by section, supplier and kind."""
+    return tuple(sorted(rows, key=lambda r: (r.section, r.supplier, r.kind)))

@@ -43,10 +43,13 @@ with INV-201 (`itcavl` "N", `rsn` "P"); `read_gstr2b(...).itc("itcavl.nonrevsup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from gstims.codec import Fragment, fragment, string_json
+from gstims.domain.calendar import Period
 from gstims.domain.gstr2b import (
     GROUP_SECTIONS,
     Bucket,
@@ -55,11 +58,12 @@ from gstims.domain.gstr2b import (
     Gstr2B,
     ItcBucket,
     ItcSummary,
+    Reason,
     Rule37A,
     Section2B,
     SupplierRow,
 )
-from gstims.domain.money import ZERO, Tax
+from gstims.domain.money import NO_TAX, ZERO, Tax
 from gstims.domain.records import Kind
 from gstims.formats.encoding import amount, boe_parts, day, yes_no
 from gstims.formats.gstr2b_reader import (
@@ -72,12 +76,16 @@ from gstims.formats.gstr2b_reader import (
 )
 
 __all__ = [
+    "USUAL_SECTIONS",
     "Counterparty2B",
+    "Docdata",
     "Document2B",
     "ItcTree",
     "ParsedGstr2B",
     "gstr2b_json",
+    "gstr2b_json_of",
     "read_gstr2b",
+    "usual_document",
 ]
 
 S = Section2B
@@ -99,20 +107,34 @@ _ITCREV_PRINTED: Mapping[Group, tuple[Section2B, ...]] = {
 
 def gstr2b_json(b: Gstr2B) -> dict[str, Any]:
     """The GSTR-2B `data` object of GET2B (R-2B-7)."""
+    documents, rejected = Docdata(), Docdata()
+    for line in b.documents:
+        documents.add(line)
+    for line in b.rejected_documents:
+        rejected.add(line)
+    return gstr2b_json_of(b, documents, rejected)
+
+
+def gstr2b_json_of(b: Gstr2B, documents: Docdata, rejected: Docdata) -> dict[str, Any]:
+    """The `data` object of `b` whose `docdata` / `docRejdata` were written into `documents`
+    / `rejected` (`b.documents` and `b.rejected_documents` are not read): how a 2B built
+    column by column, which never makes its `DocLine`s, is written (`services/gstr2b_build`)."""
     return {
         "gstin": b.recipient,
         "rtnprd": b.period.code,
         "version": f"{b.version}.0",
         "gendt": day(b.generated_on),
         "itcsumm": _itcsumm(b.itc),
-        "cpsumm": _cpsumm(b.suppliers, b.documents, b.rule_37a),
-        "docdata": _docdata(b.documents),
-        "docRejdata": _docdata(b.rejected_documents),
-        "cpSummRej": _cpsumm(b.rejected_suppliers, b.rejected_documents, ()),
+        "cpsumm": _cpsumm(b.suppliers, documents.port_codes, b.rule_37a),
+        "docdata": documents.data(),
+        "docRejdata": rejected.data(),
+        "cpSummRej": _cpsumm(b.rejected_suppliers, rejected.port_codes, ()),
     }
 
 
 def _tax(tax: Tax) -> dict[str, Decimal]:
+    if tax is NO_TAX:  # most cells of a small 2B (what `amount` of each head gives)
+        return {"igst": ZERO, "cgst": ZERO, "sgst": ZERO, "cess": ZERO}
     return {
         "igst": amount(tax.igst),
         "cgst": amount(tax.cgst),
@@ -145,36 +167,53 @@ def _itc_bucket(
 # docdata / docRejdata
 
 
-def _docdata(lines: Iterable[DocLine]) -> dict[str, list[dict[str, Any]]]:
-    sections: dict[str, list[dict[str, Any]]] = {}
-    wrappers: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for line in lines:
+class Docdata:
+    """`docdata` (or `docRejdata`) written a document at a time, in the 2B's order: documents
+    of one section, supplier, supplier period and filing date share a wrapper (`impgsez`: of
+    one section and supplier; `impg` has none); sections come out in GSTN's order. Also keeps
+    the port code of each importer's first bill of entry, for `cpsumm`."""
+
+    __slots__ = ("port_codes", "sections", "wrappers")
+
+    def __init__(self) -> None:
+        self.sections: dict[str, list[dict[str, Any]]] = {}
+        self.wrappers: dict[tuple[Any, ...], list[Any]] = {}  # its documents: dicts, fragments
+        self.port_codes: dict[str, str] = {}
+
+    def add(self, line: DocLine) -> None:
         name = _DOCDATA_NAME[line.placement.section]
-        if name == "impg":
-            sections.setdefault(name, []).append(_boe(line))
-            continue
         record = line.entry.record
+        if record.key.kind is Kind.BOE and record.key.supplier:
+            self.port_codes.setdefault(record.key.supplier, boe_parts(record)[0])
+        if name == "impg":
+            self.sections.setdefault(name, []).append(_boe(line))
+            return
+        self.documents(
+            name, record.key.supplier, line.trade_name, record.supplier_period, record.filed_on
+        ).append(_document(line, name))
+
+    def documents(
+        self, name: str, supplier: str, trade_name: str, period: Period, filed_on: date | None
+    ) -> list[Any]:
+        """The document list of the wrapper of these (made, at the end of its section, when
+        it is the first); not for `impg`."""
         key: tuple[Any, ...]
         if name != "impgsez":
-            sp = record.supplier_period  # (year, month): a tuple hashes faster than a Period
-            key = (name, record.key.supplier, sp.year, sp.month, record.filed_on)
+            key = (name, supplier, period.year, period.month, filed_on)
         else:
-            key = (name, record.key.supplier)
-        wrapper = wrappers.get(key)
-        if wrapper is None:
-            wrapper = wrappers[key] = _wrapper(line, name)
-            sections.setdefault(name, []).append(wrapper)
-        wrapper[LIST_KEYS[name]].append(_document(line, name))
-    return {name: sections[name] for name in _DOCDATA_ORDER if name in sections}
+            key = (name, supplier)
+        found = self.wrappers.get(key)
+        if found is None:
+            wrapper: dict[str, Any] = {"ctin": supplier, "trdnm": trade_name}
+            if name != "impgsez":
+                wrapper["supfildt"] = day(filed_on)
+                wrapper["supprd"] = period.code
+            found = self.wrappers[key] = wrapper[LIST_KEYS[name]] = []
+            self.sections.setdefault(name, []).append(wrapper)
+        return found
 
-
-def _wrapper(line: DocLine, name: str) -> dict[str, Any]:
-    wrapper: dict[str, Any] = {"ctin": line.supplier, "trdnm": line.trade_name}
-    if name != "impgsez":
-        wrapper["supfildt"] = day(line.supplier_filed_on)
-        wrapper["supprd"] = line.supplier_period.code
-    wrapper[LIST_KEYS[name]] = []
-    return wrapper
+    def data(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: self.sections[name] for name in _DOCDATA_ORDER if name in self.sections}
 
 
 def _document(line: DocLine, name: str) -> dict[str, Any]:
@@ -287,16 +326,115 @@ def _boe(line: DocLine) -> dict[str, Any]:
     return doc
 
 
+USUAL_SECTIONS = frozenset({"b2b", "cdnr", "isd"})
+
+
+def usual_document(
+    name: str,
+    credit_note: bool,
+    number: str,
+    supply_type: str,
+    doc_date: str,
+    value: int,
+    pos: str,
+    reverse_charge: bool,
+    reason: Reason | None,
+    taxable: int,
+    igst: int,
+    cgst: int,
+    sgst: int,
+    cess: int,
+) -> Fragment:
+    """The JSON text `_document` writes for the usual document of a `USUAL_SECTIONS`
+    section — an invoice, note or ISD document with no original, remarks or differential
+    percentage — from its values (`doc_date` as `day` writes it, amounts in paise, none
+    negative), for a 2B
+    built column by column: a template filled in, no dict and no `Decimal` (whose writing is
+    most of what encoding a document costs). `tests/integration/test_gstr2b_build.py` holds
+    the two together, byte for byte."""
+    if value | taxable | igst | cgst | sgst | cess < 0:
+        raise ValueError("a usual document's amounts are not negative")
+    rev, available = (b"Y" if reverse_charge else b"N"), (b"Y" if reason is None else b"N")
+    if name == "isd":
+        return fragment(
+            _ISD
+            % (
+                b"ISDC" if credit_note else b"ISDI",
+                string_json(number),
+                _text(doc_date),
+                *divmod(igst, 100),
+                *divmod(cgst, 100),
+                *divmod(sgst, 100),
+                *divmod(cess, 100),
+                available,
+            )
+        )
+    supply = _text(_SEZ_TYPES.get(supply_type, supply_type))
+    if name == "b2b":
+        template, kind = _B2B, supply
+    elif name == "cdnr":
+        template = _CDNR
+        kind = (b'"C","suptyp":' if credit_note else b'"D","suptyp":') + supply
+    else:
+        raise ValueError(f"no usual document in {name}")
+    return fragment(
+        template
+        % (
+            string_json(number),
+            kind,
+            _text(doc_date),
+            value // 100,
+            value % 100,
+            _text(pos),
+            rev,
+            available,
+            b"" if reason is None else reason.value.encode(),
+            taxable // 100,
+            taxable % 100,
+            igst // 100,
+            igst % 100,
+            cgst // 100,
+            cgst % 100,
+            sgst // 100,
+            sgst % 100,
+            cess // 100,
+            cess % 100,
+        )
+    )
+
+
+# amounts as `amount` writes them: paise p ≥ 0 as "%d.%02d" % (p // 100, p % 100)
+_TERMS = (
+    b',"dt":%b,"val":%d.%02d,"pos":%b,"rev":"%b","itcavl":"%b","rsn":"%b","diffprcnt":1,'
+    b'"txval":%d.%02d,"igst":%d.%02d,"cgst":%d.%02d,"sgst":%d.%02d,"cess":%d.%02d}'
+)
+_B2B = b'{"inum":%b,"typ":%b' + _TERMS
+_CDNR = b'{"ntnum":%b,"typ":%b' + _TERMS
+_ISD = (
+    b'{"doctyp":"%b","docnum":%b,"docdt":%b,"igst":%d.%02d,"cgst":%d.%02d,"sgst":%d.%02d,'
+    b'"cess":%d.%02d,"itcelg":"%b"}'
+)
+
+
+class _Texts(dict[str, bytes]):
+    """A string of a few distinct values (dates, states, supply types) → its JSON text."""
+
+    def __missing__(self, value: str) -> bytes:
+        text = string_json(value)
+        if len(self) < 65536:
+            self[value] = text
+        return text
+
+
+_text = _Texts().__getitem__
+
+
 # cpsumm / cpSummRej
 
 
 def _cpsumm(
-    rows: Sequence[SupplierRow], lines: Sequence[DocLine], rule_37a: Sequence[Rule37A]
+    rows: Sequence[SupplierRow], port_codes: Mapping[str, str], rule_37a: Sequence[Rule37A]
 ) -> dict[str, list[dict[str, Any]]]:
-    port_codes: dict[str, str] = {}
-    for line in lines:
-        if line.kind is Kind.BOE and line.supplier:
-            port_codes.setdefault(line.supplier, boe_parts(line.record)[0])
     out: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         name = _DOCDATA_SECTION.get(row.section, row.section.value)

@@ -278,9 +278,9 @@ def draft_2bs(
         made = generate_many(uow, wanted)
     results = [
         {
-            "gstin": g.statement.recipient,
+            "gstin": g.recipient,
             "outcome": "drafted",
-            "period": period_int(g.statement.period),
+            "period": period_int(g.period),
             "count": g.records,
         }
         for g in made

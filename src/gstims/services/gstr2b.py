@@ -1,8 +1,8 @@
 """GSTR-2B use cases: generate or recompute (GEN2B), read (GET2B) (R-2B-1..8).
 
 Generation selects, in one query, the recipient's live records not yet consumed whose 2B
-period is at most T, builds the statement with the pure `build_gstr2b` and keeps it as a new
-version, with the records it held by the action it recorded (`members`), so that filing the
+period is at most T, builds the statement (`gstr2b_build.build_2b`: column by column, held
+equal to the pure `build_gstr2b` and its writer) and keeps it as a new version, with the records it held by the action it recorded (`members`), so that filing the
 GSTR-3B consumes exactly what that 2B held (R-3B-3). Nothing is written to the records.
 """
 
@@ -10,23 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from gstims.domain.calendar import Period
-from gstims.domain.gstr2b import Entry, Gstr2B, Rule37A, build_gstr2b
+from gstims.domain.gstr2b import Rule37A
 from gstims.domain.gstr3b import (
     ItcAvailable,
     ItcIneligible,
     ItcReversed,
     SupplyTotals,
     Table4,
-    table4,
 )
 from gstims.domain.money import Tax
 from gstims.domain.records import Route
 from gstims.domain.sequence import NOT_GENERATED, gen2b_refusal
-from gstims.formats.gstr2b import gstr2b_json
 from gstims.services.context import (
     cyclic_gc_paused,
     filing_facts,
@@ -36,6 +33,7 @@ from gstims.services.context import (
     taxpayers_by_gstin,
 )
 from gstims.services.errors import Conflict, NotFound
+from gstims.services.gstr2b_build import build_2b
 from gstims.store.db import UnitOfWork
 from gstims.store.records.mapping import (
     DECLARED_COLUMNS,
@@ -43,8 +41,6 @@ from gstims.store.records.mapping import (
     SPARSE_COLUMNS,
     from_paise,
     period_of,
-    record_and_state_of,
-    route_of,
     tax_of,
     to_paise,
 )
@@ -55,7 +51,9 @@ HEADS = ("igst", "cgst", "sgst", "cess")
 @dataclass(frozen=True, slots=True)
 class Generated:
     reference_id: str
-    statement: Gstr2B
+    recipient: str
+    period: Period
+    version: int
     records: int = 0  # how many records the generation selected
 
 
@@ -82,15 +80,12 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
     rows = uow.records.for_2b(recipient, period, ("route", "id"))
     rows.sort(key=_by_id)  # the statement's order is the records' (not the database plan's)
     names = uow.taxpayers.names({r[0] for r, _ in rows})  # supplier: the first column
-    entries = [
-        _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
-        for r, sparse in rows
-    ]
     version = 1 + uow.gstr2b.latest_version(recipient, period)
-    statement = build_gstr2b(
+    built = build_2b(
         recipient,
         period,
-        entries,
+        rows,
+        names,
         _adjustments(uow, recipient, period, names),
         generated_on=today,
         version=version,
@@ -103,13 +98,13 @@ def _generate(uow: UnitOfWork, recipient: str, period: Period) -> Generated:
         generated_on=today,
         ims_version=uow.taxpayers.ims_version(recipient),
         reference_id=reference,
-        content=gstr2b_json(statement),
-        table4=table4_json(table4(statement)),
+        content=built.content,
+        table4=table4_json(built.table4),
         members=_members(rows),
         declarations=_declarations(rows),
     )
     uow.requests.record(reference, recipient, "GEN2B", processed=len(rows), errors=[], day=today)
-    return Generated(reference, statement, len(rows))
+    return Generated(reference, recipient, period, version, len(rows))
 
 
 GROUP_RECORDS = 20_000
@@ -168,15 +163,12 @@ def _generate_group(uow: UnitOfWork, recipients: list[str], period: Period) -> l
     for recipient in recipients:
         rows = rows_of.pop(recipient)
         rows.sort(key=_by_id)
-        entries = [
-            _entry((*record_and_state_of(r, sparse), route_of(r[-2]), names.get(r[0], "")))
-            for r, sparse in rows
-        ]
         version = 1 + versions.get(recipient, 0)
-        statement = build_gstr2b(
+        built = build_2b(
             recipient,
             period,
-            entries,
+            rows,
+            names,
             _rule_37a(adjustments.get(recipient, []), names),
             generated_on=today,
             version=version,
@@ -190,14 +182,14 @@ def _generate_group(uow: UnitOfWork, recipients: list[str], period: Period) -> l
                 "generated_on": today,
                 "ims_version": ims_versions[recipient],
                 "reference_id": reference,
-                "content": gstr2b_json(statement),
-                "table4": table4_json(table4(statement)),
+                "content": built.content,
+                "table4": table4_json(built.table4),
                 "members": _members(rows),
                 "declarations": _declarations(rows),
             }
         )
         asked.append((reference, recipient, "GEN2B", len(rows), today))
-        out.append(Generated(reference, statement, len(rows)))
+        out.append(Generated(reference, recipient, period, version, len(rows)))
     uow.gstr2b.add_many(kept)
     uow.requests.record_many(asked)
     return out
@@ -207,7 +199,6 @@ def _by_id(row: tuple[Sequence[Any], Sequence[Any]]) -> Any:
     return row[0][-1]  # the record id, the last extra column
 
 
-_entry = partial(tuple.__new__, Entry)  # Entry(record, state, route, trade name), a lakh times
 _ACTION = DENSE_COLUMNS.index("action")
 _PENDING, _IMS = "P", Route.IMS.value
 

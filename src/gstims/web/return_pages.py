@@ -167,7 +167,7 @@ def _recompute(request: Request, gstin: str, form: FormData) -> Response:
             made = gstr2b.generate_2b(uow, gstin, period)
         flash(
             request,
-            f"GSTR-2B for {period_label(period)} computed: version {made.statement.version}.",
+            f"GSTR-2B for {period_label(period)} computed: version {made.version}.",
         )
     except ServiceError as exc:
         flash(request, f"Not computed ({exc.code}): {exc.message}", "error")

@@ -256,6 +256,8 @@ DENSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c not in _
 SPARSE_COLUMNS = tuple(c for c in (*RECORD_COLUMNS, *STATE_COLUMNS) if c in _SPARSE)
 _DENSE_WIDTH = len(DENSE_COLUMNS)
 _NO_SPARSE = (None,) * len(SPARSE_COLUMNS)
+NO_SPARSE = _NO_SPARSE
+"""The sparse part of a row of `select_record_rows` that fills none of them (this very object)."""
 
 
 def select_record_rows(
