@@ -5,6 +5,7 @@ character-by-character scan finds (issue 13: both run over every node of a lakh 
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -13,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gstims.api.body import _check_shape
+from gstims.api.body import _check_shape, plainly_within
 from gstims.api.envelope import BadRequest
+from gstims.api.settings import Settings
+from gstims.codec import loads
 from gstims.domain.text import text_problem
 
 MAX_DEPTH, MAX_STRING = 4, 6
@@ -119,11 +122,6 @@ def test_the_text_check_passes_only_what_the_walk_passes(
     data: Any, ascii_only: bool, indent: int | None
 ) -> None:
     """The fast path behind `_decoded`: where it answers "within", the walk finds nothing."""
-    import json
-
-    from gstims.api.body import plainly_within
-    from gstims.codec import loads
-
     text = json.dumps(data, ensure_ascii=ascii_only, indent=indent, default=str)
     body = text.encode()
     if plainly_within(body, MAX_DEPTH, MAX_STRING):
@@ -133,10 +131,6 @@ def test_the_text_check_passes_only_what_the_walk_passes(
 def test_the_text_check_answers_for_the_usual_body_and_not_past_a_limit() -> None:
     """It does answer "within" for the usual body (else it would be no fast path), and not for
     a body over any limit, nor one it cannot read plainly (an escaped quote)."""
-    from gstims.api.body import plainly_within
-
-    from gstims.api.settings import Settings
-
     limits = Settings(admin_token="x" * 32)
     usual = (
         b'{"action": "RETSAVE", "data": {"gstin": "27AAPFU0939F1ZV", "fp": "102024", "b2b": '
