@@ -15,7 +15,10 @@ and one recipient. Timed at the client, wall time over loopback, bodies encoded 
   no validation, no indexes, no HTTP, no JSON) — the floor an ingest is compared with;
 - SAVE of half the records (Accept, `prev_status` N) in one request;
 - GEN2B of the month (after the clock reached the 14th, which drafted it once untimed);
-- GETCNT: the first after the GEN2B, and the median of the next 5.
+- GETCNT: the first after the GEN2B, and the median of the next 5;
+- GETINV pages 1 and 50 of 1,000;
+- GETCNT first after a SAVE of 10 actions, the records vacuumed before it on PostgreSQL (what
+  autovacuum does; this test server runs with it off): the steady state of a served IMS.
 
 Several `--tree`s are run alternately, round by round, so "before" and "after" share the
 machine's load. A benchmark reports; no test asserts a time.
@@ -103,7 +106,7 @@ def retsave_bodies(records_: int, batch: int) -> list[bytes]:
     ]
 
 
-def save_body(records_: int) -> bytes:
+def save_body(numbers: range) -> bytes:
     items = [
         {
             "stin": S,
@@ -112,7 +115,7 @@ def save_body(records_: int) -> bytes:
             "action": "A",
             "prev_status": "N",
         }
-        for i in range(0, records_, 2)
+        for i in numbers
     ]
     body = {"action": "SAVE", "data": {"rtin": R, "reqtyp": "SAVE", "invdata": {"b2b": items}}}
     return to_json_bytes(body)
@@ -197,7 +200,7 @@ def measure(server: Server, url: str, records_: int, batch: int) -> dict[str, fl
             figures["file"] = timed(
                 lambda: check(http.post(f"{RETURNS}/gstr1", headers=as_s, json=filing))
             )
-            body = save_body(records_)
+            body = save_body(range(0, records_, 2))
             figures["save"] = timed(
                 lambda: check(http.put(f"{RETURNS}/ims", headers=as_r, content=body))
             )
@@ -213,7 +216,28 @@ def measure(server: Server, url: str, records_: int, batch: int) -> dict[str, fl
 
             figures["getcnt_first"] = getcnt()
             figures["getcnt"] = statistics.median(getcnt() for _ in range(5))
+            for page in (1, 50):
+                listing = {"action": "GETINV", "gstin": R, "page": page, "page_size": 1000}
+                figures[f"getinv_{page}"] = timed(
+                    lambda q=listing: check(http.get(f"{RETURNS}/ims", headers=as_r, params=q))
+                )
+            # a small change once autovacuum has passed (PostgreSQL: VACUUM ANALYZE as it
+            # would, this test server running without it), then the first GETCNT after it
+            vacuumed(url)
+            small = save_body(range(1, 21, 2))  # 10 records still at No action
+            check(http.put(f"{RETURNS}/ims", headers=as_r, content=small))
+            figures["getcnt_change"] = getcnt()
     return figures
+
+
+def vacuumed(url: str) -> None:
+    """PostgreSQL: what autovacuum does after the writes (visibility map, statistics)."""
+    if url.startswith("sqlite"):
+        return
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("VACUUM ANALYZE records"))
+    engine.dispose()
 
 
 LABELS = {
@@ -225,6 +249,9 @@ LABELS = {
     "gen2b": "GEN2B",
     "getcnt_first": "GETCNT (first after the GEN2B)",
     "getcnt": "GETCNT (median of the next 5)",
+    "getinv_1": "GETINV page 1 (1,000)",
+    "getinv_50": "GETINV page 50 (1,000)",
+    "getcnt_change": "GETCNT (first after a SAVE of 10)",
 }
 
 

@@ -5,6 +5,7 @@ character-by-character scan finds (issue 13: both run over every node of a lakh 
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -13,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gstims.api.body import _check_shape
+from gstims.api.body import _check_shape, plainly_within
 from gstims.api.envelope import BadRequest
+from gstims.api.settings import Settings
+from gstims.codec import loads
 from gstims.domain.text import text_problem
 
 MAX_DEPTH, MAX_STRING = 4, 6
@@ -93,3 +96,55 @@ def character_by_character(text: str) -> str | None:
 @given(st.text())
 def test_the_visible_text_check_finds_what_the_full_scan_finds(text: str) -> None:
     assert text_problem(text) == character_by_character(text)
+
+
+# -- the text's own check (`plainly_within`): never passes what the walk refuses -------------
+
+texty_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.decimals(allow_nan=False, allow_infinity=False, places=2),
+        st.text(alphabet='ab"\\\x00é[]{}\U0001f600', max_size=8),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.text(alphabet='kx"[{', max_size=8), children, max_size=3),
+    ),
+    max_leaves=14,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texty_values, st.booleans(), st.sampled_from([None, 1]))
+def test_the_text_check_passes_only_what_the_walk_passes(
+    data: Any, ascii_only: bool, indent: int | None
+) -> None:
+    """The fast path behind `_decoded`: where it answers "within", the walk finds nothing."""
+    text = json.dumps(data, ensure_ascii=ascii_only, indent=indent, default=str)
+    body = text.encode()
+    if plainly_within(body, MAX_DEPTH, MAX_STRING):
+        assert message(_check_shape, loads(body)) is None
+
+
+def test_the_text_check_answers_for_the_usual_body_and_not_past_a_limit() -> None:
+    """It does answer "within" for the usual body (else it would be no fast path), and not for
+    a body over any limit, nor one it cannot read plainly (an escaped quote)."""
+    limits = Settings(admin_token="x" * 32)
+    usual = (
+        b'{"action": "RETSAVE", "data": {"gstin": "27AAPFU0939F1ZV", "fp": "102024", "b2b": '
+        b'[{"ctin": "29AABCR1718E1ZL", "inv": [{"inum": "INV-1", "idt": "10-10-2024", '
+        b'"val": 11800.00, "pos": "29", "rchrg": "N", "inv_typ": "R", "itms": [{"num": 1, '
+        b'"itm_det": {"rt": 18, "txval": 10000.00, "iamt": 1800.00, "csamt": 0}}]}]}]}}'
+    )
+    assert plainly_within(usual, limits.max_depth, limits.max_string)
+    assert not plainly_within(usual, 5, limits.max_string)  # its brackets nest 9 deep
+    for body in (
+        b'{"a": [[[[["x"]]]]]}',  # too deep
+        b'{"a": [{"b": "1234567"}]}',  # too long
+        b'{"kkkkkkk": 1}',  # a long key
+        b'{"a": ["x\\u0000"]}',  # a NUL
+        b'{"a": ["x\\"y"]}',  # within, but not plainly
+    ):
+        assert not plainly_within(body, MAX_DEPTH, MAX_STRING)

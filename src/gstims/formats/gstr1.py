@@ -43,6 +43,7 @@ and `parse_gstr1(data, gstin="27AAPFU0939F1ZV")` gives one INV document INV-101 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -292,7 +293,8 @@ def quick_items(rows: Any) -> tuple[Item, ...] | None:
             return None
         get = detail.get
         rate, taxable = quick_rate(get("rt")), quick_amount(get("txval"))
-        igst, cgst, sgst, cess = (quick_amount(get(head, 0)) for head in _HEADS)
+        igst, cgst = quick_amount(get("iamt", 0)), quick_amount(get("camt", 0))
+        sgst, cess = quick_amount(get("samt", 0)), quick_amount(get("csamt", 0))
         if (
             rate is None
             or taxable is None
@@ -326,12 +328,18 @@ def quick_rate(value: Any) -> Decimal | None:
     places under 1,000; None for anything else."""
     kind = type(value)
     if kind is int:
-        return Decimal(value).normalize() + 0 if -1000 < value < 1000 else None
+        return _int_rate(value) if -1000 < value < 1000 else None
     if kind is Decimal and value.is_finite():
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= -2 and abs(value) < 1000:
             return cast(Decimal, value.normalize() + 0)
     return None
+
+
+@functools.cache
+def _int_rate(value: int) -> Decimal:
+    """An integral rate as `_items` keeps it (a few values, read a lakh of times)."""
+    return Decimal(value).normalize() + 0
 
 
 def quick_date(value: Any) -> date | None:
