@@ -90,6 +90,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from gstims.domain.calendar import FIRST_PERIOD, Period, financial_year_of
+from gstims.domain.errors import Problem as Problem  # the one shape (domain/errors.py)
 from gstims.domain.gstin import STATES, gstin_problems, is_place_of_supply
 from gstims.domain.money import ZERO, Tax, money, sum_tax
 from gstims.domain.records import Kind, RecordKey, normalise_number
@@ -245,19 +246,6 @@ class SupplierDocument:
     def label(self) -> str:
         """How messages name the document, e.g. "b2b INV-101"."""
         return f"{self.section} {self.number}"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a document, naming its section, number and GSTN field."""
-
-    section: str
-    number: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.section} {self.number} {self.field}: {self.message}"
 
 
 class NumberKey(NamedTuple):
