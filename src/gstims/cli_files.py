@@ -34,6 +34,7 @@ import typer
 
 from gstims.codec import to_json_bytes
 from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.errors import GSTIMS404
 from gstims.domain.ims import ItemError
 from gstims.domain.text import printable
 from gstims.formats.compare import DIFFERENT, ONLY_GSTIMS, ONLY_PORTAL, comparison_json
@@ -72,7 +73,7 @@ def principal(db: Database, name: str) -> taxpayers.Principal:
     with db.uow(write=False) as uow:
         found = taxpayers.principal_named(uow, name)
     if found is None:
-        raise NotFound("GSTIMS404", f"no user {name}")
+        raise NotFound(GSTIMS404, f"no user {name}")
     return found
 
 

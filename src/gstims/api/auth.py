@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gstims.api.access import needed
 from gstims.api.envelope import Unauthorised
+from gstims.domain.errors import GSTIMS401, GSTIMS403
 from gstims.services.access import require
 from gstims.services.errors import Forbidden
 from gstims.services.taxpayers import Principal, principal_by_token
@@ -35,7 +36,7 @@ class Caller:
     def require(self, gstin: object, field: str = "gstin") -> str:
         """The GSTIN a request names must be the one the caller acts for."""
         if not isinstance(gstin, str) or gstin.strip().upper() != self.gstin:
-            raise Forbidden("GSTIMS403", f"{field} must be the GSTIN in the gstin header")
+            raise Forbidden(GSTIMS403, f"{field} must be the GSTIN in the gstin header")
         return self.gstin
 
 
@@ -57,7 +58,7 @@ def authenticate(db: Database, request: Request) -> Caller:
     caller = _identified(db, request)
     capability = needed(request)
     if capability is None:  # a route classified nowhere is refused, never served
-        raise Forbidden("GSTIMS403", "this call is not open to anyone")
+        raise Forbidden(GSTIMS403, "this call is not open to anyone")
     require(caller.principal, caller.gstin, capability)
     request.scope[_CHECKED] = caller
     return caller
@@ -69,20 +70,20 @@ def _identified(db: Database, request: Request) -> Caller:
         return opened
     token = request.headers.get("auth-token")
     if not token:
-        raise Unauthorised("GSTIMS401", "the auth-token header is missing")
+        raise Unauthorised(GSTIMS401, "the auth-token header is missing")
     with db.uow(write=False) as uow:
         principal = principal_by_token(uow, token)
     if principal is None:
-        raise Unauthorised("GSTIMS401", "the auth-token is not valid, has expired or was revoked")
+        raise Unauthorised(GSTIMS401, "the auth-token is not valid, has expired or was revoked")
     if principal.scope == "read" and request.method not in ("GET", "HEAD"):
-        raise Forbidden("GSTIMS403", "this token may only read (scope read): GET calls only")
+        raise Forbidden(GSTIMS403, "this token may only read (scope read): GET calls only")
     gstin = (request.headers.get("gstin") or "").strip().upper()
     if not gstin or not principal.may_act_for(gstin):
-        raise Forbidden("GSTIMS403", "the gstin header names a GSTIN not granted to this token")
+        raise Forbidden(GSTIMS403, "the gstin header names a GSTIN not granted to this token")
     return Caller(principal, gstin)
 
 
 def require_admin(expected: str, request: Request) -> None:
     given = request.headers.get("admin-token") or ""
     if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise Unauthorised("GSTIMS401", "the admin-token header is missing or wrong")
+        raise Unauthorised(GSTIMS401, "the admin-token header is missing or wrong")

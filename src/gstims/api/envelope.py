@@ -16,7 +16,15 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match
 
 from gstims.codec import to_json_bytes
-from gstims.domain.documents import Problem
+from gstims.domain.errors import (
+    GSTIMS400,
+    GSTIMS409,
+    GSTIMS500,
+    Problem,
+    detail,
+    request_code,
+)
+from gstims.domain.reconcile.books import RowProblem
 from gstims.services.errors import Invalid, ServiceError
 
 
@@ -55,11 +63,9 @@ def failure(
     )
 
 
-def problem_details(problems: Sequence[Problem]) -> list[dict[str, str]]:
-    return [
-        {"section": p.section, "number": p.number, "field": p.field, "message": p.message}
-        for p in problems
-    ]
+def problem_details(problems: Sequence[Problem | RowProblem]) -> list[dict[str, str]]:
+    """The envelope's `details`: each problem in the one shape (domain/errors.py)."""
+    return [detail(p if isinstance(p, Problem) else p.problem) for p in problems]
 
 
 _SUCCESS_SCHEMA: dict[str, Any] = {
@@ -111,7 +117,7 @@ class BadRequest(ServiceError):
     status = 400
 
     def __init__(
-        self, message: str, problems: Sequence[Problem] = (), code: str = "GSTIMS400"
+        self, message: str, problems: Sequence[Problem] = (), code: str = GSTIMS400
     ) -> None:
         super().__init__(code, message)
         self.problems = list(problems)
@@ -133,16 +139,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> Response:
-        details = [
-            {
-                "section": "",
-                "number": "",
-                "field": ".".join(map(str, e["loc"])),
-                "message": e["msg"],
-            }
-            for e in exc.errors()
-        ]
-        return failure(400, "GSTIMS400", "the request is malformed", details)
+        problems = [Problem("", "", ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+        return failure(400, GSTIMS400, "the request is malformed", problem_details(problems))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -150,7 +148,7 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405:  # RFC 9110: a 405 names every method the path takes
             headers["Allow"] = ", ".join(_allowed_methods(request))
         return failure(
-            exc.status_code, f"GSTIMS{exc.status_code}", str(exc.detail), headers=headers
+            exc.status_code, request_code(exc.status_code), str(exc.detail), headers=headers
         )
 
     @app.exception_handler(IntegrityError)
@@ -158,13 +156,13 @@ def install(app: FastAPI) -> None:
         # two requests raced (e.g. registering one GSTIN twice on PostgreSQL): the loser's
         # transaction rolled back, so nothing of it is stored (issue 14 item 11)
         message = "the request conflicts with another made at the same time; nothing was stored"
-        return _unexpected(request, 409, "GSTIMS409", message + ": try again")
+        return _unexpected(request, 409, GSTIMS409, message + ": try again")
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> Response:
         # the one answer to a bug: the envelope, never a traceback (the server log has it)
         message = "an internal error; nothing of the request was stored"
-        return _unexpected(request, 500, "GSTIMS500", message)
+        return _unexpected(request, 500, GSTIMS500, message)
 
 
 API_PREFIXES = ("/taxpayerapi", "/plain/taxpayerapi", "/sandbox", "/gstims/")

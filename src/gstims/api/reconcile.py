@@ -31,6 +31,7 @@ from gstims.api.edge import caller as _caller
 from gstims.api.edge import in_transaction as _work
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, ok
 from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.errors import GSTIMS403
 from gstims.domain.money import money
 from gstims.domain.reconcile.books import FIELDS, RegisterRow
 from gstims.domain.reconcile.model import DEFAULT_TOLERANCE, Tolerance
@@ -152,7 +153,7 @@ def _others(caller: Caller, value: object) -> Sequence[str]:
         raise BadRequest("gstins must be a list of GSTINs")
     for g in value:
         if not caller.principal.may_act_for(g.strip().upper()):
-            raise Forbidden("GSTIMS403", f"gstins: {g} is not granted to this token")
+            raise Forbidden(GSTIMS403, f"gstins: {g} is not granted to this token")
     return [g.strip().upper() for g in value]
 
 

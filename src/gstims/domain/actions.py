@@ -37,6 +37,22 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from gstims.domain.calendar import Era, Frequency, Period, era_of, gstr3b_due, next_return_period
+from gstims.domain.errors import (
+    IMSACT001,
+    IMSACT002,
+    IMSACT003,
+    IMSACT004,
+    IMSACT005,
+    IMSACT006,
+    IMSACT007,
+    IMSACT008,
+    IMSACT009,
+    IMSACT010,
+    IMSACT011,
+    IMSACT012,
+    IMSACT013,
+    IMSSAV0010,
+)
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Kind, Record, Route, is_specified, is_specified_record
 from gstims.domain.state import NO_ACTION, Declaration, ImsState
@@ -48,20 +64,20 @@ MAX_REMARKS = 250
 class Code(StrEnum):
     """Per-record refusal codes. IMSSAV0010 is GSTN's; the others are gstims' own."""
 
-    STALE = "IMSSAV0010"
-    PENDING_NOT_ALLOWED = "IMSACT001"
-    PENDING_PERIOD_OVER = "IMSACT002"
-    REJECT_NOT_ALLOWED = "IMSACT003"
-    DECLARATION_NOT_ALLOWED = "IMSACT004"
-    DECLARATION_INVALID = "IMSACT005"
-    REMARKS_REQUIRED = "IMSACT006"
-    REMARKS_TOO_LONG = "IMSACT007"
-    CONSUMED = "IMSACT008"
-    UNKNOWN_RECORD = "IMSACT009"
-    NOT_IN_IMS = "IMSACT010"
-    ACTION_INVALID = "IMSACT011"
-    PREV_STATUS_MISSING = "IMSACT012"
-    REMARKS_INVALID = "IMSACT013"
+    STALE = IMSSAV0010
+    PENDING_NOT_ALLOWED = IMSACT001
+    PENDING_PERIOD_OVER = IMSACT002
+    REJECT_NOT_ALLOWED = IMSACT003
+    DECLARATION_NOT_ALLOWED = IMSACT004
+    DECLARATION_INVALID = IMSACT005
+    REMARKS_REQUIRED = IMSACT006
+    REMARKS_TOO_LONG = IMSACT007
+    CONSUMED = IMSACT008
+    UNKNOWN_RECORD = IMSACT009
+    NOT_IN_IMS = IMSACT010
+    ACTION_INVALID = IMSACT011
+    PREV_STATUS_MISSING = IMSACT012
+    REMARKS_INVALID = IMSACT013
 
 
 @dataclass(frozen=True, slots=True)

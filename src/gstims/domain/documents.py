@@ -90,6 +90,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from gstims.domain.calendar import FIRST_PERIOD, Period, financial_year_of
+from gstims.domain.errors import Problem as Problem  # the one shape (domain/errors.py)
 from gstims.domain.gstin import STATES, gstin_problems, is_place_of_supply
 from gstims.domain.money import ZERO, Tax, money, sum_tax
 from gstims.domain.records import Kind, RecordKey, normalise_number
@@ -247,19 +248,6 @@ class SupplierDocument:
         return f"{self.section} {self.number}"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a document, naming its section, number and GSTN field."""
-
-    section: str
-    number: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.section} {self.number} {self.field}: {self.message}"
-
-
 class NumberKey(NamedTuple):
     """A record key without the recipient: a number is unique per supplier, kind and FY."""
 
@@ -362,7 +350,8 @@ class _Checker:
         place = self._place(doc)
         out += place.findings
         _check_amounts(doc, place.regime, place.factor, out)
-        _check_amendment(doc, layout, key, ctx, out)
+        if layout.is_amendment or doc.original_number is not None or doc.original_date is not None:
+            _check_amendment(doc, layout, key, ctx, out)  # nothing to say of a plain document
         return out
 
     def gstin_problems(self, gstin: str) -> list[str]:
@@ -378,7 +367,7 @@ class _Checker:
         if found is None:
             found = self._parties_of[parties] = []
             self._check_parties(doc, layout, found)
-        return found.copy()
+        return found.copy() if found else []  # the caller appends to it
 
     def _check_parties(self, doc: SupplierDocument, layout: _Layout, out: list[_Finding]) -> None:
         """Check characters; the filer; a registered recipient; the actual e-commerce supplier."""
@@ -589,12 +578,14 @@ def _check_amounts(
         out.append(("val", f"document value {doc.value:.2f} is negative"))
     if doc.value > MAX_AMOUNT:
         out.append(("val", f"document value {doc.value:.2f} is over the cap {MAX_AMOUNT}"))
-    if not doc.items:
+    items = doc.items
+    count = len(items)
+    if not count:
         out.append(("itms", "a document needs at least one item (itms)"))
-    if len(doc.items) > MAX_ITEMS:
-        out.append(("itms", f"a document has at most {MAX_ITEMS} items, got {len(doc.items)}"))
+    if count > MAX_ITEMS:
+        out.append(("itms", f"a document has at most {MAX_ITEMS} items, got {count}"))
         return  # one finding, not one per item of an oversized document
-    for index, item in enumerate(doc.items):
+    for index, item in enumerate(items):
         _check_item(item, index, regime, factor, out)
     taxable, tax = doc.totals()
     for what, total in (("taxable value", taxable), ("tax", tax)):

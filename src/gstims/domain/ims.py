@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gstims.domain.actions import RecordView
+from gstims.domain.errors import Problem, Where
 from gstims.domain.records import Action, Record, Section
 from gstims.domain.state import Declaration, ImsState
 
@@ -34,12 +35,23 @@ class ActionItem:
 
 @dataclass(frozen=True, slots=True)
 class ItemError:
+    """One refused item of a SAVE or RESET, as REQSTS reports it: a `Problem` of the record
+    (section, supplier, number, return period) with its own code."""
+
     section: str
     supplier: str
     number: str
     rtnprd: str | None
     code: str
     message: str
+
+    @property
+    def where(self) -> Where:
+        return Where(self.section, self.number, supplier=self.supplier, rtnprd=self.rtnprd)
+
+    @property
+    def problem(self) -> Problem:
+        return Problem(self.section, self.number, "", self.message, self.code)
 
 
 @dataclass(frozen=True, slots=True)

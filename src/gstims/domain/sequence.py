@@ -24,10 +24,24 @@ from gstims.domain.calendar import (
     previous_return_period,
     return_period,
 )
+from gstims.domain.errors import (
+    IMS2B007,
+    IMS2B009,
+    RET0001,
+    RET0002,
+    RET0003,
+    RET0004,
+    RET0005,
+    RET0006,
+    RET0007,
+    RET0008,
+    RET0009,
+    RET2B1023,
+)
 
-NOT_GENERATED = "RET2B1023"
-CANNOT_GENERATE_YET = "IMS2B009"
-ALREADY_FILED_3B = "IMS2B007"
+NOT_GENERATED = RET2B1023
+CANNOT_GENERATE_YET = IMS2B009
+ALREADY_FILED_3B = IMS2B007
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +72,7 @@ class Refusal:
 def period_refusal(period: Period) -> Refusal | None:
     """R-CAL-4: gstims starts at the Oct 2024 period."""
     if period < FIRST_PERIOD:
-        return Refusal("RET0001", f"period {period} is before October 2024, where gstims starts")
+        return Refusal(RET0001, f"period {period} is before October 2024, where gstims starts")
     return None
 
 
@@ -73,14 +87,14 @@ def gstr1_refusal(facts: FilingFacts, month: Period, today: date) -> Refusal | N
     if refusal := period_refusal(month):
         return refusal
     if month in facts.gstr1_filed:
-        return Refusal("RET0002", f"GSTR-1 for {month} is already filed")
+        return Refusal(RET0002, f"GSTR-1 for {month} is already filed")
     if today <= month.last_day:
-        return Refusal("RET0003", f"GSTR-1 for {month} can be filed once the period ends")
+        return Refusal(RET0003, f"GSTR-1 for {month} can be filed once the period ends")
     previous = previous_return_period(return_period(month, facts.frequency), facts.frequency)
     if not facts.gstr1_done(previous):
-        return Refusal("RET0004", f"file GSTR-1 for {previous} first (s.37(4))")
+        return Refusal(RET0004, f"file GSTR-1 for {previous} first (s.37(4))")
     if not facts.gstr3b_done(previous):
-        return Refusal("RET0005", f"file GSTR-3B for {previous} first (rule 59(6))")
+        return Refusal(RET0005, f"file GSTR-3B for {previous} first (rule 59(6))")
     return None
 
 
@@ -89,13 +103,13 @@ def gstr1a_refusal(facts: FilingFacts, period: Period) -> Refusal | None:
     if refusal := period_refusal(period):
         return refusal
     if not is_return_period(period, facts.frequency):
-        return Refusal("RET0006", f"GSTR-1A is for a return period; {period} is not one")
+        return Refusal(RET0006, f"GSTR-1A is for a return period; {period} is not one")
     if period not in facts.gstr1_filed:
-        return Refusal("RET0007", f"GSTR-1A for {period} needs its GSTR-1 filed first (R-IN-3)")
+        return Refusal(RET0007, f"GSTR-1A for {period} needs its GSTR-1 filed first (R-IN-3)")
     if period in facts.gstr3b_filed:
-        return Refusal("RET0008", f"GSTR-3B for {period} is filed: GSTR-1A is closed (R-IN-3)")
+        return Refusal(RET0008, f"GSTR-3B for {period} is filed: GSTR-1A is closed (R-IN-3)")
     if period in facts.gstr1a_filed:
-        return Refusal("RET0002", f"GSTR-1A for {period} is already filed")
+        return Refusal(RET0002, f"GSTR-1A for {period} is already filed")
     return None
 
 
@@ -104,14 +118,14 @@ def gstr3b_refusal(facts: FilingFacts, period: Period, has_2b: bool) -> Refusal 
     if refusal := period_refusal(period):
         return refusal
     if not is_return_period(period, facts.frequency):
-        return Refusal("RET0006", f"{period} is not a return period of this taxpayer")
+        return Refusal(RET0006, f"{period} is not a return period of this taxpayer")
     if period in facts.gstr3b_filed:
-        return Refusal("RET0002", f"GSTR-3B for {period} is already filed")
+        return Refusal(RET0002, f"GSTR-3B for {period} is already filed")
     if not facts.gstr1_done(period):
-        return Refusal("RET0009", f"file GSTR-1 for {period} first (s.39(10))")
+        return Refusal(RET0009, f"file GSTR-1 for {period} first (s.39(10))")
     previous = previous_return_period(period, facts.frequency)
     if not facts.gstr3b_done(previous):
-        return Refusal("RET0005", f"file GSTR-3B for {previous} first")
+        return Refusal(RET0005, f"file GSTR-3B for {previous} first")
     if not has_2b:
         return Refusal(NOT_GENERATED, f"GSTR-2B for {period} has not been generated")
     return None

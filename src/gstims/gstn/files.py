@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from gstims.codec import to_json_bytes
+from gstims.domain.errors import GSTIMSFILE, RET11416
 from gstims.gstn.crypto import aes_encrypt, b64encode, new_key
 from gstims.gstn.sessions import GstnRefusal
 from gstims.gstn.tables import gstn_downloads, gstn_files
@@ -111,9 +112,9 @@ class UrlSigner:
         if not expires.isdigit() or not hmac.compare_digest(
             self._sign(token, part, int(expires)), signature
         ):
-            raise GstnRefusal("GSTIMSFILE", "the file URL is not one gstims signed")
+            raise GstnRefusal(GSTIMSFILE, "the file URL is not one gstims signed")
         if int(expires) <= now.replace(tzinfo=UTC).timestamp():
-            raise GstnRefusal("GSTIMSFILE", "the file URL has expired; ask FILEDET again")
+            raise GstnRefusal(GSTIMSFILE, "the file URL has expired; ask FILEDET again")
 
     def _sign(self, token: str, part: int, expires: int) -> str:
         message = f"{token}/{part}/{expires}".encode()
@@ -130,7 +131,7 @@ def file_details(
         )
     ).first()
     if download is None or download.expires_at <= now:
-        raise GstnRefusal("RET11416", "no download with this token for this GSTIN")
+        raise GstnRefusal(RET11416, "no download with this token for this GSTIN")
     files = uow.conn.execute(
         select(gstn_files.c.part, gstn_files.c.records, gstn_files.c.sha256)
         .where(gstn_files.c.token == token)
@@ -147,5 +148,5 @@ def file_content(uow: UnitOfWork, token: str, part: int) -> bytes:
         select(gstn_files.c.content).where(gstn_files.c.token == token, gstn_files.c.part == part)
     ).scalar()
     if content is None:
-        raise GstnRefusal("GSTIMSFILE", "no such file")
+        raise GstnRefusal(GSTIMSFILE, "no such file")
     return bytes(content)

@@ -30,6 +30,20 @@ from gstims.api.auth import GATEWAY_CALLER, Caller
 from gstims.api.envelope import JsonResponse, failure
 from gstims.api.settings import Settings
 from gstims.codec import loads, to_json_bytes
+from gstims.domain.errors import (
+    AUTH4033,
+    GSTIMS400,
+    GSTIMS401,
+    GSTIMS403,
+    GSTIMS413,
+    GSTIMSHMAC,
+    GSTIMSSIGN,
+    RET11400,
+    RET11402,
+    RET11403,
+    RET11404,
+    request_code,
+)
 from gstims.gstn import files, shapes
 from gstims.gstn.crypto import EnvelopeError, open_request, open_signed, seal_response
 from gstims.gstn.keys import ServerKey
@@ -57,7 +71,7 @@ INNER = "/taxpayerapi/v1.0/returns"
 ENDPOINT = re.compile(r"^/taxpayerapi/v\d{1,3}\.\d{1,3}/(authenticate|returns(?:/([a-z0-9]+))?)/?$")
 RETURN_ENDPOINTS = ("ims", "gstr1", "gstr1a", "gstr2b", "gstr3b", "gstrptf")
 # the plain mode's refusals of a caller, in GSTN's words (every other code is kept as it is)
-GSTN_CODES = {"GSTIMS401": "AUTH4033", "GSTIMS403": "RET11402"}
+GSTN_CODES = {GSTIMS401: AUTH4033, GSTIMS403: RET11402}
 REQUIRED_HEADERS = ("username", "gstin", "state-cd", "ip-usr", "txn")
 
 
@@ -108,7 +122,7 @@ class Gateway:
     async def answer(self, request: Request, scope: Scope, receive: Receive) -> Response:
         match = ENDPOINT.match(request.url.path)
         if match is None or (match[2] and match[2] not in RETURN_ENDPOINTS):
-            return failure(404, "RET11403", f"{request.url.path} is not a GSTN endpoint")
+            return failure(404, RET11403, f"{request.url.path} is not a GSTN endpoint")
         try:
             if match[1] == "authenticate":
                 return await self._authenticate(request)
@@ -123,7 +137,7 @@ class Gateway:
         if request.method == "GET":
             query = dict(request.query_params)
             if query.get("action") != "EVCOTP":
-                raise GstnRefusal("RET11403", "GET authenticate serves action=EVCOTP only")
+                raise GstnRefusal(RET11403, "GET authenticate serves action=EVCOTP only")
 
             def evc(uow: UnitOfWork, now: datetime) -> dict[str, Any]:
                 session, caller = self._session(uow, headers, now)
@@ -149,15 +163,15 @@ class Gateway:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise GstnRefusal("GSTIMS413", f"the body is over the {limit:,}-byte limit")
+                raise GstnRefusal(GSTIMS413, f"the body is over the {limit:,}-byte limit")
             chunks.append(chunk)
         body = b"".join(chunks)
         try:
             parsed = loads(body)
         except (ValueError, RecursionError) as exc:
-            raise GstnRefusal("GSTIMS400", f"the body is not valid JSON: {exc}") from exc
+            raise GstnRefusal(GSTIMS400, f"the body is not valid JSON: {exc}") from exc
         if not isinstance(parsed, Mapping):
-            raise GstnRefusal("GSTIMS400", "the body must be a JSON object")
+            raise GstnRefusal(GSTIMS400, "the body must be a JSON object")
         return parsed
 
     # -- the returns APIs ---------------------------------------------------------------------
@@ -190,19 +204,19 @@ class Gateway:
         check_client(uow, headers.get("clientid"), headers.get("client-secret"))
         token = headers.get("auth-token")
         if not token:
-            raise GstnRefusal("AUTH4033", "the auth-token header is missing")
+            raise GstnRefusal(AUTH4033, "the auth-token header is missing")
         for name in REQUIRED_HEADERS:
             if not headers.get(name):
-                raise GstnRefusal("RET11400", f"the {name} header is missing")
+                raise GstnRefusal(RET11400, f"the {name} header is missing")
         session = session_of(uow, token, headers["username"], now)
         gstin = headers["gstin"].strip().upper()
         principal = principal_named(uow, session.username)
         if not principal.may_act_for(gstin) or session.gstin not in (None, gstin):
             raise GstnRefusal(
-                "RET11402", "the gstin header names a GSTIN this session may not act for"
+                RET11402, "the gstin header names a GSTIN this session may not act for"
             )
         if headers["state-cd"].strip() != gstin[:2]:
-            raise GstnRefusal("RET11404", "state-cd is not the state of the gstin")
+            raise GstnRefusal(RET11404, "state-cd is not the state of the gstin")
         return session, Caller(principal, gstin)
 
     def _get(
@@ -223,7 +237,7 @@ class Gateway:
             ref_id = query.get("ref_id", "")
             return Answered(session, shapes.return_status(uow, caller.gstin, ref_id))
         if endpoint not in RETURN_ENDPOINTS:
-            raise GstnRefusal("RET11403", f"{action or 'no action'} is not served on returns")
+            raise GstnRefusal(RET11403, f"{action or 'no action'} is not served on returns")
         query.setdefault("gstin", caller.gstin)
         period = headers.get("ret_period") or headers.get("ret_prd")
         if period and period != "ALL" and action != "GET2B":
@@ -237,9 +251,9 @@ class Gateway:
     ) -> Call:
         action, data = outer.get("action"), outer.get("data")
         if not isinstance(action, str) or not isinstance(data, str):
-            raise GstnRefusal("GSTIMS400", "the body must be {action, data, hmac}")
+            raise GstnRefusal(GSTIMS400, "the body must be {action, data, hmac}")
         if endpoint not in RETURN_ENDPOINTS:
-            raise GstnRefusal("RET11403", f"{action} is not served on returns/{endpoint}")
+            raise GstnRefusal(RET11403, f"{action} is not served on returns/{endpoint}")
         evc_otp = None
         try:
             if action == "RETFILE":
@@ -247,11 +261,11 @@ class Gateway:
             else:
                 payload = open_request(session.sek, data, str(outer.get("hmac") or ""))
         except EnvelopeError as exc:
-            raise GstnRefusal("GSTIMSHMAC", f"the data does not open: {exc}") from exc
+            raise GstnRefusal(GSTIMSHMAC, f"the data does not open: {exc}") from exc
         try:  # parsed, never spliced: the data cannot smuggle in a second "action"
             inner = {"action": action, "data": loads(payload)}
         except (ValueError, RecursionError) as exc:
-            raise GstnRefusal("GSTIMS400", f"the data is not valid JSON: {exc}") from exc
+            raise GstnRefusal(GSTIMS400, f"the data is not valid JSON: {exc}") from exc
         return Call(session, caller, endpoint, method, action, {}, to_json_bytes(inner), evc_otp)
 
     def _evc(
@@ -260,14 +274,14 @@ class Gateway:
         """An EVC filing: `sid` is PAN|OTP of this GSTIN; `sign` is HMAC(sid, P)."""
         sid, sign = outer.get("sid"), outer.get("sign")
         if outer.get("st") != "EVC" or not isinstance(sid, str) or not isinstance(sign, str):
-            raise GstnRefusal("GSTIMSSIGN", "a filing carries st EVC, sid PAN|OTP and sign")
+            raise GstnRefusal(GSTIMSSIGN, "a filing carries st EVC, sid PAN|OTP and sign")
         pan, _, otp = sid.partition("|")
         if pan.upper() != caller.gstin[2:12]:
-            raise GstnRefusal("GSTIMSSIGN", "sid does not name the PAN of the gstin")
+            raise GstnRefusal(GSTIMSSIGN, "sid does not name the PAN of the gstin")
         try:
             return open_signed(session.sek, data, sid, sign), otp
         except EnvelopeError as exc:
-            raise GstnRefusal("GSTIMSSIGN", str(exc)) from exc
+            raise GstnRefusal(GSTIMSSIGN, str(exc)) from exc
 
     async def _inner(self, scope: Scope, receive: Receive, call: Call) -> tuple[int, bytes]:
         """The plain route's answer to the opened call."""
@@ -307,7 +321,7 @@ class Gateway:
         envelope = loads(content)
         if status != 200 or envelope.get("status_cd") != "1":
             error = envelope.get("error") or {}
-            code = str(error.get("error_cd", f"GSTIMS{status}"))
+            code = str(error.get("error_cd", request_code(status)))
             message, details = str(error.get("message", "")), error.get("details") or []
             return failure(200, GSTN_CODES.get(code, code), message, details)
         gstin, limit = call.caller.gstin, self.settings.gstn.large_download

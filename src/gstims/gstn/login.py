@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from gstims.domain.errors import AUTH4034, RET11400, RET11402, RET11403, TEC4002
 from gstims.gstn.crypto import EnvelopeError, aes_decrypt, b64decode, open_key, seal_key
 from gstims.gstn.keys import ServerKey
 from gstims.gstn.sessions import (
@@ -63,19 +64,19 @@ class Login:
             try:
                 app_key = open_key(current.sek, _text(body, "app_key"))
             except EnvelopeError as exc:
-                raise GstnRefusal("TEC4002", f"app_key under the sek: {exc}") from exc
+                raise GstnRefusal(TEC4002, f"app_key under the sek: {exc}") from exc
             return self._issued(uow, username, current.gstin, app_key, now)
         if action == "LOGOUT":
             end_session(uow, session_of(uow, _text(body, "auth_token"), username, now))
             return {"status_cd": "1"}
-        raise GstnRefusal("RET11403", f"unknown authentication action {action!r}")
+        raise GstnRefusal(RET11403, f"unknown authentication action {action!r}")
 
     def evc_otp(
         self, uow: UnitOfWork, session: Session, gstin: str, query: Mapping[str, str], now: datetime
     ) -> dict[str, Any]:
         """EVCOTP: an OTP for the signatory, to sign a GSTR-1 or GSTR-3B filing."""
         if query.get("pan", gstin[2:12]).upper() != gstin[2:12]:
-            raise GstnRefusal("RET11402", "pan is not the PAN of the gstin")
+            raise GstnRefusal(RET11402, "pan is not the PAN of the gstin")
         issue_otp(uow, session.username, EVC, now, fixed=self.fixed_otp)
         return {"status_cd": "1"}
 
@@ -84,7 +85,7 @@ class Login:
             return self.key.open_app_key(_text(body, "app_key"))
         except EnvelopeError as exc:
             raise GstnRefusal(
-                "TEC4002", f"app_key: {exc}; encrypt it with gstims' certificate"
+                TEC4002, f"app_key: {exc}; encrypt it with gstims' certificate"
             ) from exc
 
     def _issued(
@@ -103,7 +104,7 @@ class Login:
 def _text(body: Mapping[str, Any], field: str) -> str:
     value = body.get(field)
     if not isinstance(value, str) or not value:
-        raise GstnRefusal("RET11400", f"{field} is missing")
+        raise GstnRefusal(RET11400, f"{field} is missing")
     return value
 
 
@@ -111,4 +112,4 @@ def _otp(app_key: bytes, body: Mapping[str, Any]) -> str:
     try:
         return aes_decrypt(app_key, b64decode(_text(body, "otp"))).decode("ascii")
     except (EnvelopeError, UnicodeDecodeError) as exc:
-        raise GstnRefusal("AUTH4034", "the OTP is wrong or expired") from exc
+        raise GstnRefusal(AUTH4034, "the OTP is wrong or expired") from exc

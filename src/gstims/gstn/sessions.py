@@ -19,6 +19,15 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from gstims.domain.errors import (
+    AUTH4033,
+    AUTH4034,
+    AUTH4038,
+    GSTIMSCLIENT,
+    RET11402,
+    RET11409,
+    RET13506,
+)
 from gstims.gstn.crypto import new_key
 from gstims.gstn.tables import gstn_clients, gstn_otps, gstn_sessions
 from gstims.services import taxpayers
@@ -68,7 +77,7 @@ def check_client(uow: UnitOfWork, client_id: str | None, secret: str | None) -> 
     ).scalar()
     given = token_hash(secret or "")
     if stored is None or not hmac.compare_digest(stored, given):
-        raise GstnRefusal("GSTIMSCLIENT", "clientid / client-secret are not a registered pair")
+        raise GstnRefusal(GSTIMSCLIENT, "clientid / client-secret are not a registered pair")
 
 
 # -- OTPs -------------------------------------------------------------------------------------
@@ -107,7 +116,7 @@ def check_otp(uow: UnitOfWork, username: str, kind: str, otp: str, now: datetime
         select(gstn_otps.c.otp, gstn_otps.c.expires_at).where(_otp_of(username, kind))
     ).first()
     if row is None or row.expires_at < now or not hmac.compare_digest(row.otp, otp):
-        code = "AUTH4034" if kind == LOGIN else "RET13506"
+        code = AUTH4034 if kind == LOGIN else RET13506
         raise GstnRefusal(code, "the OTP is wrong or expired")
 
 
@@ -145,7 +154,7 @@ def latest_otps(uow: UnitOfWork) -> list[dict[str, str]]:
 def principal_named(uow: UnitOfWork, username: str) -> Principal:
     principal = taxpayers.principal_named(uow, username)
     if principal is None:
-        raise GstnRefusal("RET11409", "the username is not valid")
+        raise GstnRefusal(RET11409, "the username is not valid")
     return principal
 
 
@@ -159,7 +168,7 @@ def start_session(
 ) -> Session:
     principal = principal_named(uow, username)
     if gstin is not None and not principal.may_act_for(gstin):
-        raise GstnRefusal("RET11402", "the user may not act for this GSTIN")
+        raise GstnRefusal(RET11402, "the user may not act for this GSTIN")
     token = secrets.token_hex(16)
     session = Session(token, username, gstin, app_key, new_key(), now + timedelta(minutes=minutes))
     uow.conn.execute(
@@ -186,9 +195,9 @@ def session_of(uow: UnitOfWork, token: str, username: str, now: datetime) -> Ses
         .first()
     )
     if row is None or row["ended"] or not hmac.compare_digest(row["username"], username or ""):
-        raise GstnRefusal("AUTH4033", "the auth-token is not a session of this username")
+        raise GstnRefusal(AUTH4033, "the auth-token is not a session of this username")
     if row["expires_at"] <= now:
-        raise GstnRefusal("AUTH4038", "the session has expired")
+        raise GstnRefusal(AUTH4038, "the session has expired")
     return Session(
         token,
         row["username"],

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from gstims.codec import to_json_bytes
+from gstims.domain.errors import GSTIMS400, GSTIMS404
 from gstims.domain.records import Section
 from gstims.gstn.sessions import GstnRefusal
 from gstims.gstn.tables import gstn_return_saves
@@ -65,7 +66,7 @@ def gstr2b_answer(content: dict[str, Any], file_num: str | None, size: int) -> d
         )
     number = int(file_num) if file_num and file_num.isdigit() else 0
     if not 1 <= number <= len(parts):
-        raise GstnRefusal("GSTIMS400", f"file_num must be from 1 to {len(parts)}")
+        raise GstnRefusal(GSTIMS400, f"file_num must be from 1 to {len(parts)}")
     return _with_checksum({**parts[number - 1], "fc": len(parts)})
 
 
@@ -129,7 +130,7 @@ def return_status(uow: UnitOfWork, gstin: str, reference_id: str) -> dict[str, A
         return {"status_cd": "P", "form_typ": form, "action": "SAVE", "ref_id": reference_id}
     request = uow.requests.find(gstin, reference_id)
     if request is None or request["kind"] not in RETURN_REQUESTS:
-        raise GstnRefusal("GSTIMS404", f"no return request {reference_id} for {gstin}")
+        raise GstnRefusal(GSTIMS404, f"no return request {reference_id} for {gstin}")
     answer = {
         "status_cd": request["status"],
         "action": RETURN_REQUESTS[request["kind"]],

@@ -11,6 +11,7 @@ Example: a viewer of 27AAPFU0939F1ZV calling SAVE gets `GSTIMS403 "your role for
 
 from __future__ import annotations
 
+from gstims.domain.errors import GSTIMS403
 from gstims.domain.roles import Capability, Role
 from gstims.services.errors import Forbidden
 from gstims.services.taxpayers import Principal
@@ -27,10 +28,10 @@ def require(principal: Principal, gstin: str, capability: Capability) -> str:
     wanted = gstin.strip().upper()
     role = principal.role(wanted)
     if role is None:
-        raise RoleRefused("GSTIMS403", f"{wanted} is not granted to {principal.name}")
+        raise RoleRefused(GSTIMS403, f"{wanted} is not granted to {principal.name}")
     if not principal.may(wanted, capability):
         raise RoleRefused(
-            "GSTIMS403",
+            GSTIMS403,
             f"your role for {wanted} is {role.value}; this needs {LEAST_ROLE[capability].value}",
         )
     return wanted

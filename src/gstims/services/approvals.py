@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from gstims.domain.documents import Problem
+from gstims.domain.errors import GSTIMS403, GSTIMS404, GSTIMS409, IMSSAV0010
 from gstims.domain.ims import ActionItem, ItemError
 from gstims.domain.money import Tax
 from gstims.domain.records import Action, Kind, Section
@@ -327,7 +328,7 @@ def send_back(
 def _proposal(uow: UnitOfWork, gstin: str, proposal_id: int) -> Any:
     row = uow.proposals.find(gstin, proposal_id)
     if row is None:
-        raise NotFound("GSTIMS404", f"no proposal {proposal_id} for {gstin}")
+        raise NotFound(GSTIMS404, f"no proposal {proposal_id} for {gstin}")
     return row
 
 
@@ -335,16 +336,16 @@ def _decidable(uow: UnitOfWork, principal: Principal, gstin: str, proposal_id: i
     require(principal, gstin, Capability.APPROVE)
     row = _proposal(uow, gstin, proposal_id)
     if not may_decide(principal.role(row["gstin"]), principal.name, row["maker"]):
-        raise RoleRefused("GSTIMS403", "nobody approves or sends back their own proposal")
+        raise RoleRefused(GSTIMS403, "nobody approves or sends back their own proposal")
     if row["status"] != AWAITING:
-        raise Conflict("GSTIMS409", f"proposal {proposal_id} was already {row['status']}")
+        raise Conflict(GSTIMS409, f"proposal {proposal_id} was already {row['status']}")
     return row
 
 
 def _stale(row: Any, proposal_id: int) -> ItemError:
     message = f"the record changed after proposal {proposal_id} was made; propose it again"
     return ItemError(
-        row["section"], row["supplier"], row["number"], row["rtnprd"], "IMSSAV0010", message
+        row["section"], row["supplier"], row["number"], row["rtnprd"], IMSSAV0010, message
     )
 
 

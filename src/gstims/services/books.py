@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from gstims.domain.errors import BOOKS400, BOOKS404, BOOKS422
 from gstims.domain.gstin import gstin_problems
 from gstims.domain.reconcile.books import (
     BooksDocument,
@@ -49,7 +50,7 @@ class BooksInvalid(ServiceError):
         summary = f"{len(problems)} problem(s) in the register; nothing was stored" + (
             f"; first: {first}" if first else ""
         )
-        super().__init__("BOOKS422", summary)
+        super().__init__(BOOKS422, summary)
         self.problems = list(problems)
 
 
@@ -57,7 +58,7 @@ class FileRefused(ServiceError):
     """A register file refused whole: its type (415), size (413) or content (400)."""
 
     def __init__(self, message: str, status: int) -> None:
-        super().__init__("BOOKS400", message)
+        super().__init__(BOOKS400, message)
         self.status = status
 
 
@@ -77,7 +78,7 @@ def profile_mapping(uow: UnitOfWork, gstin: str, name: str) -> Mapping[str, Sequ
     saved = uow.books.profile(gstin, name)
     if saved is None:
         known = ", ".join([*PROFILES, *saved_profile_names(uow, gstin)])
-        raise NotFound("BOOKS404", f"no mapping profile {name!r} (known: {known})")
+        raise NotFound(BOOKS404, f"no mapping profile {name!r} (known: {known})")
     return saved
 
 
@@ -93,7 +94,7 @@ def save_profile(
     if name in PROFILES:
         problems.append(f"{name!r} is a shipped profile; choose another name")
     if problems:
-        raise ServiceError("BOOKS400", "; ".join(problems))
+        raise ServiceError(BOOKS400, "; ".join(problems))
     uow.books.save_profile(gstin, name, mapping)
 
 
@@ -177,7 +178,7 @@ def import_rows(
 def _check_gstin(gstin: str) -> None:
     problems = gstin_problems(gstin)
     if problems:
-        raise ServiceError("BOOKS400", f"gstin {gstin!r}: {'; '.join(problems)}")
+        raise ServiceError(BOOKS400, f"gstin {gstin!r}: {'; '.join(problems)}")
 
 
 def content_hash(documents: Sequence[BooksDocument]) -> str:

@@ -41,6 +41,7 @@ from gstims.domain.calendar import (
     return_period,
 )
 from gstims.domain.clock import DAILY_ORDER, Event, rule_37a_deadline, schedule
+from gstims.domain.errors import GSTIMS409
 from gstims.domain.sequence import gen2b_refusal
 from gstims.domain.taxpayer import Taxpayer
 from gstims.services import auto_schedule
@@ -143,7 +144,7 @@ def clock_step(uow: UnitOfWork, target: date, *, batch: int, plain: bool = False
     uow.lock([CLOCK_LOCK])
     today = uow.today()
     if target < today:
-        raise Conflict("GSTIMS409", f"the clock moves forward only: today is {today:%d-%m-%Y}")
+        raise Conflict(GSTIMS409, f"the clock moves forward only: today is {today:%d-%m-%Y}")
     runs: list[EventRun] = []
     budget = batch
     for day, event in _remaining(uow, today, target):
@@ -185,7 +186,7 @@ def _remaining(uow: UnitOfWork, today: date, target: date) -> list[tuple[date, E
     """The (day, event)s still to run: an interrupted day's unfinished events first (a move
     that stopped half-way left the clock on that day), then every day's after today."""
     if target < today:
-        raise Conflict("GSTIMS409", f"the clock moves forward only: today is {today:%d-%m-%Y}")
+        raise Conflict(GSTIMS409, f"the clock moves forward only: today is {today:%d-%m-%Y}")
     finished = uow.clock.finished_since(today)
     interrupted = [(today, e) for e in DAILY_ORDER] if uow.clock.started(today) else []
     return [

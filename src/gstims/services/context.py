@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from gstims.domain.calendar import Frequency, Period
+from gstims.domain.errors import GSTIMS404
 from gstims.domain.sequence import FilingFacts
 from gstims.domain.taxpayer import Taxpayer
 from gstims.services.errors import NotFound
@@ -29,7 +30,7 @@ def new_reference() -> str:
 def taxpayer(uow: UnitOfWork, gstin: str) -> Taxpayer:
     row = uow.taxpayers.find(gstin)
     if row is None:
-        raise NotFound("GSTIMS404", f"GSTIN {gstin} is not registered")
+        raise NotFound(GSTIMS404, f"GSTIN {gstin} is not registered")
     return _taxpayer(row)
 
 

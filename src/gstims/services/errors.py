@@ -1,11 +1,13 @@
-"""Errors a use case raises for a whole request; the API turns each into one envelope."""
+"""Errors a use case raises for a whole request; the API turns each into one envelope.
+
+A refusal carries a code named in `domain/errors.py` (with its meaning and HTTP status) and a
+message; `Invalid` carries every `Problem` of the request as well."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from gstims.domain.documents import Problem
+from gstims.domain.errors import GSTIMS422, Problem
 
 
 class ServiceError(Exception):
@@ -36,7 +38,7 @@ class Invalid(ServiceError):
 
     status = 422
 
-    def __init__(self, problems: Sequence[Problem], code: str = "GSTIMS422") -> None:
+    def __init__(self, problems: Sequence[Problem], code: str = GSTIMS422) -> None:
         first = problems[0] if problems else None
         summary = f"{len(problems)} problem(s)" + (
             f"; first: {first.section} {first.number} {first.field}: {first.message}"
@@ -45,11 +47,3 @@ class Invalid(ServiceError):
         )
         super().__init__(code, summary)
         self.problems = list(problems)
-
-
-@dataclass(frozen=True, slots=True)
-class Detail:
-    section: str
-    number: str
-    field: str
-    message: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gstims.domain.documents import Problem
+from gstims.domain.errors import Problem, report_line
 
 MAX_PROBLEMS = 1000
 """Problems kept for the report; beyond that they are only counted."""
@@ -19,21 +19,16 @@ class FileRefused(Exception):
         self.path = str(path)
         self.problems = list(problems)
         self.more = more
-        first = f": {_line(self.problems[0])}" if self.problems else ""
+        first = f": {report_line(self.problems[0])}" if self.problems else ""
         total = len(self.problems) + more
         super().__init__(f"{self.path} refused, {total} problem(s){first}")
 
     def lines(self) -> list[str]:
         """One line per problem: `file: where: [section number:] reason`."""
-        out = [f"{self.path}: {_line(p)}" for p in self.problems]
+        out = [f"{self.path}: {report_line(p)}" for p in self.problems]
         if self.more:
             out.append(f"{self.path}: ... and {self.more} more problem(s)")
         return out
-
-
-def _line(p: Problem) -> str:
-    label = " ".join(x for x in (p.section, p.number) if x and x not in ("file", "return"))
-    return f"{p.field}: " + (f"{label}: " if label else "") + p.message
 
 
 class Problems:

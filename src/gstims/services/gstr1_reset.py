@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gstims.domain.calendar import Period
+from gstims.domain.errors import RET0002
 from gstims.services.context import SYSTEM, new_reference, return_status, taxpayer
 from gstims.services.errors import Conflict
 from gstims.services.supplier import FORMS, filing_refusal
@@ -37,7 +38,7 @@ def reset_return(uow: UnitOfWork, gstin: str, form: str, period: Period) -> Rese
     supplier = taxpayer(uow, gstin)
     status = return_status(uow, gstin, form, period)
     if status is not None and status["status"] == "filed":
-        raise Conflict("RET0002", f"{form} for {period} is already filed: nothing to reset")
+        raise Conflict(RET0002, f"{form} for {period} is already filed: nothing to reset")
     uow.lock([gstin])
     today = uow.today()
     unfiled = uow.drafts.unfiled(gstin, FORMS[form], period)

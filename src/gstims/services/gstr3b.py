@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from gstims.domain.calendar import Frequency, Period
+from gstims.domain.errors import RET2B1023
 from gstims.domain.gstr3b import (
     SupplyTotals,
     Table4,
@@ -90,7 +91,7 @@ def file_3b(uow: UnitOfWork, gstin: str, period: Period) -> date:
     row = latest(uow, gstin, period, content=False)
     refusal = gstr3b_refusal(filing_facts(uow, tp), period, row is not None)
     if refusal or row is None:
-        raise Conflict(refusal.code if refusal else "RET2B1023", refusal.message if refusal else "")
+        raise Conflict(refusal.code if refusal else RET2B1023, refusal.message if refusal else "")
     liability = auto_liability(uow, gstin, period)
     members = row["members"]
     _restore_declarations(uow, tp, members, row["declarations"], today)

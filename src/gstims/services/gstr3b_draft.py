@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gstims.domain.calendar import Period
+from gstims.domain.errors import RET0002
 from gstims.domain.sequence import period_refusal
 from gstims.services.context import new_reference, return_status, taxpayer
 from gstims.services.errors import Conflict
@@ -25,7 +26,7 @@ def save_3b(uow: UnitOfWork, gstin: str, period: Period, content: Mapping[str, A
         raise Conflict(refusal.code, refusal.message)
     status = return_status(uow, gstin, "GSTR3B", period)
     if status is not None and status["status"] == "filed":
-        raise Conflict("RET0002", f"GSTR-3B for {period} is already filed: no more saves")
+        raise Conflict(RET0002, f"GSTR-3B for {period} is already filed: no more saves")
     uow.lock([gstin])
     reference = new_reference()
     uow.drafts.save_3b(gstin, period, content, reference, uow.today())

@@ -17,6 +17,7 @@ from gstims.domain.actions import (
     view_of,
 )
 from gstims.domain.calendar import Period
+from gstims.domain.errors import GSTIMS404
 from gstims.domain.ims import ImsFilter, ImsRecord, ItemError
 from gstims.domain.records import (
     SECTION_KIND,
@@ -110,7 +111,7 @@ def request_status(uow: UnitOfWork, gstin: str, reference_id: str) -> RequestSta
     """REQSTS / GENSTS2B: a request of this GSTIN, by its reference id."""
     row = uow.requests.find(gstin, reference_id)
     if row is None:
-        raise NotFound("GSTIMS404", f"no request {reference_id} for {gstin}")
+        raise NotFound(GSTIMS404, f"no request {reference_id} for {gstin}")
     errors = [ItemError(**e) for e in row["error_report"] or []]
     return RequestStatus(row["reference_id"], row["kind"], row["status"], row["proc_cnt"], errors)
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from gstims.domain.actions import RecordView
 from gstims.domain.calendar import Period, financial_year_of
+from gstims.domain.errors import RECON400
 from gstims.domain.reconcile.matcher import reconcile, shown
 from gstims.domain.reconcile.model import (
     DEFAULT_TOLERANCE,
@@ -97,7 +98,7 @@ def run_reconciliation(
     """Match, explain and suggest; keep the run as a snapshot. Returns the run's id.
     Its `RUN_STEPS` steps are named to `steps` as they start."""
     if not periods:
-        raise ServiceError("RECON400", "a run needs at least one period")
+        raise ServiceError(RECON400, "a run needs at least one period")
     gstins = [gstin, *(g for g in dict.fromkeys(other_gstins) if g != gstin)]
     taxpayers = {g: taxpayer(uow, g) for g in gstins}
     today = uow.today()
@@ -165,12 +166,12 @@ def by_hand(
         override_suggestion(uow, gstin, portal_id, action, user)
     elif decision in BY_HAND:
         if not books_ref:
-            raise ServiceError("RECON400", f"{decision} names a books document and a record")
+            raise ServiceError(RECON400, f"{decision} names a books document and a record")
         (pair_by_hand if decision == "pair" else unpair_by_hand)(
             uow, gstin, books_ref, portal_id, user
         )
     else:
-        raise ServiceError("RECON400", f"unknown decision {decision!r}: {', '.join(BY_HAND)}")
+        raise ServiceError(RECON400, f"unknown decision {decision!r}: {', '.join(BY_HAND)}")
     return rerun(uow, run_id, [gstin], user)
 
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from gstims.domain.errors import RECON400
 from gstims.domain.ims import ActionItem
 from gstims.domain.money import ZERO
 from gstims.domain.reconcile.model import Outcome
@@ -63,7 +64,7 @@ def _chosen(
     if outcomes is not None:
         unknown = sorted(set(outcomes) - {o.value for o in Outcome})
         if unknown:
-            raise ServiceError("RECON400", f"unknown outcome(s): {', '.join(unknown)}")
+            raise ServiceError(RECON400, f"unknown outcome(s): {', '.join(unknown)}")
     return [
         (result, portal)
         for result in run.results
@@ -152,5 +153,5 @@ def suggested_items(
         if portal["suggested_action"] is not None and portal["recipient"] == run.gstin
     ]
     if not items:
-        raise ServiceError("RECON400", f"run {run_id} has no suggestion to apply")
+        raise ServiceError(RECON400, f"run {run_id} has no suggestion to apply")
     return run.gstin, items

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from gstims.domain.errors import RECON404
 from gstims.domain.reconcile.matcher import Manual
 from gstims.domain.records import Action
 from gstims.services.errors import NotFound
@@ -36,9 +37,9 @@ def manual_for(uow: UnitOfWork, gstins: Sequence[str]) -> tuple[Manual, dict[int
 def _check_own(uow: UnitOfWork, gstin: str, books_ref: str | None, portal_id: int) -> None:
     """Tenant isolation: both documents must be the GSTIN's own."""
     if books_ref is not None and not books_ref.startswith(f"{gstin}/"):
-        raise NotFound("RECON404", f"no books document {books_ref} of {gstin}")
+        raise NotFound(RECON404, f"no books document {books_ref} of {gstin}")
     if uow.recon.owner(portal_id) != gstin:
-        raise NotFound("RECON404", f"no portal record {portal_id} of {gstin}")
+        raise NotFound(RECON404, f"no portal record {portal_id} of {gstin}")
 
 
 def _decide(

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from gstims.domain.errors import RECON404
 from gstims.services.errors import NotFound
 from gstims.store.db import UnitOfWork
 
@@ -60,10 +61,10 @@ def latest_runs(uow: UnitOfWork, gstins: Sequence[str]) -> list[Latest]:
 def get_run(uow: UnitOfWork, run_id: int, gstins: Sequence[str] | None = None) -> Run:
     """A stored run; `gstins` (the caller's) must hold the run's own GSTIN."""
     if not 0 < run_id <= MAX_ID:  # a number no run can have (and past PostgreSQL's INTEGER)
-        raise NotFound("RECON404", f"no reconciliation run {run_id}")
+        raise NotFound(RECON404, f"no reconciliation run {run_id}")
     row = uow.recon.run(run_id)
     if row is None or (gstins is not None and row["gstin"] not in gstins):
-        raise NotFound("RECON404", f"no reconciliation run {run_id}")
+        raise NotFound(RECON404, f"no reconciliation run {run_id}")
     return Run(
         row["id"],
         row["gstin"],

@@ -24,6 +24,7 @@ from gstims.domain.documents import (
     SupplierDocument,
     validate_documents,
 )
+from gstims.domain.errors import RET0002
 from gstims.domain.records import Kind, Origin
 from gstims.domain.sequence import Refusal, gstr1_refusal, gstr1a_refusal, period_refusal
 from gstims.domain.taxpayer import Taxpayer
@@ -128,7 +129,7 @@ def _check_open(uow: UnitOfWork, supplier: Taxpayer, form: str, period: Period) 
         raise Conflict(refusal.code, refusal.message)
     status = return_status(uow, supplier.gstin, form, period)
     if status is not None and status["status"] == "filed":
-        raise Conflict("RET0002", f"{form} for {period} is already filed")
+        raise Conflict(RET0002, f"{form} for {period} is already filed")
     if form == "GSTR1A":
         refusal = gstr1a_refusal(filing_facts(uow, supplier), period)
         if refusal:

@@ -13,11 +13,13 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from gstims.domain.actions import view_of
 from gstims.domain.calendar import financial_year_of, section_16_4_limit
 from gstims.domain.documents import SupplierDocument
+from gstims.domain.money import Tax
 from gstims.domain.records import Record, period_2b, route
 from gstims.domain.state import NO_ACTION
 from gstims.domain.taxpayer import Taxpayer
@@ -60,9 +62,12 @@ def row_values(
     request amends nothing, its `orig_*` columns. Its `hash` is `digest`."""
     key = doc.key
     items = doc.items
-    rates = {item.rate for item in items}
-    # one item (the usual document): its own amounts, the same paise as the summed ones
-    tax, taxable = (items[0].tax, items[0].taxable) if len(items) == 1 else (doc.tax, doc.taxable)
+    rate: str | None
+    if len(items) == 1:  # the usual document: `item_amounts`, read off its lone item
+        only = items[0]
+        tax, taxable, rate = only.tax, only.taxable, str(only.rate)
+    else:
+        tax, taxable, rate = item_amounts(doc)
     diff_percent = doc.diff_percent
     values = {
         "recipient": doc.recipient,
@@ -81,7 +86,7 @@ def row_values(
         "supply_type": doc.supply_type,
         "rchrg": doc.reverse_charge,
         "diff_percent": str(diff_percent) if diff_percent is not None else None,
-        "rate": str(rates.pop()) if len(rates) == 1 else None,
+        "rate": rate,
         "value": to_paise(doc.value),
         "taxable": to_paise(taxable),
         "igst": to_paise(tax.igst),
@@ -100,6 +105,13 @@ def row_values(
     if facts.amends:
         values.update(_original_columns(doc, previous))
     return values
+
+
+def item_amounts(doc: SupplierDocument) -> tuple[Tax, Decimal, str | None]:
+    """(tax, taxable value, the one rate as text or None when the items differ) of the
+    document's items, summed: the plain path of `row_values`' lone-item reading."""
+    rates = {item.rate for item in doc.items}
+    return doc.tax, doc.taxable, str(rates.pop()) if len(rates) == 1 else None
 
 
 _HEADS = ("igst", "cgst", "sgst", "cess")

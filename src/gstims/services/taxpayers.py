@@ -19,6 +19,7 @@ from typing import Any
 
 from gstims.domain.calendar import Frequency
 from gstims.domain.documents import Problem
+from gstims.domain.errors import GSTIMS409
 from gstims.domain.gstin import GstinError, parse_gstin
 from gstims.domain.roles import Capability, Role, may
 from gstims.domain.text import canonical_text, printable, text_problem
@@ -58,7 +59,7 @@ def register_taxpayer(
     if invisible:
         raise Invalid(invisible)
     if uow.taxpayers.find(parsed.value) is not None:
-        raise Conflict("GSTIMS409", f"GSTIN {parsed.value} is already registered")
+        raise Conflict(GSTIMS409, f"GSTIN {parsed.value} is already registered")
     day = registered_on or uow.today()
     if not GST_START <= day <= uow.today():
         raise Invalid(
@@ -134,7 +135,7 @@ def create_user(
     if password is not None and (weak := password_problems(name, password)):
         raise Invalid([Problem("user", name, "password", problem) for problem in weak])
     if uow.users.named(name) is not None:
-        raise Conflict("GSTIMS409", f"user {name} exists")
+        raise Conflict(GSTIMS409, f"user {name} exists")
     token = secrets.token_urlsafe(24)
     hashed = password_hash(password) if password else None
     user_id = uow.users.add(name, token_hash(token), hashed, is_admin)
@@ -221,7 +222,7 @@ def set_start_date(uow: UnitOfWork, today: date) -> None:
     if found is None:
         uow.place_clock(today)
     elif found != today:
-        raise ServiceError("GSTIMS409", "the clock is already running; move it with the clock API")
+        raise ServiceError(GSTIMS409, "the clock is already running; move it with the clock API")
 
 
 def start_clock(uow: UnitOfWork, today: date) -> date:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from gstims.domain.documents import Problem
+from gstims.domain.errors import GSTIMS404, GSTIMS409
 from gstims.domain.roles import Role, parse_role
 from gstims.services.errors import Conflict, Invalid, NotFound
 from gstims.services.sessions import utc_now
@@ -125,7 +126,7 @@ def grant(
         raise Invalid([Problem("user", user, "gstin", f"GSTIN {gstin} is not registered")])
     held = uow.users.role_of(user_id, gstin)
     if held == wanted.value:
-        raise Conflict("GSTIMS409", f"user {user} already holds {gstin} as {wanted.value}")
+        raise Conflict(GSTIMS409, f"user {user} already holds {gstin} as {wanted.value}")
     if held is None:
         uow.users.add_grants(user_id, {gstin: wanted.value})
         log(uow, actor, "grant.added", user, f"{gstin} {wanted.value}")
@@ -136,7 +137,7 @@ def grant(
 
 def withdraw_grant(uow: UnitOfWork, user: str, gstin: str, *, actor: str) -> None:
     if not uow.users.withdraw(_user_id(uow, user), gstin):
-        raise NotFound("GSTIMS404", f"user {user} does not hold {gstin}")
+        raise NotFound(GSTIMS404, f"user {user} does not hold {gstin}")
     log(uow, actor, "grant.withdrawn", user, gstin)
 
 
@@ -149,14 +150,14 @@ def remove_user(uow: UnitOfWork, user: str, *, actor: str) -> None:
 def _user_id(uow: UnitOfWork, user: str) -> int:
     found = uow.users.named(user)
     if found is None:
-        raise NotFound("GSTIMS404", f"no user {user}")
+        raise NotFound(GSTIMS404, f"no user {user}")
     return int(found["id"])
 
 
 def _token_user(uow: UnitOfWork, token_id: int) -> str:
     if not 0 < token_id < 2**31:  # the id column is 32 bits: a bigger one names no token
-        raise NotFound("GSTIMS404", f"no token {token_id}")
+        raise NotFound(GSTIMS404, f"no token {token_id}")
     found = uow.users.token_user(token_id)
     if found is None:
-        raise NotFound("GSTIMS404", f"no token {token_id}")
+        raise NotFound(GSTIMS404, f"no token {token_id}")
     return found

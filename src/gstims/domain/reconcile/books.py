@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from gstims.domain.calendar import financial_year_of
+from gstims.domain.errors import BOOKS422, Problem, Where
 from gstims.domain.gstin import gstin_problems
 from gstims.domain.money import ZERO, Tax, money, sum_tax
 from gstims.domain.reconcile.model import Document
@@ -184,6 +185,15 @@ class RowProblem:
     @property
     def number(self) -> str:
         return ""
+
+    @property
+    def where(self) -> Where:
+        return Where(field=self.field, row=self.row)
+
+    @property
+    def problem(self) -> Problem:
+        """The one shape (domain/errors.py), as the API's `details` shows it."""
+        return Problem(self.section, self.number, self.field, self.message, BOOKS422)
 
 
 @dataclass(frozen=True, slots=True)
