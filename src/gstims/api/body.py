@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gstims.api.envelope import BadRequest, TooLarge
 from gstims.api.settings import Settings
 from gstims.codec import loads
+from gstims.domain.errors import GSTIMS413
 
 INLINE_BYTES = 64 * 1024
 """A body larger than this is decoded and walked on a worker thread, not the event loop."""
@@ -52,12 +53,12 @@ def _decoded(body: bytes, settings: Settings) -> Mapping[str, Any]:
 async def _read_limited(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise TooLarge("GSTIMS413", f"the body is over the {limit:,}-byte limit")
+        raise TooLarge(GSTIMS413, f"the body is over the {limit:,}-byte limit")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise TooLarge("GSTIMS413", f"the body is over the {limit:,}-byte limit")
+            raise TooLarge(GSTIMS413, f"the body is over the {limit:,}-byte limit")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -21,6 +21,7 @@ from gstims.api.edge import caller as _caller
 from gstims.api.edge import in_transaction as _run
 from gstims.api.envelope import RESPONSES, BadRequest, JsonResponse, TooLarge, ok, ok_json
 from gstims.domain.calendar import Period, PeriodError
+from gstims.domain.errors import GSTIMS404, GSTIMS413, RET11416
 from gstims.domain.ims import ImsFilter
 from gstims.domain.records import Action, Kind, Record, Section
 from gstims.formats import ims as ims_json
@@ -91,13 +92,13 @@ def _within_sqlite_bound(request: Request, documents: int, items: int) -> None:
         return
     if documents > limit:
         raise TooLarge(
-            "GSTIMS413",
+            GSTIMS413,
             f"{documents:,} documents in one RETSAVE: on SQLite at most {limit:,} "
             f"(send them in several RETSAVEs, or serve from PostgreSQL)",
         )
     if items > limit * ITEMS_PER_DOCUMENT:
         raise TooLarge(
-            "GSTIMS413",
+            GSTIMS413,
             f"{items:,} items in one RETSAVE: on SQLite at most {limit * ITEMS_PER_DOCUMENT:,} "
             f"(send the documents in several RETSAVEs, or serve from PostgreSQL)",
         )
@@ -307,7 +308,7 @@ async def gstr2b_get(
         raise BadRequest("int_tran_id is required")
     status_ = await _run(request, ims.request_status, caller.gstin, int_tran_id, write=False)
     if status_.kind != "GEN2B":
-        raise NotFound("GSTIMS404", "no GEN2B request with that id")
+        raise NotFound(GSTIMS404, "no GEN2B request with that id")
     return ok({"status_cd": status_.status, "int_tran_id": status_.reference_id})
 
 
@@ -335,7 +336,7 @@ async def gstr3b_get(
     if action == "RETSUM":  # the taxpayer's saved draft (GSTR-3B RETSAVE)
         draft = await _run(request, gstr3b_draft.draft_3b, caller.gstin, period, write=False)
         if draft is None:
-            raise NotFound("RET11416", f"no GSTR-3B saved for {period}")
+            raise NotFound(RET11416, f"no GSTR-3B saved for {period}")
         return ok(draft)
     auto = await _run(request, gstr3b.auto_liability, caller.gstin, period, write=False)
     return ok(gstr3b_json(caller.gstin, period, auto.table4, auto.outward, auto.stale_2b))

@@ -33,6 +33,7 @@ from typing import Any
 from gstims.domain.actions import Refusal
 from gstims.domain.auto_rules import Calendar, RuleSet, RuleSetError, parse_rule_set, rule_set_json
 from gstims.domain.documents import Problem
+from gstims.domain.errors import RULES404, RULES422
 from gstims.domain.ims import ActionItem
 from gstims.domain.money import ZERO
 from gstims.domain.records import Action, Kind
@@ -47,7 +48,7 @@ from gstims.store.records.mapping import (
     from_paise,
 )
 
-RULES_INVALID = "RULES422"
+RULES_INVALID = RULES422
 
 
 def gstin_scope(gstin: str) -> str:
@@ -91,7 +92,7 @@ def rule_set(uow: UnitOfWork, scope: str) -> RuleSet:
     """The rule set kept under `scope`."""
     kept = uow.auto_rules.load(scope)
     if kept is None:
-        raise NotFound("RULES404", f"no auto-action rules kept for {scope}")
+        raise NotFound(RULES404, f"no auto-action rules kept for {scope}")
     return read_rule_set(kept)
 
 

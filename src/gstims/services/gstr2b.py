@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gstims.domain.calendar import Period
+from gstims.domain.errors import GSTIMS404
 from gstims.domain.gstr2b import Rule37A
 from gstims.domain.gstr3b import (
     ItcAvailable,
@@ -149,7 +150,7 @@ def _generate_group(uow: UnitOfWork, recipients: list[str], period: Period) -> l
     facts = filing_facts_of(uow, tps)
     for recipient in recipients:
         if recipient not in tps:
-            raise NotFound("GSTIMS404", f"GSTIN {recipient} is not registered")
+            raise NotFound(GSTIMS404, f"GSTIN {recipient} is not registered")
         if refusal := gen2b_refusal(facts[recipient], period, today):
             raise Conflict(refusal.code, refusal.message)
     rows_of: dict[str, list[tuple[Sequence[Any], Sequence[Any]]]] = {r: [] for r in recipients}
