@@ -229,9 +229,8 @@ def ims_summary(uow: UnitOfWork, recipient: str) -> ImsSummary:
 
 def ims_counts(uow: UnitOfWork, recipient: str) -> Counts:
     """GETCNT (issue 13): the kept summary's tiles when the dashboard has one for this IMS
-    version, else `ims.counts` — its GROUP BY reads only `ix_records_recipient_ims` (an
-    index-only scan, migration 0015), not the heap the summary's tax sums need — kept the
-    same way; no query while the IMS is unchanged. A test holds it to `ims.counts`."""
+    version, else `ims.counts` — a GROUP BY of four columns, not the summary's tax sums — kept
+    the same way; no query while the IMS is unchanged. A test holds it to `ims.counts`."""
     taxpayer(uow, recipient)
     key = _kept_key(uow, recipient)
     summary = _SUMMARIES.get(key)

@@ -219,17 +219,9 @@ records = Table(
     UniqueConstraint(
         "supplier", "kind", "number", "fy", "amend_no", "recipient", name="uq_records_key"
     ),
-    # GETCNT reads only this index (action, orig_consumed, supplier: INCLUDE columns on
-    # PostgreSQL, key columns on SQLite); GETINV pages walk (recipient, id). Migration 0015.
-    Index(
-        "ix_records_recipient_ims",
-        "recipient",
-        "live",
-        "consumed_in",
-        "route",
-        "kind",
-        postgresql_include=["action", "orig_consumed", "supplier"],
-    ),
+    # No index holds a column SAVE writes (`STATE_COLUMNS`), so PostgreSQL updates a record
+    # in place (HOT, ADR 8; a test holds it). GETINV pages walk (recipient, id), migration 0015.
+    Index("ix_records_recipient_ims", "recipient", "live", "consumed_in", "route", "kind"),
     Index("ix_records_recipient_id", "recipient", "id"),
     Index("ix_records_recipient_period", "recipient", "period_2b"),
     Index("ix_records_supplier_period", "supplier", "source_period", "origin"),
