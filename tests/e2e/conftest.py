@@ -9,18 +9,15 @@ by `make install`); Playwright never downloads a browser. Screenshots go to
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from tests.e2e.world import PASSWORD, TOKEN, World, seed
+from tests.integration.served import in_thread
 
 from gstims.api.app import create_app
 from gstims.api.settings import Settings
@@ -40,30 +37,14 @@ class LiveServer:
     world: World
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveServer]:
     db = Database(f"sqlite:///{tmp_path / 'web.db'}")
     db.migrate()
     world = seed(db)
     app = create_app(Settings(database_url=db.url, session_secret="e2e-" + tmp_path.name), db)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", db, world)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with in_thread(app) as url:
+        yield LiveServer(url, db, world)
     db.dispose()
 
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import uvicorn
@@ -44,6 +45,18 @@ class Served:
 @contextmanager
 def served(db: Database) -> Iterator[Served]:
     app = create_app(Settings(database_url=db.url, session_secret="served-" + db.url[-12:]), db)
+    with in_thread(app) as url:
+        found = Served(url)
+        try:
+            yield found
+        finally:
+            for http in found.clients:
+                http.close()
+
+
+@contextmanager
+def in_thread(app: Any) -> Iterator[str]:
+    """`app` under uvicorn in a thread on a free port of 127.0.0.1: its base URL, until exit."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -55,12 +68,9 @@ def served(db: Database) -> Iterator[Served]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    found = Served(f"http://127.0.0.1:{port}")
     try:
-        yield found
+        yield f"http://127.0.0.1:{port}"
     finally:
-        for http in found.clients:
-            http.close()
         server.should_exit = True
         thread.join(timeout=10)
 
