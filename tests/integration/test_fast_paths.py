@@ -66,6 +66,40 @@ _heads = st.tuples(_paise, _paise, _paise, _paise)
 
 
 @st.composite
+def amended_and_declared(
+    draw: st.DrawFn,
+    i: int,
+    heads: st.SearchStrategy[tuple[int, ...]],
+    days: st.SearchStrategy[date],
+    declarations: tuple[str | None, ...] = (None, "N", "Y"),
+) -> dict[str, object]:
+    """A stored record's optional columns: the original an amendment remembers (its tax and
+    consumed effect), and a declaration (R-ACT-6) with or without its tax."""
+    row: dict[str, object] = {}
+    if draw(st.booleans()):  # an amendment remembers its original
+        effect = draw(st.none() | heads)
+        row |= {
+            "orig_number": f"O{i}",
+            "orig_date": draw(days),
+            **dict(
+                zip(("orig_igst", "orig_cgst", "orig_sgst", "orig_cess"), draw(heads), strict=True)
+            ),
+            "orig_consumed": draw(st.booleans()),
+            "orig_action": draw(st.sampled_from(["A", "R", "P", "N", None])),
+        }
+        if effect is not None:
+            names = ("orig_eff_igst", "orig_eff_cgst", "orig_eff_sgst", "orig_eff_cess")
+            row |= dict(zip(names, effect, strict=True))
+    declared = draw(st.sampled_from(declarations))
+    if declared:
+        row["itc_red_req"] = declared
+        if declared == "Y" and draw(st.booleans()):
+            names = ("decl_igst", "decl_cgst", "decl_sgst", "decl_cess")
+            row |= dict(zip(names, draw(heads), strict=True))
+    return row
+
+
+@st.composite
 def _rows(draw, i: int) -> dict:
     igst, cgst, sgst, cess = draw(_heads)
     row = {
@@ -106,27 +140,7 @@ def _rows(draw, i: int) -> dict:
         "port_code": draw(st.none() | st.just("INMAA4")),
         "ref_date": draw(st.none() | _days),
     }
-    if draw(st.booleans()):  # an amendment remembers its original
-        o = draw(_heads)
-        effect = draw(st.none() | _heads)
-        row |= {
-            "orig_number": f"O{i}",
-            "orig_date": draw(_days),
-            **dict(zip(("orig_igst", "orig_cgst", "orig_sgst", "orig_cess"), o, strict=True)),
-            "orig_consumed": draw(st.booleans()),
-            "orig_action": draw(st.sampled_from(["A", "R", "P", "N", None])),
-        }
-        if effect is not None:
-            heads = ("orig_eff_igst", "orig_eff_cgst", "orig_eff_sgst", "orig_eff_cess")
-            row |= dict(zip(heads, effect, strict=True))
-    declared = draw(st.sampled_from([None, "N", "Y"]))
-    if declared:
-        row["itc_red_req"] = declared
-        if declared == "Y" and draw(st.booleans()):
-            decl = draw(_heads)
-            heads = ("decl_igst", "decl_cgst", "decl_sgst", "decl_cess")
-            row |= dict(zip(heads, decl, strict=True))
-    return row
+    return row | draw(amended_and_declared(i, _heads, _days))
 
 
 @_SETTINGS

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, true
 from tests.integration.harness import S1, S2, R
+from tests.integration.test_fast_paths import amended_and_declared
 
 from gstims.codec import document_bytes
 from gstims.domain.calendar import Period
@@ -89,26 +90,7 @@ def _row(draw, i: int) -> dict:
     }
     if kind is Kind.BOE and row["port_code"] and draw(st.booleans()):
         row["doc_number"] = f"INMAA4/{i}"
-    if draw(st.booleans()):  # an amendment remembers its original
-        o = draw(_heads)
-        effect = draw(st.none() | _heads)
-        row |= {
-            "orig_number": f"O{i}",
-            "orig_date": draw(_days),
-            **dict(zip(("orig_igst", "orig_cgst", "orig_sgst", "orig_cess"), o, strict=True)),
-            "orig_consumed": draw(st.booleans()),
-            "orig_action": draw(st.sampled_from(["A", "R", "P", "N", None])),
-        }
-        if effect is not None:
-            heads = ("orig_eff_igst", "orig_eff_cgst", "orig_eff_sgst", "orig_eff_cess")
-            row |= dict(zip(heads, effect, strict=True))
-    declared = draw(st.sampled_from([None, "N", "Y", "Y"]))
-    if declared:
-        row["itc_red_req"] = declared
-        if declared == "Y" and draw(st.booleans()):
-            heads = ("decl_igst", "decl_cgst", "decl_sgst", "decl_cess")
-            row |= dict(zip(heads, draw(_heads), strict=True))
-    return row
+    return row | draw(amended_and_declared(i, _heads, _days, (None, "N", "Y", "Y")))
 
 
 _adjustment = st.builds(
